@@ -1,0 +1,290 @@
+"""The command line: `python main.py COMMAND`. Each command is a thin edge over the core.
+
+Exit codes: 0 done; 1 error-severity findings with --strict, or a failed run;
+2 a usage, configuration, credential or workbook problem (one line, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from automation.settings import ConfigError, Settings, load_settings
+from automation.workbook import WorkbookError
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+@dataclass
+class Command:
+    name: str
+    help: str
+    description: str
+    handler: Handler
+    configure: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str, description: str = "") -> Callable[..., Any]:
+    """Register a CLI command; `help` is the one-line summary, `description` the long text."""
+
+    def wrap(fn: Handler) -> Handler:
+        COMMANDS[name] = Command(name, help, description or help, fn, getattr(fn, "configure", None))
+        return fn
+
+    return wrap
+
+
+def arguments(configure: Callable[[argparse.ArgumentParser], None]) -> Callable[[Handler], Handler]:
+    def wrap(fn: Handler) -> Handler:
+        fn.configure = configure  # type: ignore[attr-defined]
+        return fn
+
+    return wrap
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date as YYYY-MM-DD") from None
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="settings file (default config/settings.toml)")
+    parser.add_argument("--workbook", type=Path, help="local .xlsx workbook to use instead of the configured one")
+    parser.add_argument("--lang", choices=["th", "en"], help="language of messages (default from settings)")
+    parser.add_argument("--today", type=_date, help="pretend today is this date (YYYY-MM-DD)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log progress to stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _load_feature_commands()
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description=(
+            "Integrity and transparency service for a Thai local office (อบต.): validates the "
+            "measures, complaints and satisfaction sheets, flags overdue work, computes scores "
+            "and drafts the 6-month and annual reports."
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for cmd in COMMANDS.values():
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
+        _common(p)
+        if cmd.configure:
+            cmd.configure(p)
+        p.set_defaults(handler=cmd.handler)
+    return parser
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "workbook", None):
+        overrides["workbook__path"] = str(Path(args.workbook).resolve())
+        overrides["workbook__backend"] = "xlsx"
+    if getattr(args, "lang", None):
+        overrides["run__language"] = args.lang
+    if getattr(args, "today", None):
+        overrides["run__today"] = args.today
+    return load_settings(args.config, **overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = settings_for(args)
+        return args.handler(args, settings)
+    except (ConfigError, WorkbookError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--once", action="store_true", help="run once and exit (the default for run)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--strict", action="store_true", help="exit 1 when error-severity findings exist")
+    p.add_argument("--dry-run", action="store_true", help="compute everything, write nothing")
+
+
+@command("run", "Run the whole job once: validate, deadlines, scores, reports, write findings",
+         "Reads every sheet, runs all checks, rewrites the findings sheet and cell notes, "
+         "drafts the report that is due and prints a summary.")
+@arguments(_run_args)
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.pipeline import run_once, summary_text
+
+    _ensure_demo_workbook(settings)
+    summary = run_once(settings, write=not args.dry_run)
+    if args.json:
+        print_json(summary.as_json())
+    else:
+        print(summary_text(summary, settings.run.language))
+    if any(s.error for s in summary.stages):
+        return 1
+    return 1 if args.strict and summary.by_severity["error"] else 0
+
+
+def _ensure_demo_workbook(settings: Settings) -> None:
+    """The embedded default workbook is built on first use, so `make run` works at once."""
+    from automation.settings import DEFAULT_CONFIG
+
+    path = settings.workbook_path
+    if settings.workbook.backend == "xlsx" and not path.exists() and settings.source == DEFAULT_CONFIG.resolve():
+        from automation.demo import build_demo_workbook
+
+        build_demo_workbook(settings, path)
+        print(f"demo workbook created: {path}", file=sys.stderr)
+
+
+def _validate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sheet", choices=["measures", "complaints", "responses"], help="validate one sheet only")
+    p.add_argument("--json", action="store_true", help="print the findings as a JSON list")
+    p.add_argument("--strict", action="store_true", help="exit 1 when error-severity findings exist")
+    p.add_argument("--dry-run", action="store_true", help="do not write the findings sheet or notes")
+
+
+@command("validate", "Validate the staff sheets and write the findings sheet and cell notes")
+@arguments(_validate_args)
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from automation import validation
+    from automation.pipeline import run_once
+
+    summary = run_once(settings, stages=[validation.stage], write=not args.dry_run, only_sheet=args.sheet)
+    keys = ("sheet", "row", "row_id", "column", "value", "rule", "severity", "message", "suggestion")
+    if args.json:
+        print_json([{k: f.as_json()[k] for k in (*keys, "first_seen", "last_seen")} for f in summary.findings])
+    else:
+        for f in summary.findings:
+            where = f"{f.sheet}" + (f" แถว {f.row}" if f.row else "") + (f" [{f.column}]" if f.column else "")
+            print(f"{f.severity:7} {where}: {f.message}" + (f" → {f.suggestion}" if f.suggestion else ""))
+        print(f"{len(summary.findings)} findings", file=sys.stderr)
+    return 1 if args.strict and summary.by_severity["error"] else 0
+
+
+def _schema_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the schema as JSON")
+
+
+@command("schema", "Print the sheet layouts: sheets, columns, headers, types, allowed values")
+@arguments(_schema_args)
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.schema import build_schema
+
+    data = build_schema(settings).as_dict()
+    if args.json:
+        print_json(data)
+        return 0
+    for key, sheet in data.items():
+        print(f"{key}: '{sheet['title']}' ({sheet['owner']})")
+        for col in sheet["columns"]:
+            allowed = f" — {', '.join(col['allowed'])}" if col["allowed"] else ""
+            req = " *" if col["required"] else ""
+            print(f"  {col['header_th']} / {col['header_en']} [{col['key']}: {col['type']}]{req}{allowed}")
+    return 0
+
+
+def _init_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=["xlsx", "gsheets"], help="which backend to provision")
+
+
+@command("init", "Create a new workbook (or add missing sheets) with headers and dropdowns",
+         "Creates the workbook with every sheet, Thai headers, frozen header rows, column widths "
+         "and dropdowns on choice columns. Refuses to overwrite an existing .xlsx file; on "
+         "Google Sheets it only adds what is missing.")
+@arguments(_init_args)
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.schema import build_schema
+    from automation.workbook import open_workbook
+
+    if args.backend:
+        settings = settings.model_copy(update={"workbook": settings.workbook.model_copy(update={"backend": args.backend})})
+    if settings.workbook.backend == "xlsx" and settings.workbook_path.exists():
+        print(f"error: {settings.workbook_path} already exists; init never overwrites a workbook", file=sys.stderr)
+        return 2
+    schema = build_schema(settings)
+    added = open_workbook(settings).provision(list(schema.sheets.values()), settings.run.language)
+    for title in added:
+        print(f"added sheet: {title}")
+    return 0
+
+
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, help="where to write the demo workbook (default: the configured path)")
+    p.add_argument("--seed", type=int, default=2567, help="random seed (same seed, same workbook)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+
+
+@command("demo", "Build the demo workbook: a plan, complaints and survey answers with a few mistakes")
+@arguments(_demo_args)
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.demo import build_demo_workbook
+
+    out = args.out or settings.workbook_path
+    if out.exists() and not args.force:
+        print(f"error: {out} already exists; add --force to replace it", file=sys.stderr)
+        return 2
+    out.unlink(missing_ok=True)
+    build_demo_workbook(settings, out, seed=args.seed)
+    print(out)
+    return 0
+
+
+@command("rules", "List every validation rule with its id, severity and message")
+@arguments(_schema_args)
+def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.findings import catalogue
+
+    _import_rule_modules()
+    rows = catalogue(settings.run.language)
+    if args.json:
+        print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['rule']:24} {row['severity']:8} {row['title']}")
+    return 0
+
+
+def _import_rule_modules() -> None:
+    for module in RULE_MODULES:
+        __import__(module)
+
+
+# Modules that define Rule classes; importing them fills the catalogue.
+RULE_MODULES = ["automation.validation"]
+
+
+def _load_feature_commands() -> None:
+    """Feature modules register their own commands with @command when imported."""
+    for module in FEATURE_COMMAND_MODULES:
+        __import__(module)
+
+
+# Modules whose import registers more commands (each feature owns its command code).
+FEATURE_COMMAND_MODULES: list[str] = []

@@ -1,0 +1,189 @@
+"""A seeded, deterministic demo workbook: a measures plan, complaints and form responses
+for the last fiscal year and the current one, with a handful of deliberate mistakes so that
+the demo run shows what findings look like. Same seed and same `today`, same workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+from typing import Any
+
+from automation.schema import CATEGORIES, CHANNELS, COMPLAINT_STATUS, STEP_STATUS, build_schema
+from automation.settings import Settings
+from automation.thaidate import FiscalRound, fiscal_year_of
+from automation.workbook import CellWrite, Changes, Grid
+from automation.workbook.xlsx import XlsxWorkbook
+
+FIRST_NAMES = ["สมชาย", "สมศรี", "วิชัย", "มาลี", "ประเสริฐ", "บุญมี", "จันทร์เพ็ญ", "สุนทร", "อรุณี", "ทองดี"]
+LAST_NAMES = ["ใจดี", "มีสุข", "ศรีสวัสดิ์", "บุญมา", "แก้วใส", "ทองคำ", "รักไทย", "สายบุญ"]
+SUBJECTS = {
+    "general": ["ขอให้ซ่อมไฟฟ้าส่องสว่างถนนหมู่ ๓", "ขอให้ซ่อมถนนลูกรังหมู่ ๕", "ขอรับน้ำประปาเพิ่ม",
+                "ขอให้ตัดกิ่งไม้ริมทาง", "ขอให้เก็บขยะตรงเวลา", "ขอให้ขุดลอกคลองส่งน้ำ"],
+    "unfair_service": ["เจ้าหน้าที่พูดจาไม่สุภาพ", "ให้บริการไม่ตามลำดับคิว", "รอรับบริการนานเกินควร"],
+    "corruption": ["สงสัยการเรียกรับเงินในการขออนุญาตก่อสร้าง", "พบการใช้รถราชการไปธุระส่วนตัว"],
+    "procurement": ["สงสัยการกำหนดคุณลักษณะเฉพาะเอื้อผู้รับจ้าง", "งานก่อสร้างถนนไม่ได้มาตรฐาน"],
+}
+OUTCOMES = ["ดำเนินการแก้ไขแล้ว แจ้งผู้ร้องทราบ", "ประสานหน่วยงานที่เกี่ยวข้องดำเนินการแล้ว",
+            "ตรวจสอบแล้วไม่พบมูล แจ้งผู้ร้องทราบ"]
+LIKERT_LABELS = {5: "มากที่สุด", 4: "มาก", 3: "ปานกลาง", 2: "น้อย", 1: "น้อยที่สุด"}
+AGES = ["ต่ำกว่า 20 ปี", "20-39 ปี", "40-59 ปี", "60 ปีขึ้นไป"]
+COMMENTS = ["เจ้าหน้าที่บริการดีมาก", "ที่จอดรถไม่พอ", "อยากให้มีบริการออนไลน์", "ห้องน้ำควรสะอาดกว่านี้",
+            "บริการรวดเร็ว ขอบคุณครับ", "ป้ายบอกทางไม่ชัดเจน", "ติดต่อกลับที่ 081-234-5678 ด้วยครับ",
+            "", "", "", ""]
+
+# The demo plan: measures and steps as an imported plan would give them.
+DEMO_PLAN: list[tuple[str, str, str, list[str]]] = [
+    ("การเผยแพร่ข้อมูลที่เกี่ยวข้องกับการใช้จ่ายงบประมาณให้บุคลากรทราบ", "กองคลัง", "semiannual",
+     ["จัดทำมาตรการในการเผยแพร่ข้อมูลที่เกี่ยวข้องกับการใช้จ่ายงบประมาณ",
+      "เผยแพร่ข้อมูลที่เกี่ยวข้องกับการใช้จ่ายงบประมาณให้บุคลากรทราบ"]),
+    ("ประเมินความพึงพอใจของผู้มาติดต่อหรือรับบริการ ณ จุดบริการ ผ่าน QR Code",
+     "สำนักงานปลัด อบต.", "semiannual",
+     ["การประเมินความพึงพอใจของผู้มาติดต่อหรือรับบริการ ณ จุดบริการ",
+      "รายงานผลการประเมินให้ผู้บริหารท้องถิ่นได้รับทราบอย่างน้อยปีละ ๒ ครั้ง",
+      "เผยแพร่ผลการประเมินความพึงพอใจให้บุคลากรภายในหน่วยงานและสาธารณชนรับทราบ"]),
+    ("การจัดการเรื่องร้องเรียนการให้บริการที่ไม่เป็นธรรม", "สำนักงานปลัด อบต.", "year_end",
+     ["จัดทำคู่มือการจัดการเรื่องร้องเรียน", "เผยแพร่ช่องทางการร้องเรียน",
+      "รายงานสถิติเรื่องร้องเรียนประจำปี"]),
+]
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+
+def _phone(rng: random.Random) -> str:
+    return f"08{rng.randint(1, 9)}-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"
+
+
+def measures_rows(settings: Settings, fiscal_years: list[int], today: dt.date, rng: random.Random) -> Grid:
+    cadence_th = {"semiannual": "รอบ ๖ เดือนและประจำปี", "year_end": "ณ สิ้นปีงบประมาณ"}
+    status = {c.key: c.th for c in STEP_STATUS}
+    rows: Grid = []
+    for fy in fiscal_years:
+        year = FiscalRound(fy, "annual")
+        for m_no, (title, unit, cadence, steps) in enumerate(DEMO_PLAN, start=1):
+            for s_no, step in enumerate(steps, start=1):
+                row_id = f"{fy}-{m_no:02d}-{s_no:02d}"
+                elapsed = (today - year.start).days / 365
+                roll = rng.random()
+                if year.end < today or roll < elapsed * 0.7:
+                    done = year.start + dt.timedelta(days=rng.randint(20, 340))
+                    done = min(done, today - dt.timedelta(days=1))
+                    rows.append([row_id, fy, m_no, title, s_no, step, unit, cadence_th[cadence], None,
+                                 status["done"], done, f"https://www.example.go.th/ita/{row_id}",
+                                 "ดำเนินการแล้วเสร็จตามแผน", None])
+                elif roll < 0.85:
+                    rows.append([row_id, fy, m_no, title, s_no, step, unit, cadence_th[cadence], None,
+                                 status["in_progress"], None, None, None, None])
+                else:
+                    rows.append([row_id, fy, m_no, title, s_no, step, unit, cadence_th[cadence], None,
+                                 status["not_started"], None, None, None, None])
+    return rows
+
+
+def complaints_rows(settings: Settings, start: dt.date, today: dt.date, rng: random.Random) -> Grid:
+    units = [u.name for u in settings.units if u.name != "ทุกส่วนราชการ"]
+    weights = {"general": 6, "unfair_service": 2, "corruption": 1, "procurement": 1}
+    cats = {c.key: c for c in CATEGORIES}
+    status = {c.key: c.th for c in COMPLAINT_STATUS}
+    rows: Grid = []
+    days = (today - start).days
+    for _ in range(max(days // 12, 8)):
+        received = start + dt.timedelta(days=rng.randint(0, days))
+        cat = rng.choices(list(weights), list(weights.values()))[0]
+        age = (today - received).days
+        ack = received + dt.timedelta(days=rng.randint(0, 2))
+        ack = ack if ack <= today else None
+        closed = received + dt.timedelta(days=rng.randint(3, 25))
+        if closed > today or rng.random() < 0.12:
+            closed = None
+        state = "closed" if closed else ("in_progress" if age > 3 else "received")
+        rows.append([
+            "", received, rng.choice(CHANNELS).th, _person(rng), _phone(rng),
+            rng.choice(SUBJECTS[cat]), cats[cat].th, rng.choice(units), status[state], ack, closed,
+            rng.choice(OUTCOMES) if closed else None,
+        ])
+    rows.sort(key=lambda r: r[1])
+    counters: dict[int, int] = {}
+    for row in rows:  # number complaints in the order they arrived, per fiscal year
+        fy = fiscal_year_of(row[1])
+        counters[fy] = counters.get(fy, 0) + 1
+        row[0] = f"ร{fy % 100:02d}-{counters[fy]:03d}"
+    return rows
+
+
+def response_rows(settings: Settings, start: dt.date, today: dt.date, rng: random.Random) -> Grid:
+    survey = settings.survey
+    points = [p.form_value or p.name for p in survey.service_points]
+    rows: Grid = []
+    day = start
+    while day <= today:
+        if day.weekday() < 5:
+            for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
+                stamp = dt.datetime.combine(day, dt.time(rng.randint(8, 15), rng.randint(0, 59), rng.randint(0, 59)))
+                mood = rng.choice([5, 5, 4, 4, 4, 3])
+                row: list[Any] = [stamp]
+                if survey.service_point_column:
+                    row.append(rng.choice(points) if points else "")
+                if survey.gender_column:
+                    row.append(rng.choice(["ชาย", "หญิง", "หญิง", "ไม่ระบุ"]))
+                if survey.age_column:
+                    row.append(rng.choice(AGES))
+                for _q in survey.questions:
+                    score = max(1, min(5, mood + rng.choice([-1, 0, 0, 0, 1])))
+                    row.append(LIKERT_LABELS[score] if rng.random() < 0.9 else score)
+                if survey.comment_column:
+                    row.append(rng.choice(COMMENTS) or None)
+                rows.append(row)
+        day += dt.timedelta(days=1)
+    return rows
+
+
+def _plant_mistakes(sheets: dict[str, Grid], settings: Settings) -> None:
+    """The deliberate mistakes a real office makes, so that the demo shows findings."""
+    measures, complaints, responses = sheets["measures"], sheets["complaints"], sheets["responses"]
+    done = [r for r in measures if r[9] == "ดำเนินการแล้ว"]
+    if done:
+        done[0][10] = None  # marked done without a done date
+        done[-1][11] = "ดูในแฟ้มกองคลัง"  # evidence that is not a link
+    if measures:
+        measures[-1][9] = "ดำเนินการแล้ว "  # trailing space in a choice
+    if len(complaints) > 6:
+        complaints[1][5] = None  # no subject
+        complaints[2][2] = "โทรศัพ"  # channel misspelt
+        complaints[3][1] = "15/13/2567"  # impossible date
+        complaints[4][7] = "สำนักปลัด"  # a unit alias instead of the unit's name
+        complaints[5][5] = '=IMPORTXML("http://example.com","//a")'  # formula-like citizen text
+        complaints[6][0] = complaints[5][0]  # duplicate complaint id
+    if len(responses) > 4:
+        first_q = 1 + sum(bool(c) for c in (settings.survey.service_point_column,
+                                             settings.survey.gender_column, settings.survey.age_column))
+        responses[2][first_q] = "ดีมาก"  # not a Likert answer
+        responses.insert(4, list(responses[3]))  # the same submission twice
+
+
+def build_demo_workbook(settings: Settings, path: Path, seed: int = 2567, today: dt.date | None = None) -> Path:
+    today = today or settings.today()
+    rng = random.Random(seed)
+    fy = fiscal_year_of(today)
+    start = FiscalRound(fy - 1).start
+    schema = build_schema(settings)
+    sheets = {
+        "measures": measures_rows(settings, [fy - 1, fy], today, rng),
+        "complaints": complaints_rows(settings, start, today, rng),
+        "responses": response_rows(settings, start, today, rng),
+    }
+    _plant_mistakes(sheets, settings)
+    book = XlsxWorkbook(path)
+    book.provision([schema[k] for k in ("measures", "complaints", "responses")], settings.run.language)
+    cells = [
+        CellWrite(schema[key].title, r, c, value)
+        for key, grid in sheets.items()
+        for r, row in enumerate(grid, start=2)
+        for c, value in enumerate(row, start=1)
+        if value is not None
+    ]
+    book.apply(Changes(cells=cells))
+    return path

@@ -1,0 +1,193 @@
+"""One run of the service: read the workbook, run every stage, write findings back.
+
+A run is a plain function, called the same way by the CLI, the tests and the scheduler.
+Each stage is a pure function of the `RunContext`; a stage that fails is reported in the
+summary and the run goes on, so one bad stage never costs staff their other findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from automation.findings import Finding, cell_notes, findings_grid, stamp
+from automation.schema import Schema, build_schema
+from automation.settings import Settings
+from automation.tables import Tables, load_tables
+from automation.workbook import Changes, Workbook, open_workbook
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunContext:
+    settings: Settings
+    schema: Schema
+    tables: Tables
+    today: dt.date
+    lang: str
+    # Figures earlier stages computed, for later ones (the report reads satisfaction's).
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StageResult:
+    name: str
+    findings: list[Finding] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)  # JSON-able, for the summary
+    outputs: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str = ""
+
+
+Stage = Callable[[RunContext], StageResult]
+
+
+def default_stages() -> list[Stage]:
+    """The stages of a full run, in order; later stages may read earlier stages' figures."""
+    from automation import validation
+
+    return [validation.stage]
+
+
+@dataclass
+class RunSummary:
+    today: dt.date
+    workbook: str
+    stages: list[StageResult]
+    findings: list[Finding]
+    new_findings: int
+    resolved_findings: int
+    api_calls: int
+    seconds: float
+    written: bool
+
+    @property
+    def by_severity(self) -> dict[str, int]:
+        counts = Counter(f.severity for f in self.findings)
+        return {k: counts.get(k, 0) for k in ("error", "warning", "info")}
+
+    @property
+    def outputs(self) -> list[str]:
+        return [path for s in self.stages for path in s.outputs]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "workbook": self.workbook,
+            "findings": {
+                "total": len(self.findings),
+                "by_severity": self.by_severity,
+                "new": self.new_findings,
+                "resolved": self.resolved_findings,
+            },
+            "stages": {
+                s.name: {
+                    "findings": len(s.findings),
+                    "figures": s.figures,
+                    "outputs": s.outputs,
+                    "seconds": round(s.seconds, 3),
+                    "error": s.error,
+                }
+                for s in self.stages
+            },
+            "outputs": self.outputs,
+            "api_calls": self.api_calls,
+            "seconds": round(self.seconds, 3),
+            "written": self.written,
+        }
+
+
+def run_stage(stage: Stage, ctx: RunContext) -> StageResult:
+    name = getattr(stage, "__module__", "stage").rsplit(".", 1)[-1]
+    started = time.perf_counter()
+    try:
+        result = stage(ctx)
+    except Exception as exc:
+        log.error("stage %s failed: %s\n%s", name, exc, traceback.format_exc())
+        result = StageResult(name, error=f"{type(exc).__name__}: {exc}")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def run_once(
+    settings: Settings,
+    workbook: Workbook | None = None,
+    *,
+    today: dt.date | None = None,
+    stages: list[Stage] | None = None,
+    write: bool = True,
+    only_sheet: str | None = None,
+) -> RunSummary:
+    started = time.perf_counter()
+    workbook = workbook or open_workbook(settings)
+    schema = build_schema(settings)
+    today = today or settings.today()
+    tables = load_tables(workbook, schema)
+    ctx = RunContext(settings, schema, tables, today, settings.run.language)
+    results = [run_stage(stage, ctx) for stage in (stages or default_stages())]
+    found = [f for r in results for f in r.findings]
+    if only_sheet:
+        found = [f for f in found if f.sheet_key == only_sheet]
+    stamped = stamp(found, tables["findings"].records(), today)
+    if write:
+        workbook.apply(findings_changes(ctx, stamped.findings))
+    return RunSummary(
+        today=today,
+        workbook=workbook.label,
+        stages=results,
+        findings=stamped.findings,
+        new_findings=len(stamped.new),
+        resolved_findings=stamped.resolved,
+        api_calls=workbook.api_calls,
+        seconds=time.perf_counter() - started,
+        written=write,
+    )
+
+
+def findings_changes(ctx: RunContext, findings: list[Finding]) -> Changes:
+    """The findings sheet rewritten whole, and the notes on every staff sheet made current."""
+    notes = cell_notes(findings)
+    present = [t.title for t in ctx.tables.sheets.values() if t.present and t.layout.owner == "staff"]
+    return Changes(
+        replace={ctx.schema["findings"].title: findings_grid(findings, ctx.lang)},
+        notes={title: notes.get(title, []) for title in present},
+    )
+
+
+def summary_text(summary: RunSummary, lang: str = "th") -> str:
+    """The one-screen summary a person reads after a run."""
+    sev = summary.by_severity
+    if lang == "en":
+        lines = [
+            f"Run of {summary.today.isoformat()} on {summary.workbook}",
+            f"Findings: {len(summary.findings)} (errors {sev['error']}, warnings "
+            f"{sev['warning']}, info {sev['info']}); new {summary.new_findings}, "
+            f"resolved since last run {summary.resolved_findings}",
+        ]
+    else:
+        from automation.thaidate import format_thai_date
+
+        lines = [
+            f"ผลการตรวจสอบวันที่ {format_thai_date(summary.today, 'arabic')} ({summary.workbook})",
+            f"พบประเด็น {len(summary.findings)} รายการ (ต้องแก้ไข {sev['error']}, "
+            f"ควรตรวจสอบ {sev['warning']}, แจ้งให้ทราบ {sev['info']}) "
+            f"ใหม่ {summary.new_findings} รายการ แก้ไขแล้วตั้งแต่ครั้งก่อน {summary.resolved_findings} รายการ",
+        ]
+    for stage in summary.stages:
+        status = f"ERROR {stage.error}" if stage.error else f"{len(stage.findings)}"
+        figures = ", ".join(f"{k}={v}" for k, v in stage.figures.items() if not isinstance(v, (dict, list)))
+        lines.append(f"  - {stage.name}: {status}" + (f" ({figures})" if figures else ""))
+    for path in summary.outputs:
+        lines.append(f"  → {Path(path)}")
+    if summary.api_calls:
+        lines.append(f"API calls: {summary.api_calls}")
+    lines.append(f"{summary.seconds:.2f} s")
+    return "\n".join(lines)

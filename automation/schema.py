@@ -1,0 +1,327 @@
+"""The sheet layouts, as data.
+
+Every other module asks this one which sheets exist, what their columns are called in Thai
+and English, what type each holds and which values a choice column allows. Nothing else
+knows a column letter: columns are found by header, whatever order staff put them in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from automation.settings import Settings
+
+ColumnType = Literal["text", "int", "date", "datetime", "url", "choice", "likert"]
+# Who writes a column: staff type it, the plan importer fills it, citizens answer it through
+# the form, or the service owns it. The service writes only "plan" and "service" columns.
+Owner = Literal["staff", "plan", "citizen", "service"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    th: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+    def label(self, lang: str = "th") -> str:
+        return self.en if lang == "en" else self.th
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    th: str
+    en: str
+    type: ColumnType = "text"
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    owner: Owner = "staff"
+    private: bool = False
+    width: int = 18
+
+    def header(self, lang: str = "th") -> str:
+        return self.en if lang == "en" else self.th
+
+    def choice_for(self, value: str) -> Choice | None:
+        """The choice a typed value means exactly (label, English label, key or alias)."""
+        wanted = normalize_header(value)
+        for choice in self.choices:
+            names = (choice.th, choice.en, choice.key, *choice.aliases)
+            if any(normalize_header(name) == wanted for name in names):
+                return choice
+        return None
+
+
+@dataclass(frozen=True)
+class SheetSchema:
+    key: str
+    title: str
+    title_en: str
+    columns: tuple[Column, ...]
+    owner: Literal["staff", "service"] = "staff"
+    id_column: str | None = None
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(f"{self.key} has no column {key!r}")
+
+    def headers(self, lang: str = "th") -> list[str]:
+        return [col.header(lang) for col in self.columns]
+
+
+@dataclass(frozen=True)
+class Schema:
+    sheets: dict[str, SheetSchema]
+
+    def __getitem__(self, key: str) -> SheetSchema:
+        return self.sheets[key]
+
+    @property
+    def staff_sheets(self) -> list[SheetSchema]:
+        return [s for s in self.sheets.values() if s.owner == "staff"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            key: {
+                "title": sheet.title,
+                "title_en": sheet.title_en,
+                "owner": sheet.owner,
+                "id_column": sheet.id_column,
+                "columns": [
+                    {
+                        "key": c.key,
+                        "header_th": c.th,
+                        "header_en": c.en,
+                        "type": c.type,
+                        "required": c.required,
+                        "owner": c.owner,
+                        "private": c.private,
+                        "allowed": [ch.th for ch in c.choices],
+                        "allowed_keys": [ch.key for ch in c.choices],
+                    }
+                    for c in sheet.columns
+                ],
+            }
+            for key, sheet in self.sheets.items()
+        }
+
+
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def normalize_header(text: Any) -> str:
+    """Compare headers as a person reads them: case, NBSP, zero-width and spacing ignored."""
+    value = unicodedata.normalize("NFC", str(text if text is not None else ""))
+    value = _INVISIBLE.sub("", value).replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", value).strip().casefold()
+
+
+def compact(text: Any) -> str:
+    """Thai text with every space removed: PDF line wraps leave stray spaces inside words."""
+    return re.sub(r"\s+", "", normalize_header(text))
+
+
+STEP_STATUS = (
+    Choice("not_started", "ยังไม่ดำเนินการ", "Not started", ("ยังไม่ได้ดำเนินการ",)),
+    Choice("in_progress", "อยู่ระหว่างดำเนินการ", "In progress", ("กำลังดำเนินการ",)),
+    Choice("done", "ดำเนินการแล้ว", "Done", ("ดำเนินการแล้วเสร็จ", "เสร็จแล้ว", "เสร็จสิ้น")),
+    Choice("cancelled", "ยกเลิก", "Cancelled"),
+)
+CADENCE = (
+    Choice("semiannual", "รอบ ๖ เดือนและประจำปี", "Every 6 months and yearly"),
+    Choice("year_end", "ณ สิ้นปีงบประมาณ", "At fiscal-year end"),
+)
+CHANNELS = (
+    Choice("phone", "โทรศัพท์", "Phone"),
+    Choice("website", "เว็บไซต์", "Website"),
+    Choice("social", "Facebook/LINE", "Facebook/LINE", ("เฟซบุ๊ก", "ไลน์", "Facebook", "LINE")),
+    Choice("walk_in", "ยื่นด้วยตนเอง", "Walk-in", ("ด้วยตนเอง", "มาด้วยตนเอง")),
+    Choice("letter", "หนังสือ", "Letter", ("จดหมาย", "หนังสือร้องเรียน")),
+    Choice("box", "ตู้รับความคิดเห็น", "Suggestion box", ("ตู้รับเรื่องร้องเรียน",)),
+    Choice("hotline_1567", "ศูนย์ดำรงธรรม 1567", "Damrongdhama 1567", ("1567", "ศูนย์ดำรงธรรม")),
+    Choice("hotline_1111", "สายด่วน 1111", "PM's centre 1111", ("1111",)),
+)
+CATEGORIES = (
+    Choice(
+        "unfair_service",
+        "การให้บริการไม่เป็นธรรม/พฤติกรรมเจ้าหน้าที่",
+        "Unfair service or staff conduct",
+    ),
+    Choice("corruption", "การทุจริตและประพฤติมิชอบ", "Corruption and misconduct", ("ทุจริต",)),
+    Choice("procurement", "การจัดซื้อจัดจ้าง", "Procurement", ("จัดซื้อจัดจ้าง",)),
+    Choice(
+        "general",
+        "ขอความช่วยเหลือ/ข้อเสนอแนะทั่วไป",
+        "General requests and suggestions",
+        ("ข้อเสนอแนะ", "ทั่วไป", "ร้องขอความช่วยเหลือ"),
+    ),
+)
+COMPLAINT_STATUS = (
+    Choice("received", "รับเรื่องแล้ว", "Received", ("รับเรื่อง",)),
+    Choice("in_progress", "อยู่ระหว่างดำเนินการ", "In progress", ("กำลังดำเนินการ",)),
+    Choice("closed", "ยุติเรื่อง", "Closed", ("ยุติ", "ดำเนินการแล้วเสร็จ", "เสร็จสิ้น")),
+    Choice("referred", "ส่งต่อหน่วยงานอื่น", "Referred elsewhere", ("ส่งต่อ",)),
+)
+GENDERS = (
+    Choice("male", "ชาย", "Male"),
+    Choice("female", "หญิง", "Female"),
+    Choice("unspecified", "ไม่ระบุ", "Prefer not to say", ("อื่น ๆ", "อื่นๆ", "LGBTQ+")),
+)
+SEVERITIES = (
+    Choice("error", "ต้องแก้ไข", "Error"),
+    Choice("warning", "ควรตรวจสอบ", "Warning"),
+    Choice("info", "แจ้งให้ทราบ", "Info"),
+)
+
+
+def unit_choices(settings: Settings) -> tuple[Choice, ...]:
+    return tuple(Choice(u.name, u.name, u.name, tuple(u.aliases)) for u in settings.units)
+
+
+def measures_sheet(settings: Settings) -> SheetSchema:
+    units = unit_choices(settings)
+    return SheetSchema(
+        "measures",
+        settings.sheets.measures,
+        "Measures",
+        (
+            Column("row_id", "รหัสแถว", "Row ID", required=True, owner="plan", width=14),
+            Column("fiscal_year", "ปีงบประมาณ", "Fiscal year", "int", True, owner="plan", width=10),
+            Column("measure_no", "มาตรการที่", "Measure no.", "int", True, owner="plan", width=10),
+            Column("measure", "มาตรการ", "Measure", required=True, owner="plan", width=50),
+            Column("step_no", "ขั้นตอนที่", "Step no.", "int", True, owner="plan", width=10),
+            Column("step", "ขั้นตอนหรือวิธีการ", "Step", required=True, owner="plan", width=50),
+            Column("unit", "ผู้รับผิดชอบ", "Responsible unit", "choice", True, units, "plan", 24),
+            Column("cadence", "การกำกับติดตาม", "Monitoring", "choice", True, CADENCE, "plan", 24),
+            Column("due_date", "กำหนดแล้วเสร็จ", "Due date", "date"),
+            Column("status", "สถานะ", "Status", "choice", True, STEP_STATUS, width=20),
+            Column("done_date", "วันที่ดำเนินการแล้วเสร็จ", "Done date", "date"),
+            Column("evidence_url", "ลิงก์หลักฐาน", "Evidence link", "url", width=30),
+            Column("result", "ผลการดำเนินการ", "Result", width=40),
+            Column("note", "หมายเหตุ", "Note", width=24),
+        ),
+        id_column="row_id",
+    )
+
+
+def complaints_sheet(settings: Settings) -> SheetSchema:
+    units = unit_choices(settings)
+    return SheetSchema(
+        "complaints",
+        settings.sheets.complaints,
+        "Complaints",
+        (
+            Column("complaint_id", "เลขที่รับเรื่อง", "Complaint ID", required=True, width=14),
+            Column("received_date", "วันที่รับเรื่อง", "Received", "date", True),
+            Column("channel", "ช่องทาง", "Channel", "choice", True, CHANNELS, width=20),
+            Column("complainant", "ชื่อผู้ร้องเรียน", "Complainant", private=True, width=22),
+            Column("contact", "ข้อมูลติดต่อ", "Contact", private=True, width=22),
+            Column("subject", "เรื่องที่ร้องเรียน", "Subject", required=True, width=44),
+            Column("category", "ประเภทเรื่อง", "Category", "choice", True, CATEGORIES, width=30),
+            Column("unit", "หน่วยงานที่รับผิดชอบ", "Responsible unit", "choice", True, units, width=24),
+            Column("status", "สถานะ", "Status", "choice", True, COMPLAINT_STATUS, width=18),
+            Column("ack_date", "วันที่แจ้งรับเรื่อง", "Acknowledged", "date"),
+            Column("closed_date", "วันที่ยุติเรื่อง", "Closed", "date"),
+            Column("outcome", "ผลการดำเนินการ", "Outcome", width=40),
+        ),
+        id_column="complaint_id",
+    )
+
+
+def responses_sheet(settings: Settings) -> SheetSchema:
+    """The form's own layout: timestamp first, then the columns config names."""
+    survey = settings.survey
+    points = tuple(
+        Choice(p.key, p.form_value or p.name, p.form_value or p.name) for p in survey.service_points
+    )
+    ts = survey.timestamp_headers
+    cols: list[Column] = [
+        Column("timestamp", ts[0], ts[-1], "datetime", True, owner="citizen", width=20)
+    ]
+    if survey.service_point_column:
+        kind = "choice" if points else "text"
+        cols.append(
+            Column("service_point", survey.service_point_column, "Service point", kind,
+                   bool(points), points, "citizen", width=24)
+        )
+    if survey.gender_column:
+        cols.append(Column("gender", survey.gender_column, "Gender", "choice", False, GENDERS,
+                           "citizen", width=10))
+    if survey.age_column:
+        cols.append(Column("age", survey.age_column, "Age", owner="citizen", width=12))
+    for q in survey.questions:
+        cols.append(Column(q.key, q.column, q.key, "likert", owner="citizen", width=16))
+    if survey.comment_column:
+        cols.append(Column("comment", survey.comment_column, "Comment", owner="citizen", width=40))
+    return SheetSchema("responses", settings.sheets.responses, "Form Responses 1", tuple(cols))
+
+
+FINDING_COLUMNS = (
+    Column("severity", "ระดับ", "Severity", "choice", True, SEVERITIES, "service", width=12),
+    Column("sheet", "ชีต", "Sheet", owner="service", width=16),
+    Column("row", "แถว", "Row", "int", owner="service", width=8),
+    Column("row_id", "รหัสรายการ", "Row ID", owner="service", width=14),
+    Column("column", "คอลัมน์", "Column", owner="service", width=20),
+    Column("value", "ค่าที่พบ", "Value", owner="service", width=24),
+    Column("rule", "รหัสกฎ", "Rule", owner="service", width=16),
+    Column("message", "ปัญหาที่พบ", "Problem", owner="service", width=50),
+    Column("suggestion", "วิธีแก้ไข", "How to fix", owner="service", width=40),
+    Column("unit", "หน่วยงาน", "Unit", owner="service", width=20),
+    Column("first_seen", "พบครั้งแรก", "First seen", "date", owner="service", width=12),
+    Column("last_seen", "พบล่าสุด", "Last seen", "date", owner="service", width=12),
+)
+
+
+def findings_sheet(settings: Settings) -> SheetSchema:
+    return SheetSchema("findings", settings.sheets.findings, "Findings", FINDING_COLUMNS, "service")
+
+
+def build_schema(settings: Settings) -> Schema:
+    sheets = [
+        measures_sheet(settings),
+        complaints_sheet(settings),
+        responses_sheet(settings),
+        findings_sheet(settings),
+    ]
+    return Schema({s.key: s for s in sheets})
+
+
+@dataclass
+class HeaderMatch:
+    """Where each schema column sits in a sheet's header row (0-based), and what is off."""
+
+    positions: dict[str, int] = field(default_factory=dict)
+    missing: list[Column] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def match_headers(sheet: SheetSchema, header_row: list[Any]) -> HeaderMatch:
+    """Find each column by its Thai header, English header or key, in any order."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header_row):
+        name = normalize_header(cell)
+        if not name:
+            continue
+        found.setdefault(name, index)
+    match = HeaderMatch()
+    used: set[int] = set()
+    for col in sheet.columns:
+        for name in (col.th, col.en, col.key):
+            index = found.get(normalize_header(name))
+            if index is not None and index not in used:
+                match.positions[col.key] = index
+                used.add(index)
+                break
+        else:
+            match.missing.append(col)
+    match.unknown = [
+        str(cell) for i, cell in enumerate(header_row) if i not in used and normalize_header(cell)
+    ]
+    return match

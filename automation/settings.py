@@ -1,0 +1,278 @@
+"""Typed settings loaded from `config/settings.toml`.
+
+Every mistake in the file becomes one `ConfigError` line naming the file, the key, the bad
+value and what is expected; the CLI prints it and exits 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "settings.toml"
+
+
+class ConfigError(Exception):
+    """A configuration or credential problem, phrased as one line a person can act on."""
+
+
+class _Section(BaseModel):
+    # A misspelt key must be an error, not a silently ignored setting.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Office(_Section):
+    name: str
+    name_en: str = ""
+    short_name: str = ""
+    district: str = ""
+    province: str = ""
+    executive_title: str = "นายกองค์การบริหารส่วนตำบล"
+    signer_name: str = ""
+    signer_position: str = ""
+    coordinator_unit: str = ""
+
+
+class Run(_Section):
+    language: Literal["th", "en"] = "th"
+    digits: Literal["thai", "arabic"] = "thai"
+    timezone: str = "Asia/Bangkok"
+    today: dt.date | None = None  # pin "today" for tests and re-runs of a past day
+    output_dir: Path = Path("../output")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("a time zone name such as Asia/Bangkok") from None
+        return value
+
+
+class WorkbookSettings(_Section):
+    backend: Literal["xlsx", "gsheets"] = "xlsx"
+    path: Path = Path("../data/demo.xlsx")
+
+
+class SheetTitles(_Section):
+    measures: str = "มาตรการ"
+    complaints: str = "เรื่องร้องเรียน"
+    responses: str = "การตอบแบบฟอร์ม 1"
+    findings: str = "ผลการตรวจสอบ"
+
+
+class GSheets(_Section):
+    spreadsheet_id: str = ""
+    credentials_file: Path | None = None
+    credentials_env: str = "GOOGLE_SERVICE_ACCOUNT_JSON"
+    api_base_url: str = ""  # empty: Google itself; a loopback URL: the bundled emulator
+    max_attempts: int = Field(5, ge=1, le=20)
+    deadline_seconds: float = Field(120, gt=0)
+    timeout_seconds: float = Field(30, gt=0)
+
+
+class Unit(_Section):
+    name: str
+    aliases: list[str] = []
+    email: str = ""
+
+
+class ComplaintLimit(_Section):
+    ack_days: int = Field(3, ge=0)
+    close_days: int = Field(15, ge=1)
+    basis: Literal["calendar", "working"] = "calendar"
+
+
+class Deadlines(_Section):
+    report_grace_days: int = Field(30, ge=0)
+    due_soon_days: int = Field(14, ge=0)
+    office_days_off: list[dt.date] = []
+    complaint_default: ComplaintLimit = ComplaintLimit()
+    complaint_limits: dict[str, ComplaintLimit] = {}
+
+
+class Question(_Section):
+    key: str
+    column: str
+    aspect: str
+    text: str = ""
+
+    @property
+    def label(self) -> str:
+        """The question's wording: explicit text, else the `[Row]` of a grid column."""
+        if self.text:
+            return self.text
+        if "[" in self.column and self.column.rstrip().endswith("]"):
+            return self.column[self.column.index("[") + 1 : self.column.rstrip().rindex("]")]
+        return self.column
+
+
+class ServicePoint(_Section):
+    key: str
+    name: str
+    form_value: str = ""  # what the form stores; defaults to the name
+
+
+class Survey(_Section):
+    timestamp_headers: list[str] = ["ประทับเวลา", "Timestamp"]
+    service_point_column: str = ""
+    gender_column: str = ""
+    age_column: str = ""
+    comment_column: str = ""
+    questions: list[Question]
+    aspects: dict[str, str]
+    service_points: list[ServicePoint] = []
+    bands: list[float] = [4.21, 3.41, 2.61, 1.81]
+    min_n: int = Field(30, ge=1)
+    form_url_template: str = ""
+
+    @field_validator("bands")
+    @classmethod
+    def _descending(cls, value: list[float]) -> list[float]:
+        if len(value) != 4 or sorted(value, reverse=True) != value:
+            raise ValueError("four descending cut points such as [4.21, 3.41, 2.61, 1.81]")
+        return value
+
+
+class Privacy(_Section):
+    private_columns: list[str] = ["complainant", "contact"]
+    allow_private_in_email: bool = False
+
+
+class Report(_Section):
+    font: str = "TH SarabunPSK"
+    font_size: int = Field(16, ge=8, le=32)
+    template_dir: Path = Path("../templates")
+
+
+class Delivery(_Section):
+    smtp_host: str = ""
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    username_env: str = "SMTP_USERNAME"
+    password_env: str = "SMTP_PASSWORD"
+    sender: str = ""
+    coordinator_email: str = ""
+
+
+class Schedule(_Section):
+    check_time: str = "07:30"
+    digest_day: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "monday"
+    digest_time: str = "08:00"
+    reminder_days_before: list[int] = [14, 3]
+
+    @field_validator("check_time", "digest_time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        try:
+            dt.time.fromisoformat(value)
+        except ValueError:
+            raise ValueError("a time of day as HH:MM, e.g. 07:30") from None
+        return value
+
+
+class State(_Section):
+    path: Path = Path("../state/automation.sqlite")
+
+
+class Settings(_Section):
+    office: Office
+    run: Run = Run()
+    workbook: WorkbookSettings = WorkbookSettings()
+    sheets: SheetTitles = SheetTitles()
+    gsheets: GSheets = GSheets()
+    units: list[Unit]
+    deadlines: Deadlines = Deadlines()
+    survey: Survey
+    privacy: Privacy = Privacy()
+    report: Report = Report()
+    delivery: Delivery = Delivery()
+    schedule: Schedule = Schedule()
+    state: State = State()
+    source: Path = DEFAULT_CONFIG  # the file these settings came from
+
+    def resolve(self, path: Path) -> Path:
+        """Relative paths in the file are relative to the file's own folder."""
+        return path if path.is_absolute() else (self.source.parent / path).resolve()
+
+    @property
+    def workbook_path(self) -> Path:
+        return self.resolve(self.workbook.path)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.resolve(self.run.output_dir)
+
+    @property
+    def state_path(self) -> Path:
+        return self.resolve(self.state.path)
+
+    def today(self) -> dt.date:
+        if self.run.today:
+            return self.run.today
+        from zoneinfo import ZoneInfo
+
+        return dt.datetime.now(ZoneInfo(self.run.timezone)).date()
+
+    def complaint_limit(self, category: str) -> ComplaintLimit:
+        return self.deadlines.complaint_limits.get(category, self.deadlines.complaint_default)
+
+
+def _key_path(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
+    """`units.2.name` style location, with list positions counted from 1 like a person would."""
+    parts: list[str] = []
+    for item in loc:
+        parts.append(f"[{item + 1}]" if isinstance(item, int) else f".{item}")
+    return "".join(parts).lstrip(".").replace(".[", "[")
+
+
+def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
+    for item in loc:
+        try:
+            data = data[item]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
+    """Read and check a settings file. `overrides` are dotted keys, e.g. run__today=date."""
+    source = Path(path) if path else DEFAULT_CONFIG
+    if not source.is_file():
+        raise ConfigError(f"{source}: file not found; pass --config with a settings.toml path")
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML ({exc}); fix the syntax there") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{source}: not UTF-8 text; save it as UTF-8") from None
+    for dotted, value in overrides.items():
+        section, _, key = dotted.partition("__")
+        data.setdefault(section, {})[key] = value
+    data["source"] = source.resolve()
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = _key_path(err["loc"], data)
+        if err["type"] == "missing":
+            raise ConfigError(f"{source}: key '{key}' is missing; add it") from None
+        if err["type"] == "extra_forbidden":
+            raise ConfigError(
+                f"{source}: key '{key}' is not a known setting; check its spelling"
+            ) from None
+        value = _lookup(data, err["loc"])
+        expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+        raise ConfigError(
+            f"{source}: key '{key}' = {value!r} is not valid; expected {expected}"
+        ) from None

@@ -1,0 +1,93 @@
+"""Sheets as tables: raw grids matched to the schema by header, as pandas DataFrames.
+
+Values stay exactly as the workbook holds them (dates as dates or serials, text as typed);
+typing them is validation's job, so that a bad cell becomes a finding, not a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from automation.schema import HeaderMatch, Schema, SheetSchema, match_headers
+from automation.workbook import Grid, Workbook
+
+ROW = "_row"  # the sheet row number (1-based, header is row 1) kept beside each record
+
+
+@dataclass
+class SheetTable:
+    layout: SheetSchema
+    present: bool
+    header: list[Any] = field(default_factory=list)
+    match: HeaderMatch = field(default_factory=HeaderMatch)
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def title(self) -> str:
+        return self.layout.title
+
+    def column_number(self, key: str) -> int | None:
+        """1-based position of a schema column in the sheet, for notes and cell writes."""
+        index = self.match.positions.get(key)
+        return None if index is None else index + 1
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts; an empty cell is always None (pandas may hold it as NaN)."""
+        if not len(self.frame):
+            return []
+        return [
+            {k: (None if _missing(v) else v) for k, v in rec.items()}
+            for rec in self.frame.to_dict("records")
+        ]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # NaN
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_table(layout: SheetSchema, grid: Grid | None) -> SheetTable:
+    if grid is None:
+        return SheetTable(layout, present=False, frame=_empty_frame(layout))
+    header = list(grid[0]) if grid else []
+    match = match_headers(layout, header)
+    keys = [c.key for c in layout.columns]
+    records = []
+    for number, row in enumerate(grid[1:], start=2):
+        if all(_blank(v) for v in row):
+            continue  # blank lines between entries are normal in a staff sheet
+        record: dict[str, Any] = {k: None for k in keys}
+        for key, index in match.positions.items():
+            if index < len(row):
+                value = row[index]
+                record[key] = None if _blank(value) else value
+        record[ROW] = number
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[*keys, ROW]).astype(object)
+    frame[ROW] = frame[ROW].astype(int)
+    return SheetTable(layout, present=True, header=header, match=match, frame=frame)
+
+
+def _empty_frame(layout: SheetSchema) -> pd.DataFrame:
+    return pd.DataFrame(columns=[*(c.key for c in layout.columns), ROW]).astype(object)
+
+
+@dataclass
+class Tables:
+    sheets: dict[str, SheetTable]
+
+    def __getitem__(self, key: str) -> SheetTable:
+        return self.sheets[key]
+
+
+def load_tables(workbook: Workbook, schema: Schema) -> Tables:
+    """Every sheet of the schema, staff and service alike, in one read."""
+    titles = [layout.title for layout in schema.sheets.values()]
+    grids = workbook.read(titles)
+    return Tables({key: to_table(layout, grids.get(layout.title)) for key, layout in schema.sheets.items()})

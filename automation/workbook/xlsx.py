@@ -1,0 +1,156 @@
+"""The local .xlsx backend (openpyxl): the embedded default, so the product runs offline."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from automation.schema import SheetSchema
+from automation.workbook import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
+
+NOTE_AUTHOR = "automation"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _set_text_safe(cell: Any, value: Any) -> None:
+    """Write a value as data: text stays text even when it starts with '='."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+class XlsxWorkbook(Workbook):
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.label = str(self.path)
+        self.api_calls = 0
+
+    def _load(self, read_only: bool) -> openpyxl.Workbook:
+        if not self.path.is_file():
+            raise WorkbookError(
+                f"{self.path}: workbook not found; run 'python main.py init --workbook "
+                f"{self.path}' or 'python main.py demo' to create one"
+            )
+        try:
+            return openpyxl.load_workbook(self.path, read_only=read_only, data_only=False)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise WorkbookError(f"{self.path}: not a readable .xlsx file ({exc})") from None
+
+    def read(self, titles: list[str]) -> dict[str, Grid]:
+        book = self._load(read_only=True)
+        try:
+            grids: dict[str, Grid] = {}
+            for title in titles:
+                if title not in book.sheetnames:
+                    continue
+                rows = [list(r) for r in book[title].iter_rows(values_only=True)]
+                while rows and all(v is None or v == "" for v in rows[-1]):
+                    rows.pop()
+                grids[title] = rows
+            return grids
+        finally:
+            book.close()
+
+    def apply(self, changes: Changes) -> None:
+        if changes.is_empty():
+            return
+        book = self._load(read_only=False)
+        for title, grid in changes.replace.items():
+            self._replace_sheet(book, title, grid)
+        for write in changes.cells:
+            if write.sheet not in book.sheetnames:
+                raise WorkbookError(f"{self.path}: sheet '{write.sheet}' is missing")
+            _set_text_safe(book[write.sheet].cell(write.row, write.col), write.value)
+        for title, notes in changes.notes.items():
+            if title in book.sheetnames:
+                self._set_notes(book[title], {(n.row, n.col): n.text for n in notes})
+        self._save_atomically(book)
+
+    def _replace_sheet(self, book: openpyxl.Workbook, title: str, grid: Grid) -> None:
+        if title in book.sheetnames:
+            sheet = book[title]
+            sheet.delete_rows(1, sheet.max_row)
+        else:
+            sheet = book.create_sheet(title)
+        for r, row in enumerate(grid, start=1):
+            for c, value in enumerate(row, start=1):
+                _set_text_safe(sheet.cell(r, c), value)
+        if grid:
+            for c in range(1, len(grid[0]) + 1):
+                sheet.cell(1, c).font = Font(bold=True)
+                sheet.cell(1, c).fill = HEADER_FILL
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(grid[0]))}{max(len(grid), 1)}"
+
+    @staticmethod
+    def _set_notes(sheet: Any, wanted: dict[tuple[int, int], str]) -> None:
+        # Remove our own stale notes; a person's note is never touched or covered.
+        for row in sheet.iter_rows():
+            for cell in row:
+                note = cell.comment
+                if note is not None and note.author == NOTE_AUTHOR:
+                    if (cell.row, cell.column) not in wanted:
+                        cell.comment = None
+        for (r, c), text in wanted.items():
+            cell = sheet.cell(r, c)
+            if cell.comment is not None and cell.comment.author != NOTE_AUTHOR:
+                continue
+            comment = Comment(NOTE_MARK + text, NOTE_AUTHOR)
+            comment.width, comment.height = 320, 120
+            cell.comment = comment
+
+    def _save_atomically(self, book: openpyxl.Workbook) -> None:
+        # A crash mid-save must leave the old file whole: write beside it, then swap.
+        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=self.path.parent)
+        os.close(fd)
+        try:
+            book.save(tmp)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def provision(self, layouts: list[SheetSchema], lang: str = "th") -> list[str]:
+        if self.path.exists():
+            book = self._load(read_only=False)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            book = openpyxl.Workbook()
+            book.remove(book.active)
+        added = []
+        for layout in layouts:
+            if layout.title in book.sheetnames:
+                continue
+            write_layout(book.create_sheet(layout.title), layout, lang)
+            added.append(layout.title)
+        if added:
+            self._save_atomically(book)
+        return added
+
+
+def write_layout(sheet: Any, layout: SheetSchema, lang: str = "th") -> None:
+    """Headers, widths, a frozen header row and dropdowns for choice columns."""
+    for c, col in enumerate(layout.columns, start=1):
+        cell = sheet.cell(1, c, col.header(lang))
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(c)].width = col.width
+        if col.type == "choice" and col.choices:
+            labels = ",".join(ch.label(lang).replace('"', "'") for ch in col.choices)
+            if len(labels) <= 250:  # Excel's limit for an inline list
+                rule = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
+                rule.showErrorMessage = False  # warn through findings, never block staff
+                letter = get_column_letter(c)
+                rule.add(f"{letter}2:{letter}5000")
+                sheet.add_data_validation(rule)
+    sheet.freeze_panes = "A2"
