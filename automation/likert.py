@@ -1,0 +1,82 @@
+"""Five-level Likert answers as forms store them, and the bands their means fall in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from automation.thaidate import to_arabic_digits
+
+LEVELS = (5, 4, 3, 2, 1)
+LABELS_TH = {5: "มากที่สุด", 4: "มาก", 3: "ปานกลาง", 2: "น้อย", 1: "น้อยที่สุด"}
+LABELS_EN = {5: "Very high", 4: "High", 3: "Moderate", 2: "Low", 1: "Very low"}
+_WORDS = {
+    "มากที่สุด": 5, "มาก": 4, "ปานกลาง": 3, "น้อย": 2, "น้อยที่สุด": 1,
+    "ดีมากที่สุด": 5, "ดีมาก": 4, "พอใช้": 3,
+    "very satisfied": 5, "satisfied": 4, "neutral": 3, "dissatisfied": 2, "very dissatisfied": 1,
+    "strongly agree": 5, "agree": 4, "disagree": 2, "strongly disagree": 1,
+}  # fmt: skip
+# "ดีมาก" is deliberately not a level: forms offering it use a different scale, so it is
+# reported rather than guessed.
+del _WORDS["ดีมาก"]
+_PREFIX = re.compile(r"^(?:ความ)?(?:พึงพอใจ|พอใจ)\s*")
+
+
+class LikertError(ValueError):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        super().__init__(f"{value!r} is not a 1-5 answer")
+
+
+def parse_likert(value: Any) -> int | None:
+    """5..1 from a label, a number or Thai digits; None for a blank answer.
+
+    Raises LikertError for anything else, so that it becomes a finding, never a silent drop.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise LikertError(value)
+    if isinstance(value, (int, float)):
+        if value == int(value) and 1 <= int(value) <= 5:
+            return int(value)
+        raise LikertError(value)
+    text = to_arabic_digits(str(value)).strip().replace("\u200b", "")
+    if not text:
+        return None
+    if re.fullmatch(r"[1-5](?:\.0+)?", text):
+        return int(float(text))
+    # "5 - มากที่สุด", "(5) มากที่สุด", "มากที่สุด (5)": a number beside a label.
+    m = re.fullmatch(r"\(?([1-5])\)?\s*[-–.:)]?\s*(.+)|(.+?)\s*\(([1-5])\)", text)
+    if m:
+        number = int(m[1] or m[4])
+        label = (m[2] or m[3]).strip()
+        word = _WORDS.get(_PREFIX.sub("", label).strip().casefold())
+        if word is None or word == number:
+            return number
+        raise LikertError(value)
+    word = _WORDS.get(_PREFIX.sub("", re.sub(r"\s+", " ", text)).strip().casefold())
+    if word is None:
+        raise LikertError(value)
+    return word
+
+
+@dataclass(frozen=True)
+class Band:
+    level: int  # 5..1
+    label_th: str
+    label_en: str
+
+    def label(self, lang: str = "th") -> str:
+        return self.label_en if lang == "en" else self.label_th
+
+
+def band(mean: float, cuts: list[float] | tuple[float, ...] = (4.21, 3.41, 2.61, 1.81)) -> Band:
+    """The interpretation band of a mean: 4.21-5.00 มากที่สุด ... 1.00-1.80 น้อยที่สุด."""
+    # Round first, as the published tables do: a mean shown as 4.21 is "มากที่สุด".
+    shown = round(mean + 1e-9, 2)
+    for level, cut in zip((5, 4, 3, 2), cuts, strict=True):
+        if shown >= cut:
+            return Band(level, LABELS_TH[level], LABELS_EN[level])
+    return Band(1, LABELS_TH[1], LABELS_EN[1])
