@@ -1,0 +1,44 @@
+"""The README stays true: every command has help text and is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from automation.cli import COMMANDS, build_parser
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+build_parser()  # imports the feature modules, which register their commands
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_has_help_text(name: str) -> None:
+    cmd = COMMANDS[name]
+    assert cmd.help.strip() and cmd.description.strip()
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_is_in_the_readme(name: str) -> None:
+    assert re.search(rf"python main\.py {re.escape(name)}\b", README), f"README lacks `python main.py {name}`"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_option_of_a_command_has_help(name: str) -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[name]
+    for action in sub._actions:
+        if action.dest != "help":
+            assert action.help, f"{name} {action.option_strings} has no help text"
+
+
+def test_readme_gives_exactly_the_two_setup_commands() -> None:
+    block = README.split("## Set-up: two commands", 1)[1].split("```", 2)[1]
+    commands = [line.split("#")[0].strip() for line in block.splitlines()[1:] if line.strip()]
+    assert commands == ["make run", "make test"]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+    assert "make test" in ci

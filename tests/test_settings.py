@@ -1,0 +1,84 @@
+"""Settings: the shipped file loads; every mistake is one line naming file, key and fix."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from automation.cli import main
+from automation.settings import ConfigError, load_settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def test_shipped_settings_load_with_paths_relative_to_the_file() -> None:
+    s = load_settings()
+    assert s.office.name.startswith("องค์การบริหารส่วนตำบล")
+    assert s.workbook.backend == "xlsx"
+    assert s.workbook_path == (PROJECT / "data" / "demo.xlsx").resolve()
+    assert s.run.timezone == "Asia/Bangkok"
+    assert {u.name for u in s.units} >= {"กองคลัง", "สำนักงานปลัด อบต."}
+    assert s.survey.questions[0].label == "ขั้นตอนการให้บริการไม่ยุ่งยากซับซ้อน"
+
+
+def _config_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = (PROJECT / "config" / "settings.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "settings.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('digits = "thai"', 'digits = "roman"', "key 'run.digits' = 'roman' is not valid; expected 'thai' or 'arabic'"),
+        ('backend = "xlsx"', 'backend = "excel"', "key 'workbook.backend' = 'excel'"),
+        ('timezone = "Asia/Bangkok"', 'timezone = "Mars/Olympus"', "a time zone name such as Asia/Bangkok"),
+        ('check_time = "07:30"', 'check_time = "7.30am"', "key 'schedule.check_time' = '7.30am'"),
+        ("bands = [4.21, 3.41, 2.61, 1.81]", "bands = [1.81, 2.61]", "four descending cut points"),
+        ("smtp_port = 587", "smtp_port = 99999", "key 'delivery.smtp_port' = 99999"),
+        ('[office]\nname = "', '[office]\nnmae = "', "key 'office.name' is missing"),
+        ("min_n = 30", "min_n = 30\nminimum = 5", "key 'survey.minimum' is not a known setting"),
+        ('language = "th"', 'language = "th', "not valid TOML"),
+    ],
+)
+def test_a_mistake_is_one_line_naming_the_key(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    path = _config_with(tmp_path, old, new)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(path) in message
+    assert expected in message
+
+
+def test_list_positions_are_counted_from_one(tmp_path: Path) -> None:
+    path = _config_with(tmp_path, 'aspect = "channels"', 'aspect = 7')
+    with pytest.raises(ConfigError, match=r"survey\.questions\[3\]\.aspect"):
+        load_settings(path)
+
+
+def test_the_cli_prints_one_line_and_exits_2_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _config_with(tmp_path, 'digits = "thai"', 'digits = "roman"')
+    assert main(["schema", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("error: ") and "run.digits" in err
+
+
+def test_a_missing_config_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--config", str(tmp_path / "nope.toml")]) == 2
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_overrides_pin_today(tmp_path: Path) -> None:
+    import datetime as dt
+
+    shutil.copy(PROJECT / "config" / "settings.toml", tmp_path / "s.toml")
+    s = load_settings(tmp_path / "s.toml", run__today=dt.date(2024, 4, 1))
+    assert s.today() == dt.date(2024, 4, 1)

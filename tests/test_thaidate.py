@@ -1,0 +1,155 @@
+"""The Thai calendar: every date form staff type parses back to the same day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from automation.thaidate import (
+    MONTHS_ABBR,
+    MONTHS_FULL,
+    DateParseError,
+    FiscalRound,
+    be_year,
+    fiscal_year_of,
+    format_thai_date,
+    from_serial,
+    parse_date,
+    parse_datetime,
+    round_to_report,
+    to_arabic_digits,
+    to_serial,
+    to_thai_digits,
+)
+
+days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2039, 12, 31))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "15/03/2567",
+        "15/3/2567",
+        "15/3/24",
+        "15/03/2024",
+        "15 มี.ค. 67",
+        "15 มี.ค. 2567",
+        "๑๕ มีนาคม ๒๕๖๗",
+        "15 มีนาคม พ.ศ. 2567",
+        "วันที่ 15 มีนาคม 2567",
+        "2024-03-15",
+        "15-03-2567",
+        "15.03.2567",
+        "15 March 2024",
+        "15/03/2567 10:30:00",
+        "๑๕/๐๓/๒๕๖๗",
+    ],
+)
+def test_every_documented_form_means_15_march_2024(text: str) -> None:
+    assert parse_date(text) == dt.date(2024, 3, 15)
+
+
+def test_date_cells_and_serial_numbers_are_dates() -> None:
+    assert parse_date(dt.datetime(2024, 3, 15, 9, 0)) == dt.date(2024, 3, 15)
+    assert parse_date(45366) == dt.date(2024, 3, 15)
+    assert parse_date(45366.75) == dt.date(2024, 3, 15)
+    assert parse_date("45366") == dt.date(2024, 3, 15)
+
+
+@pytest.mark.parametrize("text", ["31/02/2567", "30 ก.พ. 67", "15/13/2567", "2024-02-30"])
+def test_impossible_dates_fail_as_impossible(text: str) -> None:
+    with pytest.raises(DateParseError) as info:
+        parse_date(text)
+    assert info.value.reason == "impossible"
+
+
+@pytest.mark.parametrize("value", ["", "พรุ่งนี้", "15 ธันวา", "abc/def/ghi", None, True, 0, -3, float("nan")])
+def test_non_dates_fail_as_format(value: object) -> None:
+    with pytest.raises(DateParseError) as info:
+        parse_date(value)
+    assert info.value.reason == "format"
+
+
+def test_29_february_exists_only_in_leap_years() -> None:
+    assert parse_date("29/02/2567") == dt.date(2024, 2, 29)
+    with pytest.raises(DateParseError):
+        parse_date("29/02/2568")
+
+
+def test_timestamps_keep_their_time() -> None:
+    assert parse_datetime("15/3/2567, 10:30:05") == dt.datetime(2024, 3, 15, 10, 30, 5)
+    assert parse_datetime(45366.5) == dt.datetime(2024, 3, 15, 12, 0)
+    assert parse_datetime("2024-03-15") == dt.datetime(2024, 3, 15)
+
+
+def test_official_date_style_uses_thai_digits_and_be_year() -> None:
+    assert format_thai_date(dt.date(2024, 3, 31)) == "๓๑ มีนาคม ๒๕๖๗"
+    assert format_thai_date(dt.date(2024, 3, 31), "arabic") == "31 มีนาคม 2567"
+    assert format_thai_date(dt.date(2024, 3, 31), "arabic", "abbr") == "31 มี.ค. 2567"
+
+
+@given(days, st.sampled_from(["thai", "arabic"]), st.sampled_from(["full", "abbr"]))
+def test_formatted_dates_parse_back(day: dt.date, digits: str, month: str) -> None:
+    assert parse_date(format_thai_date(day, digits, month)) == day  # type: ignore[arg-type]
+
+
+@given(days)
+def test_numeric_forms_round_trip(day: dt.date) -> None:
+    be = be_year(day.year)
+    forms = [
+        f"{day.day:02d}/{day.month:02d}/{be}",
+        f"{day.day}/{day.month}/{day.year}",
+        f"{day.day}/{day.month}/{be % 100:02d}" if be % 100 >= 40 else f"{day.day}/{day.month}/{day.year}",
+        day.isoformat(),
+        to_thai_digits(f"{day.day}/{day.month}/{be}"),
+        f"{day.day} {MONTHS_ABBR[day.month - 1]} {be % 100:02d}" if be % 100 >= 40 else day.isoformat(),
+        f"{day.day} {MONTHS_FULL[day.month - 1]} พ.ศ. {be}",
+    ]
+    for form in forms:
+        assert parse_date(form) == day, form
+
+
+@given(days)
+def test_serial_numbers_round_trip(day: dt.date) -> None:
+    assert from_serial(to_serial(day)).date() == day
+
+
+@given(st.text(max_size=30))
+def test_parse_date_never_fails_unexpectedly(text: str) -> None:
+    try:
+        parse_date(text)
+    except DateParseError:
+        pass
+
+
+@given(st.text(alphabet="0123456789๐๑๒๓๔๕๖๗๘๙ab", max_size=20))
+def test_digit_conversion_round_trips(text: str) -> None:
+    assert to_arabic_digits(to_thai_digits(text)) == to_arabic_digits(text)
+
+
+def test_fiscal_year_changes_on_1_october() -> None:
+    assert fiscal_year_of(dt.date(2023, 9, 30)) == 2566
+    assert fiscal_year_of(dt.date(2023, 10, 1)) == 2567
+    assert fiscal_year_of(dt.date(2024, 9, 30)) == 2567
+
+
+def test_rounds_have_the_official_boundaries() -> None:
+    h1 = FiscalRound(2567, "h1")
+    annual = FiscalRound(2567, "annual")
+    assert (h1.start, h1.end) == (dt.date(2023, 10, 1), dt.date(2024, 3, 31))
+    assert (annual.start, annual.end) == (dt.date(2023, 10, 1), dt.date(2024, 9, 30))
+    assert h1.contains(dt.date(2024, 3, 31)) and not h1.contains(dt.date(2024, 4, 1))
+    assert h1.previous() == FiscalRound(2566, "annual")
+    assert annual.previous() == h1
+    assert annual.same_round_last_year() == FiscalRound(2566, "annual")
+    assert h1.label() == "ปีงบประมาณ พ.ศ. ๒๕๖๗ รอบ ๖ เดือน"
+
+
+def test_the_round_to_report_is_the_one_just_closed_within_the_grace_period() -> None:
+    assert round_to_report(dt.date(2024, 4, 20), 30) == FiscalRound(2567, "h1")
+    assert round_to_report(dt.date(2024, 5, 20), 30) == FiscalRound(2567, "annual")
+    assert round_to_report(dt.date(2024, 10, 15), 30) == FiscalRound(2567, "annual")
+    assert round_to_report(dt.date(2024, 11, 15), 30) == FiscalRound(2568, "h1")

@@ -1,0 +1,101 @@
+"""The local .xlsx backend: reads raw values, writes only what it owns, atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from automation.cli import main
+from automation.schema import build_schema
+from automation.settings import Settings
+from automation.workbook import NOTE_MARK, CellNote, CellWrite, Changes, WorkbookError
+from automation.workbook.xlsx import XlsxWorkbook
+
+
+def _new_book(settings: Settings) -> XlsxWorkbook:
+    book = XlsxWorkbook(settings.workbook_path)
+    book.provision(list(build_schema(settings).sheets.values()))
+    return book
+
+
+def test_init_creates_every_sheet_with_headers_frozen_rows_and_dropdowns(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = settings.workbook_path
+    assert main(["init", "--config", str(settings.source)]) == 0
+    book = openpyxl.load_workbook(path)
+    schema = build_schema(settings)
+    assert book.sheetnames == [s.title for s in schema.sheets.values()]
+    measures = book[schema["measures"].title]
+    assert [c.value for c in measures[1]] == schema["measures"].headers()
+    assert measures.freeze_panes == "A2"
+    lists = [dv.formula1 for dv in measures.data_validations.dataValidation]
+    assert any("ดำเนินการแล้ว" in f for f in lists)
+    assert measures.column_dimensions["D"].width == 50
+
+
+def test_init_refuses_to_overwrite_an_existing_workbook(
+    settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = demo_workbook.read_bytes()
+    assert main(["init", "--config", str(settings.source)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert demo_workbook.read_bytes() == before
+
+
+def test_read_keeps_raw_values(settings: Settings) -> None:
+    book = _new_book(settings)
+    title = settings.sheets.complaints
+    book.apply(Changes(cells=[
+        CellWrite(title, 2, 1, "001"),
+        CellWrite(title, 2, 2, dt.datetime(2024, 3, 15)),
+        CellWrite(title, 2, 6, '=IMPORTXML("http://x","//a")'),
+    ]))
+    grid = book.read([title])[title]
+    assert grid[1][0] == "001"  # text stays text: no numericising
+    assert grid[1][1] == dt.datetime(2024, 3, 15)
+    assert grid[1][5] == '=IMPORTXML("http://x","//a")'
+    cell = openpyxl.load_workbook(settings.workbook_path)[title]["F2"]
+    assert cell.data_type == "s"  # written as text, never as a live formula
+
+
+def test_missing_sheets_are_left_out_of_a_read(settings: Settings) -> None:
+    book = _new_book(settings)
+    assert set(book.read(["ไม่มีชีตนี้", settings.sheets.measures])) == {settings.sheets.measures}
+
+
+def test_notes_are_replaced_and_a_persons_note_is_never_touched(settings: Settings) -> None:
+    book = _new_book(settings)
+    title = settings.sheets.complaints
+    raw = openpyxl.load_workbook(settings.workbook_path)
+    raw[title]["C3"].comment = openpyxl.comments.Comment("โน้ตของเจ้าหน้าที่", "สมศรี")
+    raw.save(settings.workbook_path)
+    book.apply(Changes(notes={title: [CellNote(title, 2, 2, "วันที่ผิด"), CellNote(title, 3, 3, "ช่องทางผิด")]}))
+    sheet = openpyxl.load_workbook(settings.workbook_path)[title]
+    assert sheet["B2"].comment.text == NOTE_MARK + "วันที่ผิด"
+    assert sheet["C3"].comment.text == "โน้ตของเจ้าหน้าที่"
+    book.apply(Changes(notes={title: []}))
+    sheet = openpyxl.load_workbook(settings.workbook_path)[title]
+    assert sheet["B2"].comment is None
+    assert sheet["C3"].comment.text == "โน้ตของเจ้าหน้าที่"
+
+
+def test_a_failed_write_leaves_the_file_as_it_was(settings: Settings) -> None:
+    book = _new_book(settings)
+    before = settings.workbook_path.read_bytes()
+    with pytest.raises(WorkbookError):
+        book.apply(Changes(replace={"ผลการตรวจสอบ": [["a"]]}, cells=[CellWrite("ไม่มีชีตนี้", 1, 1, "x")]))
+    assert settings.workbook_path.read_bytes() == before
+    assert [p.name for p in settings.workbook_path.parent.iterdir()] == [settings.workbook_path.name]
+
+
+def test_a_missing_or_broken_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WorkbookError, match="not found"):
+        XlsxWorkbook(tmp_path / "none.xlsx").read(["x"])
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a zip")
+    with pytest.raises(WorkbookError, match=r"not a readable \.xlsx"):
+        XlsxWorkbook(broken).read(["x"])
