@@ -1,0 +1,92 @@
+"""Thai working days: which days the office is open, and counting days the way it does.
+
+A working day is Monday to Friday, not a Thai public or government holiday and not one of
+the office's own days off (`[deadlines] office_days_off` in the settings). Holidays come
+from the `holidays` package, category public + government, which for Thailand already
+includes the substitution days ("ชดเชย…", e.g. Tuesday 16 April 2024 after Songkran fell on
+a weekend) and the one-off days the cabinet adds ("วันหยุดพิเศษ (เพิ่มเติม)", e.g. Friday
+12 April 2024). Each year's holidays are computed once and kept.
+
+Counting convention (the one deadlines use): `add_working_days(start, n)` is the n-th working
+day *after* start, so the day a complaint arrives never counts; `working_days_between(a, b)`
+counts the working days d with a < d <= b, so the two agree:
+working_days_between(a, add_working_days(a, n)) == n.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import holidays
+
+if TYPE_CHECKING:
+    from automation.settings import Settings
+
+_ONE_DAY = dt.timedelta(days=1)
+OFFICE_DAY_OFF = {"th": "วันหยุดของสำนักงาน", "en": "Office day off"}
+_HOLIDAY_LANG = {"th": "th", "en": "en_US"}
+
+
+class WorkCalendar:
+    """Weekends, Thai public and government holidays, and the office's own days off."""
+
+    def __init__(self, settings: Settings | None = None, office_days_off: Iterable[dt.date] = ()) -> None:
+        days = list(office_days_off)
+        if settings is not None:
+            days += settings.deadlines.office_days_off
+        self.office_days_off: frozenset[dt.date] = frozenset(days)
+        self._years: dict[tuple[int, str], dict[dt.date, str]] = {}
+
+    def _holidays(self, year: int, lang: str = "th") -> dict[dt.date, str]:
+        key = (year, _HOLIDAY_LANG.get(lang, "th"))
+        if key not in self._years:
+            found = holidays.country_holidays(
+                "TH", categories=("public", "government"), language=key[1], years=year
+            )
+            self._years[key] = dict(found.items())
+        return self._years[key]
+
+    def holiday_name(self, day: dt.date, lang: str = "th") -> str | None:
+        """The holiday's name, the office's day off, or None (weekends are not holidays)."""
+        name = self._holidays(day.year, lang).get(day)
+        if name:
+            return name
+        if day in self.office_days_off:
+            return OFFICE_DAY_OFF.get(lang, OFFICE_DAY_OFF["th"])
+        return None
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day.weekday() >= 5:
+            return False
+        return day not in self.office_days_off and day not in self._holidays(day.year)
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The n-th working day after `start` (before it when n < 0); n = 0 gives `start`."""
+        step = _ONE_DAY if n >= 0 else -_ONE_DAY
+        day, left = start, abs(n)
+        while left:
+            day += step
+            if self.is_working_day(day):
+                left -= 1
+        return day
+
+    def working_days_between(self, a: dt.date, b: dt.date) -> int:
+        """Working days d with a < d <= b; negative when b is before a."""
+        if b < a:
+            return -self.working_days_between(b, a)
+        count, day = 0, a
+        while day < b:
+            day += _ONE_DAY
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def days_between(self, a: dt.date, b: dt.date, basis: str) -> int:
+        """Days from a to b counted on `basis` ('calendar' or 'working')."""
+        return self.working_days_between(a, b) if basis == "working" else (b - a).days
+
+    def add_days(self, start: dt.date, n: int, basis: str) -> dt.date:
+        """`start` plus n days counted on `basis` ('calendar' or 'working')."""
+        return self.add_working_days(start, n) if basis == "working" else start + dt.timedelta(days=n)
