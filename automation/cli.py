@@ -277,7 +277,7 @@ def _import_rule_modules() -> None:
 
 
 # Modules that define Rule classes; importing them fills the catalogue.
-RULE_MODULES = ["automation.validation"]
+RULE_MODULES = ["automation.validation", "automation.deadlines"]
 
 
 def _load_feature_commands() -> None:
@@ -287,4 +287,4 @@ def _load_feature_commands() -> None:
 
 
 # Modules whose import registers more commands (each feature owns its command code).
-FEATURE_COMMAND_MODULES: list[str] = []
+FEATURE_COMMAND_MODULES: list[str] = ["automation.commands.deadlines"]

@@ -144,6 +144,14 @@ def response_rows(settings: Settings, start: dt.date, today: dt.date, rng: rando
 def _plant_mistakes(sheets: dict[str, Grid], settings: Settings) -> None:
     """The deliberate mistakes a real office makes, so that the demo shows findings."""
     measures, complaints, responses = sheets["measures"], sheets["complaints"], sheets["responses"]
+    # Late work for the deadline check: last year's final step left unfinished, and a step of
+    # this year with its own due date (31 December) that is not done.
+    last_year = [r for r in measures if r[1] == measures[0][1] and r[9] == "ดำเนินการแล้ว"] if measures else []
+    if len(last_year) > 3:
+        last_year[-1][9:14] = ["อยู่ระหว่างดำเนินการ", None, None, None, None]
+    this_year = [r for r in measures if r[1] != measures[0][1] and r[9] != "ดำเนินการแล้ว"]
+    if this_year:
+        this_year[0][8] = dt.date(this_year[0][1] - 544, 12, 31)
     done = [r for r in measures if r[9] == "ดำเนินการแล้ว"]
     if done:
         done[0][10] = None  # marked done without a done date

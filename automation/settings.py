@@ -94,6 +94,7 @@ class ComplaintLimit(_Section):
 class Deadlines(_Section):
     report_grace_days: int = Field(30, ge=0)
     due_soon_days: int = Field(14, ge=0)
+    complaint_due_soon_days: int = Field(2, ge=0)  # complaints' limits are short: a smaller window
     office_days_off: list[dt.date] = []
     complaint_default: ComplaintLimit = ComplaintLimit()
     complaint_limits: dict[str, ComplaintLimit] = {}

@@ -1,0 +1,1 @@
+"""Feature commands: each module registers its own CLI commands with @command when imported."""

@@ -1,0 +1,143 @@
+"""`deadlines` and `complaints` commands: what is late, what is due soon, complaint figures."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from automation.cli import _ensure_demo_workbook, arguments, command, print_json
+from automation.settings import Settings
+from automation.tables import Tables
+
+if TYPE_CHECKING:
+    from automation.complaints import ComplaintStats
+    from automation.deadlines import DeadlineItem
+
+
+def _tables(settings: Settings) -> Tables:
+    from automation.schema import build_schema
+    from automation.tables import load_tables
+    from automation.workbook import open_workbook
+
+    _ensure_demo_workbook(settings)
+    return load_tables(open_workbook(settings), build_schema(settings))
+
+
+_KIND = {
+    "th": {"step": "ขั้นตอน", "measure": "มาตรการ", "complaint": "เรื่องร้องเรียน"},
+    "en": {"step": "step", "measure": "measure", "complaint": "complaint"},
+}
+_STATUS = {
+    "th": {"overdue": "เลยกำหนด", "due_soon": "ใกล้ครบกำหนด", "ok": "ปกติ"},
+    "en": {"overdue": "overdue", "due_soon": "due soon", "ok": "ok"},
+}
+
+
+def _deadlines_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true",
+                   help="print every item as JSON: kind, id, unit, due_date, status, days_late")
+    p.add_argument("--all", action="store_true", help="also list items that are not late or due soon")
+
+
+@command("deadlines", "List overdue and due-soon steps, measures and complaints by unit",
+         "Works out each step's and complaint's due date (measure cadence, grace period, Thai "
+         "working days for complaint limits counted in working days) and prints what each unit "
+         "owes, oldest first. Reads the workbook only; `run` writes the findings.")
+@arguments(_deadlines_args)
+def cmd_deadlines(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.deadlines import NO_UNIT, compute_deadlines
+    from automation.thaidate import format_date
+
+    lang = settings.run.language
+    today = settings.today()
+    report = compute_deadlines(settings, _tables(settings), today, lang)
+    if args.json:
+        items = report.items if args.all else report.overdue + report.due_soon
+        keys = ("kind", "id", "title", "unit", "due_date", "status", "days_late", "days_left", "checkpoint")
+        print_json([{k: i.as_json()[k] for k in keys} for i in items])
+        return 0
+    words, kinds = _STATUS[lang], _KIND[lang]
+    if args.all:
+        groups: dict[str, list[DeadlineItem]] = {}
+        for item in report.items:
+            groups.setdefault(item.unit, []).append(item)
+    else:
+        groups = report.by_unit()
+    heading = "As of" if lang == "en" else "ณ วันที่"
+    print(f"{heading} {format_date(today, lang, 'arabic')}")
+    for unit, items in sorted(groups.items()):
+        print(f"\n{unit or NO_UNIT[lang]}")
+        for i in items:
+            late = (f"{i.days_late} " + ("days late" if lang == "en" else "วัน")) if i.status == "overdue" else ""
+            print(f"  {words[i.status]:12} {i.due_date.isoformat()}  {kinds[i.kind]} {i.item_id}  "
+                  f"{i.title}  {late}".rstrip())
+    if lang == "en":
+        print(f"\noverdue {len(report.overdue)}, due soon {len(report.due_soon)}")
+    else:
+        print(f"\nเลยกำหนด {len(report.overdue)} รายการ ใกล้ครบกำหนด {len(report.due_soon)} รายการ")
+    return 0
+
+
+def _complaints_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--round", choices=["h1", "annual"], help="h1 (1 Oct-31 Mar) or annual (default: the round due)")
+    p.add_argument("--fiscal-year", type=int, help="fiscal year in BE, e.g. 2567 (default: the round due)")
+    p.add_argument("--json", action="store_true", help="print the statistics as JSON")
+
+
+@command("complaints", "Print complaint statistics for a round (channels, categories, time to close)",
+         "Counts the round's complaints by channel, category, status and unit, with closed, open, "
+         "overdue, closed late and the mean and median time to close; corruption complaints also "
+         "on their own. Never shows complainants' names or contacts.")
+@arguments(_complaints_args)
+def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.complaints import complaint_statistics
+    from automation.thaidate import FiscalRound, fiscal_year_of, round_to_report
+
+    today = settings.today()
+    lang = settings.run.language
+    due = round_to_report(today, settings.deadlines.report_grace_days)
+    if args.round or args.fiscal_year:
+        fiscal_year = args.fiscal_year or fiscal_year_of(today)
+        round_ = FiscalRound.parse(args.round or "annual", fiscal_year)
+    else:
+        round_ = due
+    stats = complaint_statistics(settings, _tables(settings)["complaints"], round_, today, lang)
+    if args.json:
+        print_json(stats.as_json())
+        return 0
+    print(_stats_text(stats, lang))
+    return 0
+
+
+def _stats_text(stats: ComplaintStats, lang: str) -> str:
+    en = lang == "en"
+    unit = ("working days" if stats.basis == "working" else "days") if en else (
+        "วันทำการ" if stats.basis == "working" else "วัน")
+
+    def days(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f} {unit}"
+
+    lines = [stats.round.label(lang, "arabic"),
+             f"{stats.round.start.isoformat()} – {stats.round.end.isoformat()}"]
+    if en:
+        lines.append(f"total {stats.total}: closed {stats.closed} (late {stats.closed_late}), open {stats.open}, "
+                     f"overdue {stats.overdue}; time to close mean {days(stats.mean_days_to_close)}, "
+                     f"median {days(stats.median_days_to_close)}")
+    else:
+        lines.append(f"ทั้งหมด {stats.total} เรื่อง: ยุติแล้ว {stats.closed} (เกินกำหนด {stats.closed_late}) "
+                     f"คงค้าง {stats.open} เลยกำหนด {stats.overdue}; ระยะเวลาดำเนินการเฉลี่ย "
+                     f"{days(stats.mean_days_to_close)} มัธยฐาน {days(stats.median_days_to_close)}")
+    titles = (("by channel", "by category", "by status", "by unit") if en
+              else ("ตามช่องทาง", "ตามประเภทเรื่อง", "ตามสถานะ", "ตามหน่วยงาน"))
+    for title, rows in zip(titles, (stats.by_channel, stats.by_category, stats.by_status, stats.by_unit),
+                           strict=True):
+        lines.append(f"  {title}: " + ", ".join(f"{label} {count}" for label, count in rows))
+    if stats.corruption is not None:
+        c = stats.corruption
+        head = "corruption complaints" if en else "เรื่องร้องเรียนการทุจริต"
+        lines.append(f"  {head}: {c.total} (closed {c.closed}, open {c.open}, overdue {c.overdue})" if en else
+                     f"  {head}: {c.total} เรื่อง (ยุติแล้ว {c.closed} คงค้าง {c.open} เลยกำหนด {c.overdue})")
+    if stats.unreadable:
+        lines.append(f"  ({stats.unreadable} rows without a readable received date)" if en else
+                     f"  (มี {stats.unreadable} แถวที่อ่านวันที่รับเรื่องไม่ได้ จึงไม่นับ)")
+    return "\n".join(lines)

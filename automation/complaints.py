@@ -1,0 +1,144 @@
+"""Complaint statistics for a round: the 6- and 12-month figures the office publishes.
+
+A complaint belongs to a round when its received date falls within round.start..round.end
+(a row whose received date cannot be read belongs to none and is counted as `unreadable`).
+Counts go by channel, category, status and unit, listing every known value (zeros
+included, in the sheet's order) and then "other" (a value not in the list) and "not given"
+(a blank cell) when there are any.
+
+- closed: the office has finished with it (a closed date, or status ยุติเรื่อง / ส่งต่อ);
+  open: the rest. overdue: open and past a due date today (automation.deadlines);
+  closed_late: closed after its category's closing limit; closed_on_time: closed by it.
+- Time to close (mean, median) is measured in the basis of `[deadlines.complaint_default]`
+  (calendar or Thai working days), over complaints closed with a readable closed date; the
+  corruption figures use the corruption category's own basis. `basis` says which.
+- Corruption complaints (category การทุจริตและประพฤติมิชอบ) are also counted on their own,
+  for the ITA, in `corruption`.
+
+The statistics never read the complainant's name or contact: only the columns above.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from automation.deadlines import NOT_GIVEN, OTHER, ComplaintTimeline, complaint_timelines
+from automation.pipeline import RunContext, StageResult
+from automation.schema import Choice
+from automation.settings import Settings
+from automation.tables import SheetTable
+from automation.thaidate import FiscalRound, round_to_report
+from automation.workdays import WorkCalendar
+
+CORRUPTION = "corruption"
+_EXTRA = {OTHER: {"th": "อื่น ๆ", "en": "Other"}, NOT_GIVEN: {"th": "ไม่ระบุ", "en": "Not given"}}
+
+
+@dataclass
+class ComplaintStats:
+    round: FiscalRound
+    today: dt.date
+    basis: str  # calendar | working: the unit of the days-to-close figures
+    total: int
+    by_channel: list[tuple[str, int]]
+    by_category: list[tuple[str, int]]
+    by_status: list[tuple[str, int]]
+    by_unit: list[tuple[str, int]]
+    closed: int
+    open: int
+    overdue: int
+    closed_on_time: int
+    closed_late: int
+    mean_days_to_close: float | None
+    median_days_to_close: float | None
+    corruption: ComplaintStats | None = None
+    unreadable: int = 0  # rows in the sheet whose received date could not be read
+
+    def as_json(self) -> dict[str, Any]:
+        def pairs(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
+            return [{"label": label, "count": count} for label, count in rows]
+
+        def days(value: float | None) -> float | None:
+            return None if value is None else round(value, 2)
+
+        data: dict[str, Any] = {
+            "round": {"fiscal_year": self.round.fiscal_year, "kind": self.round.kind,
+                      "start": self.round.start.isoformat(), "end": self.round.end.isoformat()},
+            "today": self.today.isoformat(),
+            "total": self.total,
+            "closed": self.closed,
+            "open": self.open,
+            "overdue": self.overdue,
+            "closed_on_time": self.closed_on_time,
+            "closed_late": self.closed_late,
+            "basis": self.basis,
+            "mean_days_to_close": days(self.mean_days_to_close),
+            "median_days_to_close": days(self.median_days_to_close),
+            "unreadable": self.unreadable,
+            "by_channel": pairs(self.by_channel),
+            "by_category": pairs(self.by_category),
+            "by_status": pairs(self.by_status),
+            "by_unit": pairs(self.by_unit),
+        }
+        if self.corruption is not None:
+            data["corruption"] = self.corruption.as_json()
+        return data
+
+
+def _counts(keys: list[str], choices: tuple[Choice, ...], lang: str) -> list[tuple[str, int]]:
+    rows = [(c.label(lang), keys.count(c.key)) for c in choices]
+    for extra in (OTHER, NOT_GIVEN):
+        if extra in keys:
+            rows.append((_EXTRA[extra]["en" if lang == "en" else "th"], keys.count(extra)))
+    return rows
+
+
+def _stats(
+    settings: Settings, table: SheetTable, rows: list[ComplaintTimeline], round: FiscalRound,
+    today: dt.date, lang: str, basis: str, calendar: WorkCalendar,
+) -> ComplaintStats:
+    layout = table.layout
+    days = [calendar.days_between(t.received, t.closed_date, basis) for t in rows if t.closed_date]
+    closed = [t for t in rows if t.closed]
+    late = sum(t.closed_late for t in closed)
+    return ComplaintStats(
+        round=round, today=today, basis=basis, total=len(rows),
+        by_channel=_counts([t.channel for t in rows], layout.column("channel").choices, lang),
+        by_category=_counts([t.category for t in rows], layout.column("category").choices, lang),
+        by_status=_counts([t.status_key for t in rows], layout.column("status").choices, lang),
+        by_unit=_counts([t.unit_key for t in rows], layout.column("unit").choices, lang),
+        closed=len(closed), open=len(rows) - len(closed),
+        overdue=sum(t.status == "overdue" for t in rows),
+        closed_on_time=sum(1 for t in closed if t.closed_date and not t.closed_late),
+        closed_late=late,
+        mean_days_to_close=statistics.fmean(days) if days else None,
+        median_days_to_close=float(statistics.median(days)) if days else None,
+    )
+
+
+def complaint_statistics(
+    settings: Settings, complaints: SheetTable, round: FiscalRound, today: dt.date, lang: str = "th",
+    calendar: WorkCalendar | None = None,
+) -> ComplaintStats:
+    """The round's complaint figures, with the corruption complaints also on their own."""
+    calendar = calendar or WorkCalendar(settings)
+    timelines = complaint_timelines(settings, complaints, today, calendar) if complaints.present else []
+    rows = [t for t in timelines if round.contains(t.received)]
+    stats = _stats(settings, complaints, rows, round, today, lang,
+                   settings.deadlines.complaint_default.basis, calendar)
+    corrupt = [t for t in rows if t.category == CORRUPTION]
+    stats.corruption = _stats(settings, complaints, corrupt, round, today, lang,
+                              settings.complaint_limit(CORRUPTION).basis, calendar)
+    stats.unreadable = len(complaints.frame) - len(timelines)
+    return stats
+
+
+def stage(ctx: RunContext) -> StageResult:
+    """Statistics for the round whose report is being drafted now."""
+    round = round_to_report(ctx.today, ctx.settings.deadlines.report_grace_days)
+    stats = complaint_statistics(ctx.settings, ctx.tables["complaints"], round, ctx.today, ctx.lang)
+    ctx.figures["complaints"] = stats
+    return StageResult("complaints", [], {"round_label": round.label(ctx.lang, "arabic"), **stats.as_json()})
