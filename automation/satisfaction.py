@@ -1,0 +1,506 @@
+"""Satisfaction scores from the Google Form responses sheet, as Thai survey reports give them.
+
+Per question, per aspect, overall and per service point: n, count and % at each level,
+mean, S.D., satisfaction % (mean ÷ 5 × 100), share of 4–5 answers, interpretation band and
+a 95% confidence interval; plus the trend against earlier rounds, service statistics and
+the themed comments.
+
+How the figures are computed (the README repeats this for staff):
+- A response belongs to a round when its timestamp's date falls within round.start..end.
+- Blank answers are no answer. Answers that are not a 1–5 level (LikertError) are left out
+  and counted in `ScoreReport.excluded` per question, so n visibly shrinks; validation
+  reports them as findings, this module does not.
+- Aspect, overall and service-point figures POOL the individual answers: n is the number
+  of answers, the mean is the mean of all of them, as Thai survey reports do.
+- S.D. is the SAMPLE standard deviation (divisor n − 1), which is what these reports print.
+- The confidence interval and the trend test take the respondent as the unit: one person's
+  answers to ten questions are not ten independent observations. The standard error of a
+  pooled mean is the ratio (cluster) estimator Σ(yᵢ − x̄·mᵢ)² / (R(R−1)·m̄²) over respondents
+  i (yᵢ their answer sum, mᵢ their answer count, R respondents); for a single question
+  (mᵢ = 1) it is exactly s/√n. The interval is x̄ ± t(0.975, R−1)·SE, kept within 1..5.
+- `small_n` is set when fewer than settings.survey.min_n people answered the group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from automation.comments import Theme, theme_comments
+from automation.likert import LEVELS, LikertError, band, parse_likert
+from automation.pipeline import RunContext, StageResult
+from automation.schema import GENDERS, Column, normalize_header
+from automation.settings import Settings
+from automation.student_t import t_quantile, welch_df
+from automation.tables import ROW, SheetTable
+from automation.thaidate import DateParseError, FiscalRound, parse_datetime, round_to_report
+
+ASPECTS_EN = {
+    "process": "Service process", "channels": "Service channels", "staff": "Staff",
+    "facilities": "Facilities", "quality": "Quality of service",
+}  # fmt: skip
+WORDS = {
+    "overall": {"th": "ภาพรวม", "en": "Overall"},
+    "unstated": {"th": "ไม่ระบุ", "en": "Not stated"},
+}
+
+
+@dataclass
+class GroupScore:
+    key: str
+    label: str
+    n: int  # scored answers (pooled over questions for aspects, overall, service points)
+    counts: dict[int, int]  # level 5..1 -> answers
+    percents: dict[int, float]  # level 5..1 -> % of n
+    mean: float | None
+    sd: float | None  # sample S.D. (n - 1) of the answers
+    percent: float | None  # satisfaction %: mean / 5 * 100
+    top2_share: float | None  # % of answers at 4 or 5
+    band: str  # interpretation of the mean ("มากที่สุด" ...); "" without answers
+    ci_low: float | None
+    ci_high: float | None
+    small_n: bool
+    kind: str = "question"  # overall | aspect | question | service_point
+    respondents: int = 0  # people with at least one scored answer in the group
+    se: float | None = None  # standard error of the mean, respondents as the unit
+
+    def as_json(self) -> dict[str, Any]:
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, 4)
+
+        return {
+            "key": self.key, "label": self.label, "kind": self.kind, "n": self.n,
+            "respondents": self.respondents, "mean": r(self.mean), "sd": r(self.sd),
+            "percent": r(self.percent), "top2_share": r(self.top2_share), "band": self.band,
+            "ci_low": r(self.ci_low), "ci_high": r(self.ci_high), "small_n": self.small_n,
+            "counts": {str(k): v for k, v in self.counts.items()},
+            "percents": {str(k): r(v) for k, v in self.percents.items()},
+        }  # fmt: skip
+
+
+@dataclass
+class Change:
+    """This round's mean against another round's, and whether the change exceeds the noise."""
+
+    against: FiscalRound
+    this_mean: float
+    other_mean: float
+    change: float
+    se: float | None  # of the difference; None when a side has fewer than two respondents
+    df: float | None  # Welch-Satterthwaite degrees of freedom
+    significant: bool | None  # |change| > t(0.975, df)·se (Welch); None when it cannot be told
+    this_respondents: int
+    other_respondents: int
+
+    def as_json(self) -> dict[str, Any]:
+        r = (lambda x: None if x is None else round(x, 4))  # noqa: E731
+        return {
+            "against": {"fiscal_year": self.against.fiscal_year, "kind": self.against.kind},
+            "this_mean": r(self.this_mean), "other_mean": r(self.other_mean),
+            "change": r(self.change), "se": r(self.se), "df": r(self.df),
+            "significant": self.significant, "this_respondents": self.this_respondents,
+            "other_respondents": self.other_respondents,
+        }  # fmt: skip
+
+
+@dataclass
+class TrendRow:
+    key: str
+    label: str
+    previous: Change | None  # against round.previous(); None when either side has no answers
+    last_year: Change | None  # against round.same_round_last_year()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "label": self.label,
+            "previous": self.previous.as_json() if self.previous else None,
+            "last_year": self.last_year.as_json() if self.last_year else None,
+        }  # fmt: skip
+
+
+@dataclass
+class Trend:
+    overall: TrendRow
+    aspects: list[TrendRow] = field(default_factory=list)
+
+    @property
+    def previous(self) -> Change | None:
+        return self.overall.previous
+
+    @property
+    def last_year(self) -> Change | None:
+        return self.overall.last_year
+
+
+@dataclass
+class Response:
+    """One form submission: its scored answers and who answered, as the sheet gives them."""
+
+    row: int
+    when: dt.datetime
+    answers: dict[str, int]  # question key -> 1..5, scored answers only
+    unscorable: dict[str, Any]  # question key -> the raw value that is not a level
+    service_point: str  # a configured key, "form:<text>" for an unlisted one, "unstated"
+    service_label: str
+    gender: str
+    age: str
+    comment: Any
+
+
+@dataclass
+class ScoreReport:
+    round: FiscalRound
+    lang: str
+    responses: int  # submissions dated within the round
+    overall: GroupScore
+    aspects: list[GroupScore]
+    questions: list[GroupScore]
+    service_points: list[GroupScore]
+    trend: Trend
+    monthly: list[tuple[dt.date, int]]  # first day of each month of the round so far, responses
+    by_service: list[tuple[str, int]]
+    by_gender: list[tuple[str, int]]
+    by_age: list[tuple[str, int]]
+    comments: list[Theme]
+    excluded: dict[str, int]  # question key -> answers left out as not a 1-5 level
+    undated: int  # rows whose timestamp is not a date (in no round at all)
+    min_n: int
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(self.excluded.values())
+
+    def groups(self) -> list[GroupScore]:
+        return [self.overall, *self.aspects, *self.questions, *self.service_points]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "round": {
+                "fiscal_year": self.round.fiscal_year, "kind": self.round.kind,
+                "label": self.round.label(self.lang, "arabic"),
+                "start": self.round.start.isoformat(), "end": self.round.end.isoformat(),
+            },
+            "responses": self.responses, "min_n": self.min_n,
+            "overall": self.overall.as_json(),
+            "aspects": [g.as_json() for g in self.aspects],
+            "questions": [g.as_json() for g in self.questions],
+            "service_points": [g.as_json() for g in self.service_points],
+            "trend": {
+                "overall": self.trend.overall.as_json(),
+                "aspects": [row.as_json() for row in self.trend.aspects],
+            },
+            "monthly": [{"month": m.strftime("%Y-%m"), "count": c} for m, c in self.monthly],
+            "by_service": [{"name": k, "count": c} for k, c in self.by_service],
+            "by_gender": [{"name": k, "count": c} for k, c in self.by_gender],
+            "by_age": [{"name": k, "count": c} for k, c in self.by_age],
+            "comments": [t.as_json() for t in self.comments],
+            "excluded": self.excluded, "excluded_total": self.excluded_total,
+            "undated": self.undated,
+        }  # fmt: skip
+
+
+# ---------------------------------------------------------------- figures of one group
+
+
+def score_group(
+    key: str,
+    label: str,
+    per_respondent: Iterable[list[int]],
+    settings: Settings,
+    lang: str = "th",
+    kind: str = "question",
+) -> GroupScore:
+    """The figures of one group from each respondent's scored answers to its questions."""
+    clusters = [answers for answers in per_respondent if answers]
+    answers = [a for c in clusters for a in c]
+    n, people = len(answers), len(clusters)
+    counts = Counter(answers)
+    level_counts = {level: counts.get(level, 0) for level in LEVELS}
+    percents = {level: (c / n * 100 if n else 0.0) for level, c in level_counts.items()}
+    small = people < settings.survey.min_n
+    if not n:
+        return GroupScore(key, label, 0, level_counts, percents, None, None, None, None, "",
+                          None, None, small, kind, 0, None)  # fmt: skip
+    mean = statistics.fmean(answers)
+    sd = statistics.stdev(answers) if n > 1 else None  # sample S.D. (n - 1), as reports print
+    se = cluster_se(clusters, mean)
+    ci_low = ci_high = None
+    if se is not None:
+        half = t_quantile(0.975, people - 1) * se
+        # The mean of 1-5 answers cannot leave 1..5, so neither can a sensible interval.
+        ci_low, ci_high = clamp(mean - half, 1.0, 5.0), clamp(mean + half, 1.0, 5.0)
+    return GroupScore(
+        key, label, n, level_counts, percents, mean, sd, mean / 5 * 100,
+        (level_counts[5] + level_counts[4]) / n * 100,
+        band(mean, settings.survey.bands).label(lang), ci_low, ci_high, small, kind, people, se,
+    )  # fmt: skip
+
+
+def clamp(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
+
+
+def cluster_se(clusters: list[list[int]], mean: float) -> float | None:
+    """Standard error of a pooled mean with respondents as the unit (ratio estimator).
+
+    For one answer per respondent it equals the textbook s/√n. None below two respondents.
+    """
+    people = len(clusters)
+    if people < 2:
+        return None
+    m_bar = sum(len(c) for c in clusters) / people
+    spread = sum((sum(c) - mean * len(c)) ** 2 for c in clusters)
+    return math.sqrt(spread / (people * (people - 1) * m_bar**2))
+
+
+def compare(this: GroupScore, other: GroupScore, against: FiscalRound) -> Change | None:
+    """Welch's t test of two rounds' means (respondents as the unit); None without data.
+
+    When the other round is this annual round's own first half the two share responses;
+    the test then treats them as independent, which makes it cautious (less often significant).
+    """
+    if this.mean is None or other.mean is None:
+        return None
+    diff = this.mean - other.mean
+    se = df = significant = None
+    if this.se is not None and other.se is not None:
+        se = math.hypot(this.se, other.se)
+        if se == 0:
+            significant = diff != 0  # both rounds unanimous: any difference is real
+        else:
+            df = welch_df(this.se, this.respondents - 1, other.se, other.respondents - 1)
+            significant = abs(diff) > t_quantile(0.975, df) * se
+    return Change(against, this.mean, other.mean, diff, se, df, significant,
+                  this.respondents, other.respondents)  # fmt: skip
+
+
+# ---------------------------------------------------------------- reading the sheet
+
+
+def read_responses(settings: Settings, responses: SheetTable, lang: str = "th") -> tuple[list[Response], int]:
+    """Every dated response row, typed; and how many rows have no readable timestamp."""
+    layout = responses.layout
+    point_col = _column(layout.columns, "service_point")
+    gender_col = Column("gender", "", "", "choice", choices=GENDERS)
+    keys = [q.key for q in settings.survey.questions]
+    out: list[Response] = []
+    undated = 0
+    for rec in responses.records():
+        try:
+            when = parse_datetime(rec.get("timestamp"))
+        except (DateParseError, ValueError, TypeError, OverflowError):
+            undated += 1  # validation reports the bad timestamp; no round can count it
+            continue
+        answers: dict[str, int] = {}
+        unscorable: dict[str, Any] = {}
+        for key in keys:
+            try:
+                level = parse_likert(rec.get(key))
+            except LikertError:
+                unscorable[key] = rec.get(key)
+                continue
+            if level is not None:
+                answers[key] = level
+        point_key, point_label = _service_point(point_col, rec.get("service_point"), lang)
+        out.append(Response(
+            rec[ROW], when, answers, unscorable, point_key, point_label,
+            _choice_label(gender_col, rec.get("gender"), lang), _text(rec.get("age")) or WORDS["unstated"][lang],
+            rec.get("comment"),
+        ))  # fmt: skip
+    return out, undated
+
+
+def _column(columns: Iterable[Column], key: str) -> Column | None:
+    return next((c for c in columns if c.key == key), None)
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _service_point(col: Column | None, value: Any, lang: str) -> tuple[str, str]:
+    text = _text(value)
+    if not text:
+        return "unstated", WORDS["unstated"][lang]
+    choice = col.choice_for(text) if col and col.choices else None
+    if choice:
+        return choice.key, choice.th
+    return f"form:{normalize_header(text)}", text  # a point the form has but config lacks
+
+
+def _choice_label(col: Column, value: Any, lang: str) -> str:
+    text = _text(value)
+    if not text:
+        return WORDS["unstated"][lang]
+    choice = col.choice_for(text)
+    return choice.label(lang) if choice else text
+
+
+# ---------------------------------------------------------------- the report
+
+
+def compute_scores(
+    settings: Settings,
+    responses: SheetTable,
+    round: FiscalRound,  # shadows round(): the interface others code against names it so
+    lang: str = "th",
+    today: dt.date | None = None,
+) -> ScoreReport:
+    """Every figure of the satisfaction report for one round (see the module docstring)."""
+    all_rows, undated = read_responses(settings, responses, lang)
+    rows = _in_round(all_rows, round)
+    survey = settings.survey
+    questions = [
+        score_group(q.key, q.label, ([r.answers[q.key]] if q.key in r.answers else [] for r in rows),
+                    settings, lang, "question")
+        for q in survey.questions
+    ]  # fmt: skip
+    aspects = _aspect_scores(settings, rows, lang)
+    overall = _pooled("overall", WORDS["overall"][lang], rows, _all_keys(settings), settings, lang, "overall")
+    points = _point_groups(settings, rows)
+    service_points = [
+        _pooled(key, label, members, _all_keys(settings), settings, lang, "service_point")
+        for key, label, members in points
+    ]
+    excluded = Counter(key for r in rows for key in r.unscorable)
+    return ScoreReport(
+        round=round, lang=lang, responses=len(rows), overall=overall, aspects=aspects,
+        questions=questions, service_points=service_points,
+        trend=_trend(settings, all_rows, round, overall, aspects, lang),
+        monthly=_monthly(rows, round, today or settings.today()),
+        by_service=[(label, len(members)) for _key, label, members in points],
+        by_gender=_tally(r.gender for r in rows),
+        by_age=sorted(_tally(r.age for r in rows), key=lambda kv: _age_order(kv[0])),
+        comments=theme_comments((r.comment for r in rows), lang),
+        excluded={q.key: excluded[q.key] for q in survey.questions if excluded[q.key]},
+        undated=undated, min_n=survey.min_n,
+    )  # fmt: skip
+
+
+def _in_round(rows: list[Response], rnd: FiscalRound) -> list[Response]:
+    return [r for r in rows if rnd.contains(r.when.date())]
+
+
+def _all_keys(settings: Settings) -> list[str]:
+    return [q.key for q in settings.survey.questions]
+
+
+def _pooled(key: str, label: str, rows: list[Response], qkeys: list[str], settings: Settings,
+            lang: str, kind: str) -> GroupScore:  # fmt: skip
+    return score_group(key, label, ([r.answers[k] for k in qkeys if k in r.answers] for r in rows),
+                       settings, lang, kind)  # fmt: skip
+
+
+def _aspect_keys(settings: Settings) -> list[tuple[str, str, list[str]]]:
+    """(aspect key, Thai name, question keys) in config order; aspects without questions skipped."""
+    survey = settings.survey
+    order = list(survey.aspects) + [q.aspect for q in survey.questions if q.aspect not in survey.aspects]
+    out = []
+    for key in dict.fromkeys(order):
+        members = [q.key for q in survey.questions if q.aspect == key]
+        if members:
+            out.append((key, survey.aspects.get(key, key), members))
+    return out
+
+
+def _aspect_label(key: str, name: str, lang: str) -> str:
+    return ASPECTS_EN.get(key, key) if lang == "en" else name
+
+
+def _aspect_scores(settings: Settings, rows: list[Response], lang: str) -> list[GroupScore]:
+    return [
+        _pooled(key, _aspect_label(key, name, lang), rows, members, settings, lang, "aspect")
+        for key, name, members in _aspect_keys(settings)
+    ]
+
+
+def _point_groups(settings: Settings, rows: list[Response]) -> list[tuple[str, str, list[Response]]]:
+    """Configured service points first (even with no responses), then unlisted, then unstated."""
+    groups: dict[str, tuple[str, list[Response]]] = {
+        p.key: (p.form_value or p.name, []) for p in settings.survey.service_points
+    }
+    for r in rows:
+        if r.service_point not in groups and r.service_point != "unstated":
+            groups[r.service_point] = (r.service_label, [])
+    unstated = [r for r in rows if r.service_point == "unstated"]
+    for r in rows:
+        if r.service_point != "unstated":
+            groups[r.service_point][1].append(r)
+    out = [(key, label, members) for key, (label, members) in groups.items()]
+    if unstated:
+        out.append(("unstated", unstated[0].service_label, unstated))
+    return out
+
+
+def _trend(settings: Settings, all_rows: list[Response], rnd: FiscalRound, overall: GroupScore,
+           aspects: list[GroupScore], lang: str) -> Trend:  # fmt: skip
+    others = {"previous": rnd.previous(), "last_year": rnd.same_round_last_year()}
+    past = {name: _in_round(all_rows, other) for name, other in others.items()}
+    keys = _all_keys(settings)
+
+    def row(this: GroupScore, qkeys: list[str]) -> TrendRow:
+        changes = {
+            name: compare(this, _pooled(this.key, this.label, past[name], qkeys, settings, lang, this.kind),
+                          others[name])
+            for name in others
+        }  # fmt: skip
+        return TrendRow(this.key, this.label, changes["previous"], changes["last_year"])
+
+    members = {key: qkeys for key, _name, qkeys in _aspect_keys(settings)}
+    return Trend(row(overall, keys), [row(a, members[a.key]) for a in aspects])
+
+
+def _monthly(rows: list[Response], rnd: FiscalRound, today: dt.date) -> list[tuple[dt.date, int]]:
+    """Responses per month of the round, up to the month of `today` (or of the latest response);
+    months without any show 0; a round not yet begun has no months."""
+    counts = Counter(r.when.date().replace(day=1) for r in rows)
+    last = min(rnd.end, max(today, *counts) if counts else today)
+    month, out = rnd.start.replace(day=1), []
+    while month <= last:
+        out.append((month, counts.get(month, 0)))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def _tally(values: Iterable[str]) -> list[tuple[str, int]]:
+    return list(Counter(values).most_common())
+
+
+def _age_order(label: str) -> tuple[int, int, str]:
+    """Age groups youngest first: "ต่ำกว่า 20 ปี" < "20-39 ปี" < "60 ปีขึ้นไป"; others last."""
+    import re
+
+    from automation.thaidate import to_arabic_digits
+
+    text = to_arabic_digits(label)
+    m = re.search(r"\d+", text)
+    if not m:
+        return (10_000, 0, label)
+    under = any(w in text.casefold() for w in ("ต่ำกว่า", "น้อยกว่า", "under", "below", "<"))
+    return (int(m[0]), 0 if under else 1, label)
+
+
+# ---------------------------------------------------------------- the pipeline stage
+
+
+def stage(ctx: RunContext) -> StageResult:
+    """Scores of the round being reported; the ScoreReport goes to ctx.figures["satisfaction"]."""
+    rnd = round_to_report(ctx.today, ctx.settings.deadlines.report_grace_days)
+    report = compute_scores(ctx.settings, ctx.tables["responses"], rnd, ctx.lang, ctx.today)
+    ctx.figures["satisfaction"] = report
+    overall = report.overall
+    return StageResult(
+        "satisfaction",
+        figures={
+            "round": f"{rnd.kind} {rnd.fiscal_year}",
+            "responses": report.responses,
+            "n": overall.n,
+            "mean": None if overall.mean is None else round(overall.mean, 2),
+            "percent": None if overall.percent is None else round(overall.percent, 2),
+        },
+    )
