@@ -52,9 +52,9 @@ Stage = Callable[[RunContext], StageResult]
 
 def default_stages() -> list[Stage]:
     """The stages of a full run, in order; later stages may read earlier stages' figures."""
-    from automation import complaints, deadlines, validation
+    from automation import complaints, deadlines, satisfaction, validation
 
-    return [validation.stage, deadlines.stage, complaints.stage]
+    return [validation.stage, satisfaction.stage, deadlines.stage, complaints.stage]
 
 
 @dataclass
