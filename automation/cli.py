@@ -287,4 +287,5 @@ def _load_feature_commands() -> None:
 
 
 # Modules whose import registers more commands (each feature owns its command code).
-FEATURE_COMMAND_MODULES: list[str] = ["automation.commands.scores", "automation.commands.deadlines"]
+FEATURE_COMMAND_MODULES: list[str] = ["automation.commands.scores", "automation.commands.deadlines",
+                                      "automation.commands.plan"]

@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from automation.plan import Plan, parse_plan, plan_rows
 from automation.schema import CATEGORIES, CHANNELS, COMPLAINT_STATUS, STEP_STATUS, build_schema
 from automation.settings import Settings
 from automation.thaidate import FiscalRound, fiscal_year_of
@@ -33,20 +34,15 @@ COMMENTS = ["เจ้าหน้าที่บริการดีมาก"
             "บริการรวดเร็ว ขอบคุณครับ", "ป้ายบอกทางไม่ชัดเจน", "ติดต่อกลับที่ 081-234-5678 ด้วยครับ",
             "", "", "", ""]
 
-# The demo plan: measures and steps as an imported plan would give them.
-DEMO_PLAN: list[tuple[str, str, str, list[str]]] = [
-    ("การเผยแพร่ข้อมูลที่เกี่ยวข้องกับการใช้จ่ายงบประมาณให้บุคลากรทราบ", "กองคลัง", "semiannual",
-     ["จัดทำมาตรการในการเผยแพร่ข้อมูลที่เกี่ยวข้องกับการใช้จ่ายงบประมาณ",
-      "เผยแพร่ข้อมูลที่เกี่ยวข้องกับการใช้จ่ายงบประมาณให้บุคลากรทราบ"]),
-    ("ประเมินความพึงพอใจของผู้มาติดต่อหรือรับบริการ ณ จุดบริการ ผ่าน QR Code",
-     "สำนักงานปลัด อบต.", "semiannual",
-     ["การประเมินความพึงพอใจของผู้มาติดต่อหรือรับบริการ ณ จุดบริการ",
-      "รายงานผลการประเมินให้ผู้บริหารท้องถิ่นได้รับทราบอย่างน้อยปีละ ๒ ครั้ง",
-      "เผยแพร่ผลการประเมินความพึงพอใจให้บุคลากรภายในหน่วยงานและสาธารณชนรับทราบ"]),
-    ("การจัดการเรื่องร้องเรียนการให้บริการที่ไม่เป็นธรรม", "สำนักงานปลัด อบต.", "year_end",
-     ["จัดทำคู่มือการจัดการเรื่องร้องเรียน", "เผยแพร่ช่องทางการร้องเรียน",
-      "รายงานสถิติเรื่องร้องเรียนประจำปี"]),
-]
+# The demo's measures are the real seed plan, imported as `import-plan` would import it.
+SEED_PLAN = Path(__file__).resolve().parent.parent / "data" / "plan-2563.txt"
+
+
+def demo_plan(settings: Settings, fiscal_year: int) -> Plan:
+    """The seed plan re-dated to `fiscal_year`; units an office's settings lack become its
+    first unit, so the demo works with any configuration."""
+    fallback = settings.units[0].name if settings.units else None
+    return parse_plan(SEED_PLAN, settings, fiscal_year=fiscal_year, unit_fallback=fallback)
 
 
 def _person(rng: random.Random) -> str:
@@ -58,28 +54,27 @@ def _phone(rng: random.Random) -> str:
 
 
 def measures_rows(settings: Settings, fiscal_years: list[int], today: dt.date, rng: random.Random) -> Grid:
-    cadence_th = {"semiannual": "รอบ ๖ เดือนและประจำปี", "year_end": "ณ สิ้นปีงบประมาณ"}
     status = {c.key: c.th for c in STEP_STATUS}
     rows: Grid = []
     for fy in fiscal_years:
         year = FiscalRound(fy, "annual")
-        for m_no, (title, unit, cadence, steps) in enumerate(DEMO_PLAN, start=1):
-            for s_no, step in enumerate(steps, start=1):
-                row_id = f"{fy}-{m_no:02d}-{s_no:02d}"
-                elapsed = (today - year.start).days / 365
-                roll = rng.random()
-                if year.end < today or roll < elapsed * 0.7:
-                    done = year.start + dt.timedelta(days=rng.randint(20, 340))
-                    done = min(done, today - dt.timedelta(days=1))
-                    rows.append([row_id, fy, m_no, title, s_no, step, unit, cadence_th[cadence], None,
-                                 status["done"], done, f"https://www.example.go.th/ita/{row_id}",
-                                 "ดำเนินการแล้วเสร็จตามแผน", None])
-                elif roll < 0.85:
-                    rows.append([row_id, fy, m_no, title, s_no, step, unit, cadence_th[cadence], None,
-                                 status["in_progress"], None, None, None, None])
-                else:
-                    rows.append([row_id, fy, m_no, title, s_no, step, unit, cadence_th[cadence], None,
-                                 status["not_started"], None, None, None, None])
+        for plan_cells in plan_rows(demo_plan(settings, fy)):
+            # Columns in schema order: row_id … cadence (plan), then due_date, status,
+            # done_date, evidence_url, result, note (staff); _plant_mistakes relies on it.
+            row_id = plan_cells["row_id"]
+            plan_part = [plan_cells[k] for k in ("row_id", "fiscal_year", "measure_no", "measure",
+                                                 "step_no", "step", "unit", "cadence")]
+            elapsed = (today - year.start).days / 365
+            roll = rng.random()
+            if year.end < today or roll < elapsed * 0.7:
+                done = year.start + dt.timedelta(days=rng.randint(20, 340))
+                done = min(done, today - dt.timedelta(days=1))
+                rows.append([*plan_part, None, status["done"], done,
+                             f"https://www.example.go.th/ita/{row_id}", "ดำเนินการแล้วเสร็จตามแผน", None])
+            elif roll < 0.85:
+                rows.append([*plan_part, None, status["in_progress"], None, None, None, None])
+            else:
+                rows.append([*plan_part, None, status["not_started"], None, None, None, None])
     return rows
 
 
@@ -179,7 +174,8 @@ def build_demo_workbook(settings: Settings, path: Path, seed: int = 2567, today:
     start = FiscalRound(fy - 1).start
     schema = build_schema(settings)
     sheets = {
-        "measures": measures_rows(settings, [fy - 1, fy], today, rng),
+        # Own random stream, so that the plan's size never shifts the complaints and answers.
+        "measures": measures_rows(settings, [fy - 1, fy], today, random.Random(f"measures-{seed}")),
         "complaints": complaints_rows(settings, start, today, rng),
         "responses": response_rows(settings, start, today, rng),
     }
