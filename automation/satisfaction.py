@@ -296,6 +296,12 @@ def read_responses(settings: Settings, responses: SheetTable, lang: str = "th") 
         except (DateParseError, ValueError, TypeError, OverflowError):
             undated += 1  # validation reports the bad timestamp; no round can count it
             continue
+        if when.year > 2400:  # a BE year in a date cell (validation flags the era): read it as BE
+            try:
+                when = when.replace(year=when.year - 543)
+            except ValueError:  # 29 Feb of a BE year that is no leap year in CE
+                undated += 1
+                continue
         answers: dict[str, int] = {}
         unscorable: dict[str, Any] = {}
         for key in keys:

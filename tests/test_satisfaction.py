@@ -187,6 +187,17 @@ def test_age_groups_come_youngest_first_and_unknown_points_get_their_own_group(s
     assert [g.n for g in report.service_points] == [6, 0, 3, 3]
 
 
+def test_a_date_cell_holding_a_be_year_is_read_as_be(settings: Settings) -> None:
+    s = small_survey(settings)
+    rows = [
+        row(dt.datetime(2567, 1, 15, 9), 4, 4, 4),  # BE 2567 in a date cell: 15 Jan 2024, in round 1
+        row(dt.datetime(2567, 6, 15, 9), 2, 2, 2),  # 15 Jun 2024: after round 1
+    ]
+    report = compute_scores(s, table(s, rows), H1)
+    assert report.responses == 1 and report.overall.mean == 4.0
+    assert report.monthly[3] == (dt.date(2024, 1, 1), 1)
+
+
 def test_a_round_with_no_answers_gives_empty_figures_not_errors(settings: Settings) -> None:
     s = small_survey(settings)
     report = compute_scores(s, table(s, HAND_ROWS), FiscalRound(2570, "h1"))
