@@ -1,0 +1,99 @@
+"""Reports: the 6-month and annual Word drafts, and the public results page.
+
+    build_report(settings, tables, round, today, out=None, public=False, lang=None) -> .docx path
+    build_public_page(settings, tables, round, today, out_dir=None, lang=None) -> index.html path
+    stage(ctx) -> StageResult   (the `run` pipeline: drafts the report that is due)
+
+File names are ASCII so they survive e-mail, zip files and Windows shares unchanged:
+ita-report-<FY>-<h1|annual>.docx, ita-report-<FY>-<round>-public.docx, public/index.html.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from automation.settings import Settings
+from automation.tables import Tables
+from automation.thaidate import FiscalRound, round_to_report
+
+if TYPE_CHECKING:
+    from automation.pipeline import RunContext, StageResult
+    from automation.reports.context import Figures
+
+log = logging.getLogger(__name__)
+
+
+def report_filename(round: FiscalRound, public: bool = False, lang: str = "th") -> str:
+    suffix = ("-public" if public else "") + ("-en" if lang == "en" else "")
+    return f"ita-report-{round.fiscal_year}-{round.kind}{suffix}.docx"
+
+
+def build_report(
+    settings: Settings,
+    tables: Tables,
+    round: FiscalRound,
+    today: dt.date,
+    out: Path | None = None,
+    public: bool = False,
+    lang: str | None = None,
+    figures: Figures | None = None,
+) -> Path:
+    """Draft the round's report as a .docx (public: private data left out) and return its path."""
+    from automation.reports.context import build_context, gather_figures
+    from automation.reports.docx import render_docx
+
+    lang = lang or settings.run.language
+    figures = figures or gather_figures(settings, tables, round, today, lang)
+    context = build_context(settings, tables, figures, today, lang, public)
+    out = out or settings.output_dir / report_filename(round, public, lang)
+    return render_docx(settings, context, out)
+
+
+def build_public_page(
+    settings: Settings,
+    tables: Tables,
+    round: FiscalRound,
+    today: dt.date,
+    out_dir: Path | None = None,
+    lang: str | None = None,
+    figures: Figures | None = None,
+) -> Path:
+    """Write the public results page (index.html and its PNG charts) and return index.html."""
+    from automation.reports.context import build_context, gather_figures
+    from automation.reports.page import render_page
+
+    lang = lang or settings.run.language
+    figures = figures or gather_figures(settings, tables, round, today, lang)
+    context = build_context(settings, tables, figures, today, lang, public=True)
+    return render_page(settings, context, out_dir or settings.output_dir / "public")
+
+
+def stage(ctx: RunContext) -> StageResult:
+    """Draft the report that is due (the round just closed, or the one in progress) and the
+    one before it, which the summary compares with, plus the public page; re-running
+    overwrites the same files."""
+    from automation.pipeline import StageResult
+    from automation.reports.context import gather_figures
+
+    settings = ctx.settings
+    due = round_to_report(ctx.today, settings.deadlines.report_grace_days)
+    figures = gather_figures(settings, ctx.tables, due, ctx.today, ctx.lang, known=ctx.figures)
+    outputs = [str(build_report(settings, ctx.tables, due, ctx.today, lang=ctx.lang, figures=figures))]
+    earlier = due.previous()
+    outputs.append(str(build_report(settings, ctx.tables, earlier, ctx.today, lang=ctx.lang)))
+    page = build_public_page(settings, ctx.tables, due, ctx.today, lang=ctx.lang, figures=figures)
+    outputs.append(str(page))
+    if figures.missing:
+        log.warning("report drafted without: %s", "; ".join(f"{k} ({v})" for k, v in figures.missing.items()))
+    return StageResult(
+        "reports",
+        figures={"round": f"{due.fiscal_year}-{due.kind}", "reports": len(outputs) - 1,
+                 "missing": ", ".join(figures.missing)},
+        outputs=outputs,
+    )
+
+
+__all__ = ["build_public_page", "build_report", "report_filename", "stage"]

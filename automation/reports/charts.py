@@ -1,0 +1,136 @@
+"""Charts for the reports and the public page, drawn with matplotlib in a Thai font.
+
+matplotlib's bundled font has no Thai glyphs: Thai text drawn in it comes out as boxes. So a
+chart is described first (`Chart`: title, labels, values, each label also in ASCII), and only
+drawn in Thai when a Thai-capable font is installed; without one, a warning is logged once and
+the ASCII labels are used, never glyph boxes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server; must precede pyplot
+
+from matplotlib import font_manager
+from matplotlib import pyplot as plt
+from matplotlib.ticker import MaxNLocator
+
+from automation.thaidate import Digits, digits
+
+log = logging.getLogger(__name__)
+
+# Best first: the official font, its free twins, then any Thai face Debian ships.
+THAI_FONTS = (
+    "TH Sarabun New", "TH SarabunPSK", "Sarabun", "Laksaman", "Noto Sans Thai", "Noto Serif Thai",
+    "Garuda", "Loma", "Kinnari", "Norasi", "Waree", "Umpush", "Sawasdee",
+)  # fmt: skip
+_FILE_HINT = re.compile(r"sarabun|laksaman|notosansthai|notoserifthai|garuda|loma|kinnari|norasi|waree", re.I)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+Kind = Literal["barh", "bar"]
+
+
+@dataclass
+class Chart:
+    """What a chart shows, independent of the font it will be drawn in."""
+
+    name: str  # file stem, e.g. "satisfaction-aspects"
+    title: str
+    labels: list[str]
+    values: list[float]
+    kind: Kind = "barh"
+    value_format: str = "{:.2f}"
+    xmax: float | None = None  # fixed scale (5 for Likert means)
+    ascii_title: str = ""
+    ascii_labels: list[str] = field(default_factory=list)
+
+    def for_font(self, thai: bool) -> tuple[str, list[str]]:
+        """The title and labels to draw: Thai when the font can, ASCII otherwise."""
+        if thai:
+            return self.title, self.labels
+        labels = self.ascii_labels or [f"#{i}" for i in range(1, len(self.labels) + 1)]
+        safe = [lab if not _NON_ASCII.search(lab) else f"#{i}" for i, lab in enumerate(labels, start=1)]
+        title = self.ascii_title if not _NON_ASCII.search(self.ascii_title) else ""
+        return title, safe
+
+
+@lru_cache(maxsize=1)
+def thai_font() -> str | None:
+    """The name of an installed Thai-capable font, or None (logged once as a warning)."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in THAI_FONTS:
+        if name in installed:
+            return name
+    # A font installed after matplotlib built its cache is not in ttflist yet: add it by file.
+    for path in font_manager.findSystemFonts():
+        if _FILE_HINT.search(Path(path).name):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in THAI_FONTS:
+        if name in installed:
+            return name
+    log.warning(
+        "no Thai font found for charts (install fonts-thai-tlwg or fonts-noto-core); "
+        "charts are drawn with English labels"
+    )
+    return None
+
+
+def render_png(chart: Chart, digit_style: Digits = "thai", font: str | Literal["auto"] | None = "auto") -> bytes:
+    """Draw `chart` as PNG bytes. `font` "auto" finds a Thai font; None forces ASCII labels."""
+    if font == "auto":
+        font = thai_font()
+    thai = font is not None
+    style: Digits = digit_style if thai else "arabic"
+    title, labels = chart.for_font(thai)
+    title, labels = digits(title, style), [digits(label, style) for label in labels]
+    whole = chart.value_format == "{:.0f}"  # counts: whole-number ticks only
+    rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "font.size": 13 if thai else 10}
+    with plt.rc_context(rc):
+        count = max(len(labels), 1)
+        if chart.kind == "barh":
+            fig, ax = plt.subplots(figsize=(7.5, 0.55 * count + 1.4), dpi=150)
+            positions = list(range(count))[::-1]  # first item on top, as the table reads
+            bars = ax.barh(positions, chart.values, color="#2f6f9f", height=0.6)
+            ax.set_yticks(positions, labels)
+            top = chart.xmax or (max(chart.values, default=0) * 1.18 or 1)
+            ax.set_xlim(0, top)
+            if whole:
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_formatter(lambda v, _pos: digits(f"{v:g}", style))
+            for bar, value in zip(bars, chart.values, strict=True):
+                ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
+                        digits(chart.value_format.format(value), style), va="center")
+        else:
+            fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=150)
+            bars = ax.bar(range(count), chart.values, color="#2f6f9f", width=0.7)
+            ax.set_xticks(range(count), labels, rotation=45 if count > 6 else 0,
+                          ha="right" if count > 6 else "center")
+            top = chart.xmax or (max(chart.values, default=0) * 1.18 or 1)
+            ax.set_ylim(0, top)
+            if whole:
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.yaxis.set_major_formatter(lambda v, _pos: digits(f"{v:g}", style))
+            for bar, value in zip(bars, chart.values, strict=True):
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + top * 0.01,
+                        digits(chart.value_format.format(value), style), ha="center", va="bottom")
+        if title:
+            ax.set_title(title)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        plt.close(fig)
+    return buffer.getvalue()

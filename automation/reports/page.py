@@ -1,0 +1,111 @@
+"""The public results page: one static index.html with its PNG charts beside it.
+
+It is meant to be copied as is to the office website (ITA publishing): no scripts, web fonts
+or CDNs, readable on a phone. Only public figures reach it: the context is built with
+public=True, so comments are masked and private columns never appear.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from automation.reports.charts import Chart, render_png
+from automation.reports.context import replace_charts
+from automation.reports.docx import template_file
+from automation.settings import ConfigError, Settings
+from automation.thaidate import Digits
+
+PAGE_TEMPLATE = "public.html"
+LABELS = {
+    "th": {
+        "fy": "ปีงบประมาณ พ.ศ.", "sat": "ผลการประเมินความพึงพอใจของผู้รับบริการ", "respondents": "ผู้ตอบแบบประเมิน (ราย)",
+        "mean": "ค่าเฉลี่ย", "percent": "ร้อยละ", "level": "ระดับ", "by_aspect": "ผลการประเมินรายด้าน",
+        "aspect": "ด้าน", "by_question": "ผลการประเมินรายข้อ", "question": "ข้อคำถาม",
+        "by_service": "ผลการประเมินจำแนกตามงานบริการ", "service": "งานบริการ", "monthly": "จำนวนผู้ตอบรายเดือน",
+        "cmp": "สถิติเรื่องร้องเรียน", "cmp_none": "ไม่มีเรื่องร้องเรียนในรอบนี้",
+        "cmp_groups": "จำแนกตามช่องทาง ประเภท สถานะ และหน่วยงาน", "by": "จำแนกตาม", "item": "รายการ",
+        "count": "จำนวน (เรื่อง)", "by_category": "เรื่องร้องเรียนจำแนกตามประเภท",
+        "by_channel": "เรื่องร้องเรียนจำแนกตามช่องทาง", "corruption": "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ",
+        "corruption_none": "ไม่มีเรื่องร้องเรียนการทุจริตและประพฤติมิชอบในรอบนี้", "updated": "ข้อมูล ณ วันที่",
+        "privacy": "ไม่เปิดเผยชื่อและข้อมูลติดต่อของผู้ร้องเรียนและผู้ตอบแบบประเมิน",
+    },
+    "en": {
+        "fy": "Fiscal year (BE)", "sat": "Satisfaction survey", "respondents": "Respondents", "mean": "Mean",
+        "percent": "Percent", "level": "Level", "by_aspect": "By aspect", "aspect": "Aspect",
+        "by_question": "By question", "question": "Question", "by_service": "By service", "service": "Service",
+        "monthly": "Responses per month",
+        "cmp": "Complaint statistics", "cmp_none": "No complaints in this round.",
+        "cmp_groups": "By channel, category, status and unit", "by": "By", "item": "Item", "count": "Complaints",
+        "by_category": "Complaints by category", "by_channel": "Complaints by channel",
+        "corruption": "Complaints of corruption and misconduct",
+        "corruption_none": "No complaints of corruption or misconduct in this round.", "updated": "Figures as of",
+        "privacy": "Complainants' and respondents' names and contacts are never published.",
+    },
+}  # fmt: skip
+
+
+def _bands_text(settings: Settings, lang: str, digit_style: Digits) -> str:
+    """How to read the figures, with the level ranges as configured in [survey] bands."""
+    from automation.thaidate import digits
+
+    cuts = settings.survey.bands
+    if lang == "en":
+        return (
+            "Means are out of 5; satisfaction percent = mean ÷ 5 × 100. "
+            f"Levels: very high {cuts[0]:.2f}–5.00, high {cuts[1]:.2f}–{cuts[0] - 0.01:.2f}, moderate "
+            f"{cuts[2]:.2f}–{cuts[1] - 0.01:.2f}, low {cuts[3]:.2f}–{cuts[2] - 0.01:.2f}, very low "
+            f"1.00–{cuts[3] - 0.01:.2f}."
+        )
+    text = (
+        f"ค่าเฉลี่ยคะแนนเต็ม 5 ร้อยละความพึงพอใจ = ค่าเฉลี่ย ÷ 5 × 100 ระดับมากที่สุด {cuts[0]:.2f}–5.00 "
+        f"มาก {cuts[1]:.2f}–{cuts[0] - 0.01:.2f} ปานกลาง {cuts[2]:.2f}–{cuts[1] - 0.01:.2f} "
+        f"น้อย {cuts[3]:.2f}–{cuts[2] - 0.01:.2f} น้อยที่สุด 1.00–{cuts[3] - 0.01:.2f}"
+    )
+    return digits(text, digit_style)
+
+
+def _write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".page-", dir=path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def render_page(settings: Settings, context: dict[str, Any], out_dir: Path) -> Path:
+    """Write out_dir/index.html and one PNG per chart; re-running overwrites the same files."""
+    if not context.get("public"):
+        raise ValueError("the public page must be built from a public context")
+    lang = "en" if context.get("lang") == "en" else "th"
+    digit_style: Digits = "arabic" if lang == "en" else settings.run.digits
+    template_dir = template_file(settings, PAGE_TEMPLATE).parent
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)), autoescape=True, undefined=jinja2.ChainableUndefined
+    )
+    try:
+        template = env.get_template(PAGE_TEMPLATE)
+    except jinja2.TemplateNotFound:
+        raise ConfigError(f"{template_dir / PAGE_TEMPLATE}: page template not found; "
+                          "copy it from the project's templates folder") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"{template_dir / PAGE_TEMPLATE}: line {exc.lineno}: {exc.message}") from None
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def picture(chart: Chart) -> str:
+        path = out_dir / f"{chart.name}.png"
+        if not chart.values:
+            path.unlink(missing_ok=True)  # nothing to show this time: no stale picture either
+            return ""
+        _write(path, render_png(chart, digit_style))
+        return path.name
+
+    filled = replace_charts(context, picture)
+    labels = dict(LABELS[lang], how=_bands_text(settings, lang, digit_style))
+    html = template.render(**filled, t=labels)
+    index = out_dir / "index.html"
+    _write(index, html.encode("utf-8"))
+    return index

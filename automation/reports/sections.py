@@ -1,0 +1,427 @@
+"""The report's sections as text: measures, overdue items, satisfaction, complaints, summary.
+
+Each function turns figures into rows of ready-to-print strings (language and digits already
+applied), so the Word template and the public page only place them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from automation.reports.charts import Chart
+from automation.reports.measures import DONE, IN_PROGRESS, MEASURE_STATUS, NOT_STARTED
+from automation.schema import CATEGORIES, CHANNELS, COMPLAINT_STATUS
+from automation.settings import Settings
+from automation.thaidate import MONTHS_ABBR, MONTHS_EN, FiscalRound, be_year
+
+if TYPE_CHECKING:
+    from automation.reports.context import Figures, Numbers, Privacy
+
+NOT_AVAILABLE = {
+    "th": "ยังไม่มีข้อมูล{what} (ส่วนประมวลผลยังไม่พร้อมใช้งาน: {why})",
+    "en": "No {what} figures are available ({why})",
+}
+WHAT = {
+    "satisfaction": {"th": "ผลการประเมินความพึงพอใจ", "en": "satisfaction"},
+    "complaints": {"th": "สถิติเรื่องร้องเรียน", "en": "complaint"},
+    "deadlines": {"th": "รายการที่เกินกำหนด", "en": "overdue"},
+}
+KIND_NAMES = {
+    "th": {"step": "ขั้นตอน", "measure": "มาตรการ", "complaint": "เรื่องร้องเรียน"},
+    "en": {"step": "Step", "measure": "Measure", "complaint": "Complaint"},
+}
+# What an overdue item has failed to do, by the deadline it missed (automation.deadlines).
+CHECKPOINT_STATE = {
+    "th": {"round1": "ยังไม่เริ่มดำเนินการ", "year_end": "ยังไม่แล้วเสร็จ", "due_date": "ยังไม่แล้วเสร็จ",
+           "acknowledge": "ยังไม่แจ้งรับเรื่อง", "close": "ยังไม่ยุติเรื่อง"},
+    "en": {"round1": "not started", "year_end": "not done", "due_date": "not done",
+           "acknowledge": "not acknowledged", "close": "not closed"},
+}  # fmt: skip
+
+
+def _t(lang: str, th: str, en: str) -> str:
+    return en if lang == "en" else th
+
+
+def _key(lang: str) -> str:
+    return "en" if lang == "en" else "th"
+
+
+def _share(part: float, whole: float) -> float | None:
+    return part / whole * 100 if whole else None
+
+
+def _note(part: str, why: str, lang: str) -> str:
+    return NOT_AVAILABLE[_key(lang)].format(what=WHAT[part][_key(lang)], why=why)
+
+
+def round_name(round: FiscalRound, num: Numbers) -> str:
+    if num.lang == "en":
+        return "6-month round" if round.kind == "h1" else "annual round (12 months)"
+    return num.d("รอบ 6 เดือน" if round.kind == "h1" else "รอบ 12 เดือน (ประจำปี)")
+
+
+def period(round: FiscalRound, num: Numbers) -> str:
+    """'ระหว่างวันที่ ๑ ตุลาคม ๒๕๖๖ ถึงวันที่ ๓๑ มีนาคม ๒๕๖๗'."""
+    if num.lang == "en":
+        return f"from {num.date(round.start)} to {num.date(round.end)}"
+    return f"ระหว่างวันที่ {num.date(round.start)} ถึงวันที่ {num.date(round.end)}"
+
+
+def _first_only(rows: list[dict[str, Any]], key: str) -> None:
+    """Blank a repeated group label after its first row: the table reads as grouped."""
+    previous = None
+    for row in rows:
+        if row[key] == previous:
+            row[key] = ""
+        else:
+            previous = row[key]
+
+
+# ------------------------------------------------------------------ measures
+
+
+def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, Any]:
+    status_names = MEASURE_STATUS[_key(num.lang)]
+    rows = []
+    for m in fig.measures.measures:
+        for s in m.steps:
+            evidence = s.evidence_url
+            if not evidence.startswith(("http://", "https://")):  # a link keeps Arabic digits
+                evidence = privacy.scrub(num.d(evidence))
+            rows.append({
+                "measure": num.int(m.no),  # the title is in the summary table above
+                "step": num.d(f"{s.step_no}. {s.step}"),
+                "unit": s.unit,
+                "status": s.status_label + (f" ({num.date(s.done_date)})" if s.status == DONE and s.done_date
+                                            else ""),
+                "result": privacy.scrub(num.d(s.result)) or "–",
+                "evidence": evidence or "–",
+            })
+    _first_only(rows, "measure")
+    per_measure = [
+        {
+            "no": num.int(m.no), "title": num.d(m.title), "units": ", ".join(m.units),
+            "steps": num.int(len(m.counted)), "done": num.int(m.count(DONE)),
+            "status": status_names[m.status],
+        }
+        for m in fig.measures.measures
+    ]
+    p = fig.measures
+    return {
+        "rows": rows,
+        "per_measure": per_measure,
+        "empty": not rows,
+        "count": num.int(len(p.measures)),
+        "done": num.int(p.measures_with(DONE)),
+        "steps": num.int(p.steps_counted),
+        "steps_done": num.int(p.steps_with(DONE)),
+    }
+
+
+# ------------------------------------------------------------------ overdue items
+
+
+def overdue_items(fig: Figures, status: str = "overdue") -> list[Any]:
+    """The report's overdue steps (its fiscal year's) and every complaint overdue on `as_of`.
+
+    Measure-level items are left out: their steps are listed one by one already.
+    """
+    if fig.deadlines is None:
+        return []
+    keep = []
+    for item in fig.deadlines.items:
+        if item.status != status:
+            continue
+        if (item.kind == "step" and item.fiscal_year == fig.round.fiscal_year) or item.kind == "complaint":
+            keep.append(item)
+    return keep
+
+
+def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, Any]:
+    lang = num.lang
+    if fig.deadlines is None:
+        return {"available": False, "note": _note("deadlines", fig.missing.get("deadlines", ""), lang),
+                "rows": [], "empty": True}
+    items = sorted(overdue_items(fig), key=lambda i: (i.unit or "~", i.due_date, i.item_id))
+    kinds, states = KIND_NAMES[_key(lang)], CHECKPOINT_STATE[_key(lang)]
+    rows = []
+    for i in items:
+        state = states.get(i.checkpoint, "")
+        rows.append({
+            "unit": i.unit or _t(lang, "ไม่ระบุหน่วยงาน", "No unit"),
+            "kind": kinds.get(i.kind, i.kind),
+            "item": privacy.scrub(num.d(f"{i.item_id} {i.title}".strip() + (f" ({state})" if state else ""))),
+            "due": num.date(i.due_date),
+            "days_late": num.int(i.days_late),
+        })
+    _first_only(rows, "unit")
+    soon = overdue_items(fig, "due_soon")
+    return {
+        "available": True,
+        "note": "",
+        "rows": rows,
+        "empty": not rows,
+        "count": num.int(len(rows)),
+        "steps": sum(1 for i in items if i.kind == "step"),
+        "complaints": sum(1 for i in items if i.kind == "complaint"),
+        "steps_due_soon": sum(1 for i in soon if i.kind == "step"),
+        "as_of": num.date(fig.as_of),
+    }
+
+
+# ------------------------------------------------------------------ satisfaction
+
+
+def _score_row(g: Any, num: Numbers, label: str | None = None) -> dict[str, Any]:
+    return {
+        "key": g.key,
+        "label": num.d(label or g.label) + (" *" if g.small_n else ""),
+        "n": num.int(g.n),
+        "mean": num.dec(g.mean),
+        "sd": num.dec(g.sd),
+        "percent": num.dec(g.percent),
+        "band": g.band or "–",
+        "small_n": g.small_n,
+    }
+
+
+def _levels_row(g: Any, num: Numbers) -> dict[str, Any]:
+    row = {"label": num.d(g.label)}
+    for level in (5, 4, 3, 2, 1):
+        count = g.counts.get(level, 0)
+        row[f"l{level}"] = f"{num.int(count)} ({num.dec(_share(count, g.n), 1)})" if g.n else "–"
+    return row
+
+
+def ascii_names(settings: Settings) -> dict[str, str]:
+    """English names for chart labels when no Thai font is installed."""
+    names = {c.th: c.en for group in (CHANNELS, CATEGORIES, COMPLAINT_STATUS) for c in group}
+    names.update({label: key for key, label in settings.survey.aspects.items()})
+    names.update({q.label: q.key for q in settings.survey.questions})
+    names.update({p.name: p.key for p in settings.survey.service_points})
+    return names
+
+
+def change_words(delta: float | None, num: Numbers, places: int = 2) -> str:
+    """'เพิ่มขึ้น ๐.๑๒' / 'ลดลง ๐.๐๒' / 'เท่าเดิม' (rounded as printed)."""
+    if delta is None:
+        return ""
+    delta = round(delta, places)
+    if num.lang == "en":
+        word = "up" if delta > 0 else "down" if delta < 0 else "unchanged"
+    else:
+        word = "เพิ่มขึ้น" if delta > 0 else "ลดลง" if delta < 0 else "เท่าเดิม"
+    return f"{word} {num.dec(abs(delta), places)}" if delta else word
+
+
+def _month(day: dt.date, num: Numbers) -> str:
+    if num.lang == "en":
+        return f"{MONTHS_EN[day.month - 1][:3]} {day.year % 100:02d}"
+    return num.d(f"{MONTHS_ABBR[day.month - 1]} {be_year(day.year) % 100:02d}")
+
+
+def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, Any]:
+    lang = num.lang
+    sr = fig.satisfaction
+    if sr is None:
+        return {"available": False, "note": _note("satisfaction", fig.missing.get("satisfaction", ""), lang)}
+    names = ascii_names(settings)
+    charts = {
+        "aspects": Chart(
+            "satisfaction-aspects", _t(lang, "ค่าเฉลี่ยความพึงพอใจรายด้าน (คะแนนเต็ม 5)", "Mean by aspect (of 5)"),
+            [a.label for a in sr.aspects], [a.mean or 0.0 for a in sr.aspects], xmax=5,
+            ascii_title="Mean satisfaction by aspect (of 5)", ascii_labels=[a.key for a in sr.aspects],
+        ),
+        "monthly": Chart(
+            "satisfaction-monthly", _t(lang, "จำนวนผู้ตอบแบบประเมินรายเดือน", "Responses per month"),
+            [_month(m, num) for m, _c in sr.monthly], [float(c) for _m, c in sr.monthly], kind="bar",
+            value_format="{:.0f}", ascii_title="Responses per month",
+            ascii_labels=[f"{m.year}-{m.month:02d}" for m, _c in sr.monthly],
+        ),
+        "points": Chart(
+            "satisfaction-services", _t(lang, "ค่าเฉลี่ยความพึงพอใจจำแนกตามงานบริการ", "Mean by service"),
+            [p.label for p in sr.service_points], [p.mean or 0.0 for p in sr.service_points], xmax=5,
+            ascii_title="Mean satisfaction by service (of 5)",
+            ascii_labels=[names.get(p.label, p.key) for p in sr.service_points],
+        ),
+    }
+    comments = []
+    if privacy.allows("comment"):
+        for theme in sr.comments:  # already cleaned and PII-masked by automation.comments
+            quotes = " / ".join(f"“{text}”" for text in theme.examples[:3])
+            comments.append({"text": privacy.scrub(num.d(f"{theme.label}: {quotes}")), "count": num.int(theme.count)})
+    change = sr.trend.previous
+    groups = [sr.overall, *sr.aspects, *sr.questions, *sr.service_points]
+    return {
+        "available": True,
+        "note": "",
+        "n": num.int(sr.responses),
+        "overall": _score_row(sr.overall, num),
+        "aspects": [_score_row(a, num) for a in sr.aspects],
+        "questions": [_score_row(q, num) for q in sr.questions],
+        "levels": [_levels_row(q, num) for q in sr.questions],
+        "points": [_score_row(p, num) for p in sr.service_points],
+        "comments": comments,
+        "excluded": num.int(sr.excluded_total),
+        "small_n": any(g.small_n for g in groups),
+        "small_n_note": _t(lang, f"* จำนวนผู้ตอบน้อยกว่า {num.int(settings.survey.min_n)} ราย ควรใช้ผลด้วยความระมัดระวัง",
+                           f"* fewer than {settings.survey.min_n} people answered: read with care"),
+        "change": change_words(change.change, num) if change else "",
+        "prev_mean": num.dec(change.other_mean) if change else "",
+        "significant": change.significant if change else None,
+        "charts": charts,
+        "has_monthly": bool(sr.monthly),
+    }
+
+
+# ------------------------------------------------------------------ complaints
+
+
+def _group_rows(group: str, pairs: list[tuple[str, int]], total: int, num: Numbers) -> list[dict[str, str]]:
+    rows = [
+        {"group": group, "label": num.d(label), "count": num.int(count), "share": num.dec(_share(count, total), 1)}
+        for label, count in pairs
+    ]
+    return rows
+
+
+def complaint_facts(cs: Any, num: Numbers, prev: Any = None, zeros: bool = True) -> dict[str, Any]:
+    """The figures table and the by-channel/category/status/unit table of a ComplaintStats;
+    `zeros=False` leaves out empty lines (the corruption table would be mostly zeros)."""
+    lang = num.lang
+    groups = [
+        *_group_rows(_t(lang, "ช่องทาง", "Channel"), cs.by_channel, cs.total, num),
+        *_group_rows(_t(lang, "ประเภทเรื่อง", "Category"), cs.by_category, cs.total, num),
+        *_group_rows(_t(lang, "สถานะ", "Status"), cs.by_status, cs.total, num),
+        *_group_rows(_t(lang, "หน่วยงาน", "Unit"), cs.by_unit, cs.total, num),
+    ]
+    if not zeros:
+        groups = [g for g in groups if g["count"] != num.int(0)]
+    _first_only(groups, "group")
+    days = _t(lang, " วันทำการ", " working days") if cs.basis == "working" else _t(lang, " วัน", " days")
+    facts = [
+        (_t(lang, "เรื่องร้องเรียนทั้งหมด", "Complaints received"), num.int(cs.total)),
+        (_t(lang, "ยุติเรื่องแล้ว", "Closed"), num.int(cs.closed)),
+        (_t(lang, "ยุติภายในกำหนดเวลา", "Closed on time"), num.int(cs.closed_on_time)),
+        (_t(lang, "ยุติเกินกำหนดเวลา", "Closed late"), num.int(cs.closed_late)),
+        (_t(lang, "อยู่ระหว่างดำเนินการ", "Still open"), num.int(cs.open)),
+        (_t(lang, "อยู่ระหว่างดำเนินการและเกินกำหนดเวลา", "Open and past the time limit"), num.int(cs.overdue)),
+        (_t(lang, "ระยะเวลาดำเนินการเฉลี่ย", "Mean time to close"),
+         num.dec(cs.mean_days_to_close, 1) + (days if cs.mean_days_to_close is not None else "")),
+        (_t(lang, "ระยะเวลาดำเนินการ (มัธยฐาน)", "Median time to close"),
+         num.dec(cs.median_days_to_close, 1) + (days if cs.median_days_to_close is not None else "")),
+    ]
+    if prev is not None:
+        facts.append((_t(lang, "รอบเดียวกันของปีก่อน (เรื่อง)", "Same round last year"), num.int(prev.total)))
+    return {
+        "total": num.int(cs.total),
+        "facts": [{"label": k, "value": v} for k, v in facts],
+        "groups": groups,
+        "empty": cs.total == 0,
+    }
+
+
+def complaints_section(settings: Settings, fig: Figures, num: Numbers) -> dict[str, Any]:
+    lang = num.lang
+    cs = fig.complaints
+    if cs is None:
+        return {"available": False, "note": _note("complaints", fig.missing.get("complaints", ""), lang)}
+    names = ascii_names(settings)
+    section = complaint_facts(cs, num, fig.complaints_prev)
+    section["corruption"] = complaint_facts(cs.corruption, num, zeros=False) if cs.corruption is not None else None
+    charts = {}
+    for key, pairs, th, en in (
+        ("category", cs.by_category, "เรื่องร้องเรียนจำแนกตามประเภท", "Complaints by category"),
+        ("channel", cs.by_channel, "เรื่องร้องเรียนจำแนกตามช่องทาง", "Complaints by channel"),
+    ):
+        charts[key] = Chart(
+            f"complaints-{key}", _t(lang, th, en), [num.d(label) for label, _c in pairs],
+            [float(c) for _l, c in pairs] if cs.total else [], value_format="{:.0f}", ascii_title=en,
+            ascii_labels=[names.get(label, label) for label, _c in pairs],
+        )
+    section.update({"available": True, "note": "", "charts": charts})
+    return section
+
+
+# ------------------------------------------------------------------ summary
+
+
+def summary_paragraphs(
+    settings: Settings, fig: Figures, num: Numbers, sat: dict[str, Any], cmp: dict[str, Any],
+    overdue: dict[str, Any],
+) -> list[str]:
+    """The summary a coordinator would write, from the figures, sentence by sentence."""
+    lang, r = num.lang, fig.round
+    office = settings.office.short_name or settings.office.name
+    if lang == "en":
+        office = settings.office.name_en or office
+    p, prev = fig.measures, fig.measures_prev
+    share_now = _share(p.steps_with(DONE), p.steps_counted)
+    share_prev = _share(prev.steps_with(DONE), prev.steps_counted)
+    prev_name = r.previous().label(lang, num.style)
+    out = []
+    if lang == "en":
+        text = (
+            f"In the {round_name(r, num)} of fiscal year {r.fiscal_year} BE ({period(r, num)}), {office} "
+            f"had {len(p.measures)} measures with {p.steps_counted} steps: {p.measures_with(DONE)} measures "
+            f"done, {p.measures_with(IN_PROGRESS)} in progress and {p.measures_with(NOT_STARTED)} not "
+            f"started; {p.steps_with(DONE)} of {p.steps_counted} steps done ({num.dec(share_now)}%)."
+        )
+        if share_prev is not None and share_now is not None:
+            text += (f" At the close of the previous round ({prev_name}) {num.dec(share_prev)}% of its "
+                     "steps were done.")
+    else:
+        text = (
+            f"ในปีงบประมาณ พ.ศ. {num.d(r.fiscal_year)} {round_name(r, num)} {period(r, num)} {office} "
+            f"มีมาตรการตามแผนทั้งหมด {num.int(len(p.measures))} มาตรการ {num.int(p.steps_counted)} ขั้นตอน "
+            f"ดำเนินการแล้วเสร็จ {num.int(p.measures_with(DONE))} มาตรการ "
+            f"อยู่ระหว่างดำเนินการ {num.int(p.measures_with(IN_PROGRESS))} มาตรการ "
+            f"ยังไม่ดำเนินการ {num.int(p.measures_with(NOT_STARTED))} มาตรการ "
+            f"ขั้นตอนที่ดำเนินการแล้ว {num.int(p.steps_with(DONE))} จาก {num.int(p.steps_counted)} ขั้นตอน "
+            f"คิดเป็นร้อยละ {num.dec(share_now)}"
+        )
+        if share_prev is not None and share_now is not None:
+            text += f" ส่วนรอบก่อน ({prev_name}) เมื่อสิ้นรอบดำเนินการแล้วร้อยละ {num.dec(share_prev)}"
+    out.append(text)
+    if overdue.get("available"):
+        steps, complaints, soon = overdue["steps"], overdue["complaints"], overdue["steps_due_soon"]
+        if lang == "en":
+            text = (f"As of {overdue['as_of']}, {steps} plan steps and {complaints} complaints are past their "
+                    f"due date; {soon} steps fall due within {settings.deadlines.due_soon_days} days.")
+        else:
+            text = (f"ณ วันที่ {overdue['as_of']} มีขั้นตอนตามมาตรการที่เกินกำหนด {num.int(steps)} ขั้นตอน "
+                    f"เรื่องร้องเรียนที่เกินกำหนด {num.int(complaints)} เรื่อง และขั้นตอนที่จะครบกำหนดภายใน "
+                    f"{num.int(settings.deadlines.due_soon_days)} วัน {num.int(soon)} ขั้นตอน")
+        out.append(text)
+    if sat.get("available"):
+        o = sat["overall"]
+        if lang == "en":
+            change = f" ({sat['change']} on the previous round's {sat['prev_mean']})" if sat["change"] else ""
+            out.append(f"{sat['n']} people answered the satisfaction survey ({o['n']} answers): mean "
+                       f"{o['mean']} of 5 ({o['percent']}%), level \"{o['band']}\"{change}.")
+        else:
+            change = ""
+            if sat["change"]:
+                noise = " ซึ่งไม่แตกต่างอย่างมีนัยสำคัญทางสถิติ" if sat["significant"] is False else ""
+                change = f" {sat['change']} จากรอบก่อน (ค่าเฉลี่ย {sat['prev_mean']}){noise}"
+            out.append(f"ผลการประเมินความพึงพอใจของผู้รับบริการ จำนวน {sat['n']} ราย ({o['n']} คำตอบ) "
+                       f"มีค่าเฉลี่ยโดยรวม {o['mean']} คิดเป็นร้อยละ {o['percent']} อยู่ในระดับ{o['band']}{change}")
+    if cmp.get("available"):
+        cs = fig.complaints
+        corruption = cs.corruption.total if cs.corruption is not None else 0
+        prev_total = fig.complaints_prev.total if fig.complaints_prev is not None else None
+        if lang == "en":
+            text = (f"{cs.total} complaints were received: {cs.closed} closed, {cs.open} open "
+                    f"({cs.overdue} past the time limit); {corruption} concerned corruption or misconduct.")
+            if prev_total is not None:
+                text += f" The same round last year had {prev_total}."
+        else:
+            text = (f"มีเรื่องร้องเรียนทั้งหมด {num.int(cs.total)} เรื่อง ยุติแล้ว {num.int(cs.closed)} เรื่อง "
+                    f"อยู่ระหว่างดำเนินการ {num.int(cs.open)} เรื่อง (เกินกำหนดเวลา {num.int(cs.overdue)} เรื่อง) "
+                    f"เป็นเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ {num.int(corruption)} เรื่อง")
+            if prev_total is not None:
+                text += f" เทียบกับรอบเดียวกันของปีก่อน {num.int(prev_total)} เรื่อง"
+        out.append(text)
+    return out
