@@ -9,8 +9,8 @@ numbered steps in one cell, Thai digits, stray spaces inside Thai words. What it
 read with certainty (an unknown unit or cadence, a step out of order) is a `PlanError`
 naming the row, never a guess.
 
-`merge_plan` turns a Plan into the `Changes` that bring the measures sheet up to date
-without touching a cell staff own.
+`automation.plan_sheet.merge_plan` turns a Plan into the changes that bring the measures
+sheet up to date without touching a cell staff own.
 """
 
 from __future__ import annotations
@@ -22,10 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation.schema import CADENCE, STEP_STATUS, compact, normalize_header
-from automation.tables import ROW, SheetTable
+from automation.schema import CADENCE, compact, normalize_header
 from automation.thaidate import to_arabic_digits, to_thai_digits
-from automation.workbook import CellWrite, Changes
 
 if TYPE_CHECKING:
     from automation.settings import Settings
@@ -504,92 +502,3 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
         for m in plan.measures
         for s in m.steps
     ]
-
-
-@dataclass(frozen=True)
-class RowChange:
-    kind: str  # "add" | "update" | "vanished"
-    row_id: str
-    row: int  # sheet row (1-based)
-    column: str | None = None  # schema key, for updates
-    old: Any = None
-    new: Any = None
-
-
-@dataclass
-class PlanImport:
-    """What importing a plan does to the measures sheet, and the writes that do it."""
-
-    plan: Plan
-    sheet: str
-    changes: list[RowChange]
-    unchanged: int
-    writes: Changes
-
-    def count(self, kind: str) -> int:
-        return sum(c.kind == kind for c in self.changes)
-
-
-def _same(key: str, old: Any, new: Any, settings: Settings) -> bool:
-    if old is None:
-        return new is None
-    text = str(old).strip()
-    if key in ("fiscal_year", "measure_no", "step_no"):
-        try:
-            return int(float(to_arabic_digits(text))) == new
-        except ValueError:
-            return False
-    if key == "unit":
-        return resolve_unit(text, settings) == new
-    if key == "cadence":
-        return resolve_cadence(text) == resolve_cadence(new)
-    return " ".join(text.split()) == " ".join(str(new).split())
-
-
-def merge_plan(plan: Plan, table: SheetTable, settings: Settings, lang: str = "th") -> PlanImport:
-    """The writes that bring the measures sheet in line with the plan. Only plan-owned
-    columns are written; a new row also gets the status "not started". Rows of the same
-    fiscal year that the plan no longer has are reported and kept."""
-    layout = table.layout
-    plan_keys = [c.key for c in layout.columns if c.owner == "plan"]
-    positions = {key: table.column_number(key) for key in plan_keys}
-    missing = [layout.column(k).header(lang) for k, pos in positions.items() if pos is None]
-    if missing:
-        raise PlanError("sheet_columns", None, lang, sheet=layout.title, columns=", ".join(missing))
-    status_col = table.column_number("status")
-    not_started = next(c.th for c in STEP_STATUS if c.key == "not_started")
-
-    existing: dict[str, dict[str, Any]] = {}
-    last_row = 1
-    for record in table.records():
-        last_row = max(last_row, int(record[ROW]))
-        if record["row_id"] is not None:
-            existing.setdefault(str(record["row_id"]).strip(), record)
-
-    changes: list[RowChange] = []
-    cells: list[CellWrite] = []
-    unchanged = 0
-    wanted = plan_rows(plan)
-    for values in wanted:
-        rid = values["row_id"]
-        record = existing.get(rid)
-        if record is None:
-            last_row += 1
-            cells += [CellWrite(layout.title, last_row, positions[k], values[k]) for k in plan_keys]
-            changes.append(RowChange("add", rid, last_row, None, None, values["step"]))
-            if status_col:
-                cells.append(CellWrite(layout.title, last_row, status_col, not_started))
-            continue
-        row = int(record[ROW])
-        differs = [k for k in plan_keys if k != "row_id" and not _same(k, record[k], values[k], settings)]
-        for key in differs:
-            cells.append(CellWrite(layout.title, row, positions[key], values[key]))
-            changes.append(RowChange("update", rid, row, key, record[key], values[key]))
-        unchanged += not differs
-
-    planned = {v["row_id"] for v in wanted}
-    prefix = f"{plan.fiscal_year}-"
-    for rid, record in existing.items():
-        if rid.startswith(prefix) and rid not in planned:
-            changes.append(RowChange("vanished", rid, int(record[ROW])))
-    return PlanImport(plan, layout.title, changes, unchanged, Changes(cells=cells))

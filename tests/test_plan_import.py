@@ -13,7 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from automation.cli import main
-from automation.plan import PlanError, Where, parse_plan, resolve_cadence, resolve_unit, split_steps
+from automation.plan import (
+    PlanError,
+    Where,
+    parse_plan,
+    plan_rows,
+    resolve_cadence,
+    resolve_unit,
+    split_steps,
+)
+from automation.plan_sheet import merge_plan
 from automation.schema import build_schema
 from automation.settings import Settings
 from automation.tables import to_table
@@ -422,6 +431,32 @@ def test_step_removed_from_the_plan_is_reported_and_its_row_kept(
     assert re.findall(r"^! (\S+) \(แถว (\d+)\)", out, re.M) == [("2563-03-02", "8")]
     assert "ไม่อยู่ในแผน 1 แถว" in out
     assert sheet(book, settings) == before
+
+
+def test_rows_are_found_by_their_id_wherever_staff_moved_them(settings: Settings) -> None:
+    layout = build_schema(settings)["measures"]
+    plan = parse_plan(SEED, settings)
+    # Staff sorted the sheet by step text and put their columns first: same rows, new places.
+    order = ["note", "status", *(k for k in plan_rows(plan)[0]), "result"]
+    header = [layout.column(k).th for k in order]
+    rows = sorted(([None, "ดำเนินการแล้ว", *r.values(), "ok"] for r in plan_rows(plan)), key=lambda r: r[7])
+    result = merge_plan(plan, to_table(layout, [header, *rows]), settings)
+    assert result.changes == [] and result.unchanged == plan.step_count
+    assert result.writes.is_empty()
+
+
+def test_sheet_without_a_plan_column_is_a_one_line_error(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    layout = build_schema(settings)["measures"]
+    book = tmp_path / "book.xlsx"
+    XlsxWorkbook(book).provision([layout])
+    header_cells = [CellWrite(layout.title, 1, c, None) for c in (6,)]  # staff removed the step header
+    XlsxWorkbook(book).apply(Changes(cells=header_cells))
+    before = book.read_bytes()
+    code, _, err = run(capsys, settings, "import-plan", str(SEED), "--workbook", str(book))
+    assert code == 2 and "ขั้นตอนหรือวิธีการ" in err and err.count("\n") == 1
+    assert book.read_bytes() == before
 
 
 def test_dry_run_writes_nothing(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TextIO
 
 from automation.cli import arguments, command, print_json
-from automation.plan import PlanError, PlanImport, merge_plan, parse_plan
+from automation.plan import PlanError, parse_plan
+from automation.plan_sheet import PlanImport, merge_plan
 from automation.schema import SheetSchema, build_schema
 from automation.settings import Settings
 from automation.tables import to_table
