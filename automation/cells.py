@@ -1,0 +1,312 @@
+"""Typing one cell from its schema column, and saying what is wrong with it.
+
+`parse_cell(column, value)` is the one place a raw cell becomes a typed value: a choice key,
+a `date`, a `datetime`, a whole number, a Likert level 5..1, a link or text. It never raises;
+a cell it cannot trust comes back with a `Problem` (a rule from the catalogue and the values
+its message needs), so validation turns it into a finding and other modules simply skip it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from automation.findings import Rule, Severity
+from automation.likert import LikertError, parse_likert
+from automation.schema import Choice, Column, compact, normalize_header
+from automation.thaidate import DateParseError, be_year, parse_date, parse_datetime, to_arabic_digits
+from automation.validation_rules import (
+    ChoiceAlias,
+    ChoiceSpacing,
+    ChoiceTypo,
+    ControlCharacters,
+    DateFormat,
+    DateImplausible,
+    DateImpossible,
+    FormulaLike,
+    NotInteger,
+    NotLikert,
+    NotUrl,
+    TooLong,
+    UnknownChoice,
+    WrongEra,
+)
+
+MAX_CELL_CHARS = 2000  # longer text is almost always a paste gone wrong
+PLAUSIBLE_YEARS = 5  # a date further than this from today (or the row's fiscal year) is suspect
+MAX_VALUE_CHARS = 500  # how much of a value the findings sheet repeats
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and line breaks are fine
+_PHONE_OR_NUMBER = re.compile(r"[+\-]?[\d\s().,/#*\-]*\d[\d\s().,/#*\-]*")
+_DASHES = re.compile(r"[-–—\s]+")  # "-" alone means "none" in Thai forms
+# "@bansuan ติดต่อทางไลน์": a LINE or Facebook id. "@" matters to a spreadsheet only before a
+# function call, a sheet reference or a DDE link.
+_HANDLE = re.compile(r"@[^(!|]*")
+_THAI_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # vowels above/below, tone marks
+
+
+# ---------------------------------------------------------------- typing one cell
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a cell: a rule and the values its message needs.
+
+    A param may be a date (shown per language) or {"th": ..., "en": ...}.
+    """
+
+    rule: type[Rule]
+    params: dict[str, Any] = field(default_factory=dict)
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A typed cell value; None when blank or when it cannot be trusted (see `problem`).
+
+    Choices parse to the choice key, dates to `date`, timestamps to `datetime`, Likert to 5..1.
+    A warning-level problem (extra spaces, an alias) keeps the value.
+    """
+
+    value: Any = None
+    problem: Problem | None = None
+    blank: bool = False
+
+
+def is_blank(value: Any) -> bool:
+    return (
+        value is None
+        or (isinstance(value, float) and value != value)
+        or type(value).__name__ == "NaTType"  # pandas' blank date
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def plain_value(value: Any) -> Any:
+    """A cell value as the workbook gave it, undoing pandas' wrapping (Timestamp, NaT, numpy)."""
+    if is_blank(value) and not isinstance(value, str):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def parse_cell(column: Column, value: Any) -> Parsed:
+    """Type one cell as its schema column says; never raises."""
+    if is_blank(value):
+        return Parsed(blank=True)
+    parser = _PARSERS.get(column.type, _parse_text)
+    return parser(column, value)
+
+
+def _parse_text(column: Column, value: Any) -> Parsed:
+    if isinstance(value, float) and value.is_integer():
+        return Parsed(str(int(value)))
+    if isinstance(value, dt.datetime):
+        return Parsed(value.isoformat(sep=" "))
+    if isinstance(value, dt.date):
+        return Parsed(value.isoformat())
+    return Parsed(str(value).strip())
+
+
+def _parse_int(column: Column, value: Any) -> Parsed:
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str):
+        text = to_arabic_digits(value).strip().replace(",", "")
+        if re.fullmatch(r"\+?\d+(?:\.0*)?", text):
+            number = int(float(text)) if len(text) < 18 else int(text.split(".")[0])
+    if number is None or number < 1:
+        return Parsed(problem=Problem(NotInteger))
+    return Parsed(number)
+
+
+def _parse_date(column: Column, value: Any) -> Parsed:
+    try:
+        day: dt.date = parse_datetime(value) if column.type == "datetime" else parse_date(value)
+    except DateParseError as exc:
+        return Parsed(problem=Problem(DateImpossible if exc.reason == "impossible" else DateFormat))
+    except (ValueError, OverflowError, TypeError):
+        return Parsed(problem=Problem(DateFormat))
+    if day.year > 2400:  # a BE year in a real date cell: no office date is after CE 2400
+        return Parsed(problem=wrong_era_date(day, shift_year(day, -543)))
+    return Parsed(day)
+
+
+def wrong_era_date(day: dt.date, corrected: dt.date | None) -> Problem:
+    detail = {"th": f"อ่านได้เป็นปี ค.ศ. {day.year} ซึ่งเป็นไปไม่ได้", "en": f"read as CE year {day.year}"}
+    fixed: Any = {"th": "วันที่ที่ถูกต้อง", "en": "the right date"}
+    if corrected is not None:
+        fixed = {
+            "th": f"{show_date(corrected, 'th')} (ตรงกับ ค.ศ. {show_date(corrected, 'en')})",
+            "en": f"{show_date(corrected, 'en')} (BE {show_date(corrected, 'th')})",
+        }
+    return Problem(WrongEra, {"detail": detail, "corrected": fixed})
+
+
+def _parse_url(column: Column, value: Any) -> Parsed:
+    text = str(value).strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    good_host = "." in host.strip(".") or host == "localhost"
+    if parts and parts.scheme in ("http", "https") and good_host and not re.search(r"\s", text):
+        return Parsed(text)
+    if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?", text):
+        hint = {"th": f"เติม https:// ข้างหน้า: https://{text}", "en": f"Add https:// in front: https://{text}"}
+    else:
+        hint = {
+            "th": "ใส่ลิงก์ของหลักฐานที่เผยแพร่แล้ว เช่น https://www.example.go.th/… "
+            "(เอกสารในแฟ้มให้อัปโหลดขึ้นเว็บไซต์ก่อน)",
+            "en": "Put the link of the published evidence, e.g. https://www.example.go.th/… "
+            "(upload paper files to the website first)",
+        }
+    return Parsed(problem=Problem(NotUrl, {"hint": hint}))
+
+
+def _label(choice: Choice) -> dict[str, str]:
+    """How to name a choice in a suggestion: the value staff type, explained in English."""
+    return {"th": choice.th, "en": choice.th if choice.th == choice.en else f"{choice.th} ({choice.en})"}
+
+
+def _choice_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _parse_choice(column: Column, value: Any) -> Parsed:
+    text = _choice_text(value)
+    for choice in column.choices:
+        if text in (choice.th, choice.en):
+            return Parsed(choice.key)
+    citizen = column.owner == "citizen"  # a form's own options are not the office's to rename
+    hit = column.choice_for(text)
+    if hit is not None:
+        label = _label(hit)
+        if citizen:
+            return Parsed(hit.key)
+        if normalize_header(text) in (normalize_header(hit.th), normalize_header(hit.en)):
+            return Parsed(hit.key, Problem(ChoiceSpacing, {"suggested": label}))
+        severity: Severity = "warning" if column.key == "unit" else "info"  # units route findings
+        return Parsed(hit.key, Problem(ChoiceAlias, {"suggested": label}, severity))
+    names = {}
+    for choice in column.choices:
+        for name in (choice.th, choice.en, *choice.aliases):
+            names.setdefault(compact(name), choice)
+    wanted = compact(text)
+    near = names.get(wanted)  # the right word with stray spaces inside it (a PDF wrap)
+    if near is not None:
+        label = _label(near)
+        return Parsed(near.key, None if citizen else Problem(ChoiceSpacing, {"suggested": label}))
+    bare = {_THAI_MARKS.sub("", name): choice for name, choice in names.items()}
+    near = bare.get(_THAI_MARKS.sub("", wanted))
+    if near is None and wanted:
+        close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.75)
+        near = names[close[0]] if close else None
+    if near is not None:
+        return Parsed(problem=Problem(ChoiceTypo, {"suggested": _label(near)}))
+    allowed = {
+        "th": ", ".join(c.th for c in column.choices),
+        "en": ", ".join(_label(c)["en"] for c in column.choices),
+    }
+    return Parsed(problem=Problem(UnknownChoice, {"allowed": allowed}))
+
+
+def _parse_likert(column: Column, value: Any) -> Parsed:
+    try:
+        level = parse_likert(value)
+    except (LikertError, ValueError, OverflowError, TypeError):
+        return Parsed(problem=Problem(NotLikert))
+    return Parsed(level, blank=level is None)
+
+
+_PARSERS = {
+    "text": _parse_text,
+    "int": _parse_int,
+    "date": _parse_date,
+    "datetime": _parse_date,
+    "url": _parse_url,
+    "choice": _parse_choice,
+    "likert": _parse_likert,
+}
+
+
+def content_problems(value: Any) -> list[Problem]:
+    """Suspicious text, citizen's or staff's: formula-like starts, control characters, length."""
+    if not isinstance(value, str):
+        return []
+    found = []
+    start = value.lstrip()
+    if start[:1] in ("=", "+", "-", "@") and not (
+        _PHONE_OR_NUMBER.fullmatch(start) or _DASHES.fullmatch(start) or _HANDLE.fullmatch(start)
+    ):
+        found.append(Problem(FormulaLike, {"char": start[0]}))
+    controls = sorted(set(_CONTROL.findall(value)))
+    if controls:
+        found.append(Problem(ControlCharacters, {"codes": ", ".join(f"U+{ord(c):04X}" for c in controls)}))
+    if len(value) > MAX_CELL_CHARS:
+        found.append(Problem(TooLong, {"length": len(value), "limit": MAX_CELL_CHARS}))
+    return found
+
+
+def shift_year(day: dt.date, years: int) -> dt.date | None:
+    """The same day `years` years away (29 Feb becomes 28 Feb); None beyond the calendar."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        try:
+            return day.replace(year=day.year + years, day=28)
+        except ValueError:
+            return None
+
+
+def date_problem(day: dt.date, low: dt.date, high: dt.date, reference: dict[str, str]) -> Problem | None:
+    """A date implausibly far from [low, high]; when ±543 years brings it close, the era is wrong."""
+    span = dt.timedelta(days=round(PLAUSIBLE_YEARS * 365.25))
+    plain = day.date() if isinstance(day, dt.datetime) else day
+
+    def far(d: dt.date) -> bool:
+        return d < low - span or d > high + span
+
+    if not far(plain):
+        return None
+    for years in (-543, 543):
+        corrected = shift_year(day, years)
+        if corrected is not None and not far(corrected.date() if isinstance(corrected, dt.datetime) else corrected):
+            return wrong_era_date(day, corrected)
+    return Problem(DateImplausible, {"date": day, "years": PLAUSIBLE_YEARS, "reference": reference})
+
+
+def show_date(value: dt.date, lang: str) -> str:
+    """A date as staff type it in Thai (15/03/2567, BE) or as ISO in English."""
+    if isinstance(value, dt.datetime):
+        clock = value.strftime(" %H:%M:%S") if value.time() != dt.time() else ""
+        return show_date(value.date(), lang) + clock
+    if lang == "en":
+        return value.isoformat()
+    return f"{value.day:02d}/{value.month:02d}/{be_year(value.year)}"
+
+
+def display_value(value: Any) -> Any:
+    """The value as the findings sheet repeats it: visible, not too long, dates as dates."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    if isinstance(value, str):
+        value = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
+        if len(value) > MAX_VALUE_CHARS:
+            value = value[: MAX_VALUE_CHARS - 1] + "…"
+    return value
