@@ -176,7 +176,11 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from automation import validation
     from automation.pipeline import run_once
 
-    summary = run_once(settings, stages=[validation.stage], write=not args.dry_run, only_sheet=args.sheet)
+    # Every sheet is validated and written even with --sheet: writing one sheet's findings
+    # alone would drop the others' findings and notes. --sheet narrows what is printed.
+    summary = run_once(settings, stages=[validation.stage], write=not args.dry_run)
+    if args.sheet:
+        summary.findings = [f for f in summary.findings if f.sheet_key == args.sheet]
     keys = ("sheet", "row", "row_id", "column", "value", "rule", "severity", "message", "suggestion")
     if args.json:
         print_json([{k: f.as_json()[k] for k in (*keys, "first_seen", "last_seen")} for f in summary.findings])
@@ -277,7 +281,7 @@ def _import_rule_modules() -> None:
 
 
 # Modules that define Rule classes; importing them fills the catalogue.
-RULE_MODULES = ["automation.validation", "automation.deadlines"]
+RULE_MODULES = ["automation.validation", "automation.validation_rules", "automation.deadlines"]
 
 
 def _load_feature_commands() -> None:

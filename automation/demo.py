@@ -151,8 +151,9 @@ def _plant_mistakes(sheets: dict[str, Grid], settings: Settings) -> None:
     if done:
         done[0][10] = None  # marked done without a done date
         done[-1][11] = "ดูในแฟ้มกองคลัง"  # evidence that is not a link
-    if measures:
-        measures[-1][9] = "ดำเนินการแล้ว "  # trailing space in a choice
+    if len(done) > 3:
+        done[len(done) // 2][9] = "ดำเนินการแล้ว "  # trailing space in a choice
+        done[1][10] = done[1][10].replace(year=done[1][10].year + 543)  # a BE year in a date cell
     if len(complaints) > 6:
         complaints[1][5] = None  # no subject
         complaints[2][2] = "โทรศัพ"  # channel misspelt
@@ -160,11 +161,17 @@ def _plant_mistakes(sheets: dict[str, Grid], settings: Settings) -> None:
         complaints[4][7] = "สำนักปลัด"  # a unit alias instead of the unit's name
         complaints[5][5] = '=IMPORTXML("http://example.com","//a")'  # formula-like citizen text
         complaints[6][0] = complaints[5][0]  # duplicate complaint id
+    closed = [r for r in complaints[8:] if r[10] is not None]
+    if len(complaints) > 8 and closed:
+        complaints[7][9] = complaints[7][1] - dt.timedelta(days=2)  # acknowledged before received
+        closed[0][11] = None  # closed without an outcome
     if len(responses) > 4:
         first_q = 1 + sum(bool(c) for c in (settings.survey.service_point_column,
                                              settings.survey.gender_column, settings.survey.age_column))
         responses[2][first_q] = "ดีมาก"  # not a Likert answer
         responses.insert(4, list(responses[3]))  # the same submission twice
+        for q in range(len(settings.survey.questions)):
+            responses[7][first_q + q] = None  # sent without rating anything
 
 
 def build_demo_workbook(settings: Settings, path: Path, seed: int = 2567, today: dt.date | None = None) -> Path:
