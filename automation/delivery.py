@@ -1,0 +1,211 @@
+"""E-mail out of the service: an outbox in SQLite, SMTP delivery, a copy in the output folder.
+
+A message is composed once (`queue`), under an idempotency key such as
+`digest:กองคลัง:2024-04-22`: its exact bytes go into the outbox and into
+`<output_dir>/mail/<date>/`, and a second `queue` with the same key changes nothing, so a job
+that runs again never mails twice. `deliver` sends what is pending; a message the server
+refuses or loses with a dropped connection stays pending and goes out, byte for byte the same
+(same Message-ID), on a later attempt, until `[delivery] max_attempts` failed attempts mark it
+failed (it is still in the output folder, and `status` lists it). An unreachable server
+counts no attempt: nothing is given up while the server is simply down.
+
+Limit of SMTP itself: if the connection drops after the server accepted the message but
+before its reply arrives, the retry delivers a second copy; the stable Message-ID lets mail
+clients recognise it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import mimetypes
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from automation.settings import ConfigError, Settings
+from automation.state import FAILED, LOCAL, PENDING, State
+
+log = logging.getLogger(__name__)
+SMTP_POLICY = policy.default.clone(linesep="\r\n")
+
+
+@dataclass
+class Mail:
+    key: str  # idempotency key: the same key is queued (and sent) at most once
+    kind: str  # digest | report | reminder | …
+    to: list[str]
+    subject: str
+    body: str
+    attachments: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed_attempts: int = 0
+    gave_up: int = 0
+    pending: int = 0
+    error: str = ""  # why the server could not be reached, if it could not
+
+
+def smtp_enabled(settings: Settings) -> bool:
+    return bool(settings.delivery.smtp_host)
+
+
+def message_id(key: str, sender: str) -> str:
+    """The same key always gives the same Message-ID, so a retried copy is recognisable."""
+    domain = sender.rpartition("@")[2] or "automation.local"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def compose(settings: Settings, mail: Mail, now: dt.datetime) -> EmailMessage:
+    """A UTF-8 message: Thai subject (RFC 2047), Thai plain-text body, files attached."""
+    sender = settings.delivery.sender or "automation@localhost"
+    msg = EmailMessage()
+    msg["From"] = sender
+    if mail.to:
+        msg["To"] = ", ".join(mail.to)
+    msg["Subject"] = mail.subject
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = message_id(mail.key, sender)
+    msg["X-Automation-Key"] = hashlib.sha256(mail.key.encode()).hexdigest()[:16]
+    # base64: Thai is 3 bytes a character, so long lines could pass SMTP's 998-byte limit, and
+    # not every server takes 8-bit bodies.
+    msg.set_content(mail.body, charset="utf-8", cte="base64")
+    for path in mail.attachments:
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        maintype, _, subtype = ctype.partition("/")
+        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+    return msg
+
+
+def _file_name(key: str) -> str:
+    # Keys carry Thai unit names: keep them readable, drop only what a file name cannot hold.
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", key).strip("_")[:150] + ".eml"
+
+
+def queue(settings: Settings, state: State, mail: Mail, now: dt.datetime) -> bool:
+    """Put a message in the outbox and the output folder, once. False if the key was known."""
+    if state.outbox_item(mail.key) is not None:
+        return False
+    # CRLF line ends: smtplib sends bytes exactly as given, and SMTP requires CRLF.
+    eml = compose(settings, mail, now).as_bytes(policy=SMTP_POLICY)
+    folder = settings.output_dir / "mail" / now.date().isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / _file_name(mail.key)
+    copy.write_bytes(eml)
+    # No server or no address: the folder copy is the delivery.
+    status = PENDING if smtp_enabled(settings) and mail.to else LOCAL
+    added = state.outbox_add(key=mail.key, kind=mail.kind, recipients=list(mail.to), subject=mail.subject,
+                             created=now, status=status, eml=eml, copy_path=str(copy))
+    if added:
+        log.info("queued %s → %s (%s)", mail.kind, ", ".join(mail.to) or "output folder", mail.subject)
+    return added
+
+
+def _credentials(settings: Settings) -> tuple[str, str] | None:
+    d = settings.delivery
+    user = os.environ.get(d.username_env, "")
+    if not user:
+        return None
+    password = os.environ.get(d.password_env)
+    if password is None:
+        raise ConfigError(f"{d.username_env} is set but {d.password_env} is not; set the SMTP password there")
+    return user, password
+
+
+def connect(settings: Settings, ssl_context: ssl.SSLContext | None = None) -> smtplib.SMTP:
+    """An open, authenticated SMTP session as `[delivery]` describes it."""
+    d = settings.delivery
+    if not d.sender:
+        raise ConfigError("[delivery] sender is empty; set the From address e-mail is sent as")
+    context = ssl_context or ssl.create_default_context()
+    timeout = d.timeout_seconds
+    smtp: smtplib.SMTP
+    if d.smtp_security == "ssl":
+        smtp = smtplib.SMTP_SSL(d.smtp_host, d.smtp_port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(d.smtp_host, d.smtp_port, timeout=timeout)
+    try:
+        smtp.ehlo()
+        if d.smtp_security == "starttls":
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        creds = _credentials(settings)
+        if creds:
+            try:
+                smtp.login(*creds)
+            except UnicodeEncodeError:
+                raise ConfigError(f"{d.username_env}/{d.password_env}: SMTP login takes ASCII characters "
+                                  "only; use an ASCII user name and password (an app password)") from None
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def deliver(settings: Settings, state: State, now: dt.datetime,
+            ssl_context: ssl.SSLContext | None = None) -> DeliveryReport:
+    """Send every pending message over one SMTP session. Never raises for a mail problem."""
+    report = DeliveryReport()
+    waiting = state.outbox(PENDING)
+    if not waiting or not smtp_enabled(settings):
+        report.pending = len(waiting)
+        return report
+    max_attempts = settings.delivery.max_attempts
+    try:
+        smtp = connect(settings, ssl_context)
+    except (OSError, smtplib.SMTPException, ConfigError) as exc:
+        # The server is unreachable or would not let us in: no message was tried, none is charged.
+        report.error = f"{type(exc).__name__}: {exc}"
+        report.pending = len(waiting)
+        log.warning("SMTP %s:%s unavailable, %d message(s) wait: %s", settings.delivery.smtp_host,
+                    settings.delivery.smtp_port, len(waiting), report.error)
+        return report
+    try:
+        for i, item in enumerate(waiting):
+            try:
+                refused = smtp.sendmail(settings.delivery.sender, item.recipients, item.eml)
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                # The session is gone: charge this message, leave the rest for next time.
+                _failed(state, item.key, exc, max_attempts, report)
+                report.pending += len(waiting) - i - 1
+                return report
+            except smtplib.SMTPException as exc:
+                _failed(state, item.key, exc, max_attempts, report)
+                try:
+                    smtp.rset()
+                except (smtplib.SMTPException, OSError):
+                    report.pending += len(waiting) - i - 1
+                    return report
+                continue
+            note = f"refused by server: {', '.join(sorted(refused))}" if refused else ""
+            state.outbox_sent(item.key, now, note)
+            report.sent += 1
+            log.info("sent %s to %s", item.kind, ", ".join(item.recipients))
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+    return report
+
+
+def _failed(state: State, key: str, exc: BaseException, max_attempts: int, report: DeliveryReport) -> None:
+    error = f"{type(exc).__name__}: {exc}"
+    status = state.outbox_attempt_failed(key, error, max_attempts)
+    report.failed_attempts += 1
+    if status == FAILED:
+        report.gave_up += 1
+        log.error("gave up on message %s after %d attempts: %s", key, max_attempts, error)
+    else:
+        report.pending += 1
+        log.warning("message %s not delivered, will retry: %s", key, error)

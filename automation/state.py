@@ -1,0 +1,374 @@
+"""What the service remembers between runs, in one SQLite file (`[state] path`).
+
+- runs: every job run (start, end, outcome, counts, API calls, error), for `status`;
+- jobs: per job, up to when its slots are covered (so a restart catches up once) and its
+  last success and failure;
+- outbox: every e-mail, keyed by an idempotency key, with its exact bytes and status, so a
+  message is sent once and a failed one is retried with the same bytes;
+- marks: one-off facts ("the report of FY 2567 round 1 was drafted");
+- findings: the last finding set, for "new since the last check".
+
+Times are stored as ISO text with their UTC offset. One service instance at a time is
+guaranteed by `InstanceLock`, an flock on a file beside the database: the kernel drops the
+lock when the process dies, so a crash never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job TEXT NOT NULL,
+    slot TEXT,
+    started TEXT NOT NULL,
+    ended TEXT,
+    outcome TEXT NOT NULL DEFAULT 'running',
+    counts TEXT NOT NULL DEFAULT '{}',
+    api_calls INTEGER NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '',
+    catch_up INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS runs_job ON runs (job, id);
+CREATE TABLE IF NOT EXISTS jobs (
+    name TEXT PRIMARY KEY,
+    covered_until TEXT,
+    last_success TEXT,
+    last_failure TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    created TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    sent_at TEXT,
+    copy_path TEXT NOT NULL DEFAULT '',
+    eml BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS marks (key TEXT PRIMARY KEY, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS findings (
+    identity TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    seen TEXT NOT NULL
+);
+"""
+
+# Outbox statuses: waiting to go out, delivered, kept in the output folder only (no SMTP
+# server configured or no recipient), given up after too many failed attempts.
+PENDING, SENT, LOCAL, FAILED = "pending", "sent", "local", "failed"
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    job: str
+    slot: dt.datetime | None
+    started: dt.datetime
+    ended: dt.datetime | None
+    outcome: str  # running | ok | skipped | failed
+    counts: dict[str, Any]
+    api_calls: int
+    error: str
+    catch_up: bool
+
+
+@dataclass(frozen=True)
+class JobState:
+    name: str
+    covered_until: dt.datetime | None  # every slot up to here has been served
+    last_success: dt.datetime | None
+    last_failure: dt.datetime | None
+    failures: int  # consecutive failures
+    last_error: str
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    key: str
+    kind: str
+    recipients: list[str]
+    subject: str
+    created: dt.datetime
+    status: str
+    attempts: int
+    last_error: str
+    sent_at: dt.datetime | None
+    copy_path: str
+    eml: bytes
+
+
+@dataclass(frozen=True)
+class FindingDelta:
+    new: int
+    resolved: int
+    total: int
+
+
+class State:
+    """The service's memory. Cheap to open; every write is committed at once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: autocommit; multi-statement writes use explicit transactions.
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        # WAL lets `status` read while `serve` writes.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ runs
+
+    def start_run(self, job: str, started: dt.datetime, slot: dt.datetime | None = None,
+                  catch_up: bool = False) -> int:
+        cur = self.db.execute(
+            "INSERT INTO runs (job, slot, started, catch_up) VALUES (?, ?, ?, ?)",
+            (job, _iso(slot), _iso(started), int(catch_up)),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, ended: dt.datetime, outcome: str, counts: dict[str, Any] | None = None,
+                   api_calls: int = 0, error: str = "") -> None:
+        self.db.execute(
+            "UPDATE runs SET ended = ?, outcome = ?, counts = ?, api_calls = ?, error = ? WHERE id = ?",
+            (_iso(ended), outcome, json.dumps(counts or {}, ensure_ascii=False, default=str), api_calls,
+             error, run_id),
+        )
+
+    def runs(self, job: str | None = None, limit: int | None = 10) -> list[RunRecord]:
+        """Most recent first; `limit=None` for all of them."""
+        sql = "SELECT * FROM runs" + (" WHERE job = ?" if job else "") + " ORDER BY id DESC"
+        params: tuple[Any, ...] = (job,) if job else ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        return [
+            RunRecord(
+                id=r["id"], job=r["job"], slot=_moment(r["slot"]), started=_moment(r["started"]),  # type: ignore[arg-type]
+                ended=_moment(r["ended"]), outcome=r["outcome"], counts=json.loads(r["counts"]),
+                api_calls=r["api_calls"], error=r["error"], catch_up=bool(r["catch_up"]),
+            )
+            for r in self.db.execute(sql, params)
+        ]
+
+    # ------------------------------------------------------------ jobs
+
+    def job_state(self, name: str) -> JobState | None:
+        r = self.db.execute("SELECT * FROM jobs WHERE name = ?", (name,)).fetchone()
+        if r is None:
+            return None
+        return JobState(r["name"], _moment(r["covered_until"]), _moment(r["last_success"]),
+                        _moment(r["last_failure"]), r["failures"], r["last_error"])
+
+    def job_succeeded(self, name: str, at: dt.datetime) -> None:
+        """Every slot up to `at` is served: a restart later catches up from here."""
+        self.db.execute(
+            "INSERT INTO jobs (name, covered_until, last_success, failures, last_error) VALUES (?, ?, ?, 0, '')"
+            " ON CONFLICT(name) DO UPDATE SET covered_until = excluded.covered_until,"
+            " last_success = excluded.last_success, failures = 0, last_error = ''",
+            (name, _iso(at), _iso(at)),
+        )
+
+    def job_failed(self, name: str, at: dt.datetime, error: str) -> None:
+        """`covered_until` stays where it was, so the missed slot is retried."""
+        self.db.execute(
+            "INSERT INTO jobs (name, last_failure, failures, last_error) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT(name) DO UPDATE SET last_failure = excluded.last_failure,"
+            " failures = jobs.failures + 1, last_error = excluded.last_error",
+            (name, _iso(at), error),
+        )
+
+    def job_started(self, name: str, at: dt.datetime) -> None:
+        """A job seen for the first time covers nothing before the service first met it."""
+        self.db.execute("INSERT OR IGNORE INTO jobs (name, covered_until) VALUES (?, ?)", (name, _iso(at)))
+
+    # ------------------------------------------------------------ marks
+
+    def mark(self, key: str, at: dt.datetime) -> bool:
+        """Remember a one-off fact; False when it was already remembered."""
+        cur = self.db.execute("INSERT OR IGNORE INTO marks (key, at) VALUES (?, ?)", (key, _iso(at)))
+        return cur.rowcount == 1
+
+    def marked(self, key: str) -> dt.datetime | None:
+        r = self.db.execute("SELECT at FROM marks WHERE key = ?", (key,)).fetchone()
+        return _moment(r["at"]) if r else None
+
+    # ------------------------------------------------------------ findings
+
+    def replace_findings(self, findings: Iterable[dict[str, Any]], at: dt.datetime) -> FindingDelta:
+        """Store the current finding set (each a JSON-able dict with an 'identity' string) and
+        say how many are new and how many of the last set are gone."""
+        current = {str(f["identity"]): f for f in findings}
+        previous = {r["identity"] for r in self.db.execute("SELECT identity FROM findings")}
+        self.db.execute("BEGIN")
+        try:
+            self.db.execute("DELETE FROM findings")
+            self.db.executemany(
+                "INSERT INTO findings (identity, data, seen) VALUES (?, ?, ?)",
+                [(k, json.dumps(v, ensure_ascii=False, default=str), _iso(at)) for k, v in current.items()],
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return FindingDelta(new=len(current.keys() - previous), resolved=len(previous - current.keys()),
+                            total=len(current))
+
+    def last_findings(self) -> list[dict[str, Any]]:
+        return [json.loads(r["data"]) for r in self.db.execute("SELECT data FROM findings ORDER BY identity")]
+
+    # ------------------------------------------------------------ outbox
+
+    def outbox_add(self, *, key: str, kind: str, recipients: list[str], subject: str, created: dt.datetime,
+                   status: str, eml: bytes, copy_path: str = "") -> bool:
+        """Queue a message once: False (and nothing changes) when the key is already known."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO outbox (key, kind, recipients, subject, created, status, copy_path, eml)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, kind, json.dumps(recipients), subject, _iso(created), status, copy_path, eml),
+        )
+        return cur.rowcount == 1
+
+    def outbox(self, status: str | None = None, limit: int | None = None) -> list[OutboxItem]:
+        sql = "SELECT * FROM outbox" + (" WHERE status = ?" if status else "") + " ORDER BY created, key"
+        params: tuple[Any, ...] = (status,) if status else ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        return [
+            OutboxItem(r["key"], r["kind"], json.loads(r["recipients"]), r["subject"],
+                       _moment(r["created"]), r["status"], r["attempts"], r["last_error"],  # type: ignore[arg-type]
+                       _moment(r["sent_at"]), r["copy_path"], bytes(r["eml"]))
+            for r in self.db.execute(sql, params)
+        ]
+
+    def outbox_item(self, key: str) -> OutboxItem | None:
+        found = [i for i in self.outbox() if i.key == key]
+        return found[0] if found else None
+
+    def outbox_sent(self, key: str, at: dt.datetime, note: str = "") -> None:
+        self.db.execute(
+            "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = ? WHERE key = ?",
+            (SENT, _iso(at), note, key),
+        )
+
+    def outbox_attempt_failed(self, key: str, error: str, max_attempts: int) -> str:
+        """Count a failed attempt; the message stays pending until `max_attempts`. Returns the status."""
+        self.db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
+            " status = CASE WHEN attempts + 1 >= ? THEN ? ELSE status END WHERE key = ?",
+            (error, max_attempts, FAILED, key),
+        )
+        r = self.db.execute("SELECT status FROM outbox WHERE key = ?", (key,)).fetchone()
+        return str(r["status"]) if r else FAILED
+
+    def outbox_counts(self) -> dict[str, int]:
+        counts = {PENDING: 0, SENT: 0, LOCAL: 0, FAILED: 0}
+        for r in self.db.execute("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"):
+            counts[r["status"]] = r["n"]
+        return counts
+
+
+# ---------------------------------------------------------------- one instance at a time
+
+
+class AlreadyRunning(Exception):
+    """Another `serve` holds the lock."""
+
+    def __init__(self, path: Path, pid: int | None) -> None:
+        self.path, self.pid = path, pid
+        who = f"process {pid}" if pid else "another process"
+        super().__init__(f"the service is already running ({who}, lock {path}); stop it first")
+
+
+class InstanceLock:
+    """An exclusive flock on `<state file>.lock` that records the holder's pid.
+
+    flock belongs to the open file: the kernel releases it when the process exits or is
+    killed, so a lock left by a crash is simply free again.
+    """
+
+    def __init__(self, state_path: Path) -> None:
+        self.path = Path(str(state_path) + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> InstanceLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise AlreadyRunning(self.path, self.holder()) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> InstanceLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def holder(self) -> int | None:
+        """The pid of the running service, or None when nobody holds the lock."""
+        if not self.path.exists():
+            return None
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                text = os.pread(fd, 32, 0).decode(errors="replace").strip()
+                return int(text) if text.isdigit() else 0
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None
+        finally:
+            os.close(fd)

@@ -1,0 +1,336 @@
+"""E-mail delivery against a real SMTP server (aiosmtpd) on 127.0.0.1: accepted, refused,
+dropped, unreachable, STARTTLS with login, implicit TLS; and no private data in e-mail."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email
+import ipaddress
+import ssl
+import threading
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import docx
+import pytest
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+from automation import jobs
+from automation.delivery import Mail, deliver, message_id, queue
+from automation.findings import Finding
+from automation.settings import Settings
+from automation.state import FAILED, LOCAL, PENDING, SENT, State
+
+BKK = ZoneInfo("Asia/Bangkok")
+NOW = dt.datetime(2024, 4, 22, 8, 0, tzinfo=BKK)
+SUBJECT = "สรุปงานที่ต้องดำเนินการประจำสัปดาห์ กองคลัง (๒๒ เมษายน ๒๕๖๗)"
+BODY = "เรียน กองคลัง\n\nเกินกำหนดแล้ว ๒ รายการ\n  ๑. ขั้นตอน 3.1: เผยแพร่ประกาศจัดซื้อจัดจ้าง"
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+    authenticated: bool
+
+    @property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.data, policy=policy.default)  # type: ignore[return-value]
+
+
+class MailCatcher:
+    """A real aiosmtpd server on 127.0.0.1, port chosen by the OS, in its own event-loop thread.
+
+    mode: "accept" stores each message; "refuse" answers DATA with 554; "drop" closes the
+    connection instead of answering DATA.
+    """
+
+    def __init__(self, *, tls_context: ssl.SSLContext | None = None, implicit_tls: ssl.SSLContext | None = None,
+                 credentials: tuple[str, str] | None = None) -> None:
+        self.mode = "accept"
+        self.received: list[Received] = []
+        self.tls_context, self.implicit_tls, self.credentials = tls_context, implicit_tls, credentials
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.port = 0
+
+    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and self.credentials is not None and (
+            data.login.decode(), data.password.decode()) == self.credentials
+        return AuthResult(success=ok, handled=False)
+
+    async def handle_DATA(self, server: SMTP, session: Any, envelope: Any) -> str:
+        if self.mode == "refuse":
+            return "554 5.7.1 Message refused (test)"
+        if self.mode == "drop":
+            server.transport.abort()  # type: ignore[union-attr]
+            return "421 gone"
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content,
+                                      bool(session.authenticated)))
+        return "250 OK"
+
+    def _protocol(self) -> SMTP:
+        return SMTP(self, hostname="localhost", tls_context=self.tls_context,
+                    require_starttls=self.tls_context is not None,
+                    authenticator=self._authenticate if self.credentials else None,
+                    auth_required=self.credentials is not None)
+
+    def __enter__(self) -> MailCatcher:
+        self.thread.start()
+        create = self.loop.create_server(self._protocol, "127.0.0.1", 0, ssl=self.implicit_tls)
+        self.server = asyncio.run_coroutine_threadsafe(create, self.loop).result(10)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.close()
+        asyncio.run_coroutine_threadsafe(self.server.wait_closed(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+    def message_ids(self) -> list[str]:
+        return [r.message["Message-ID"] for r in self.received]
+
+
+def with_smtp(settings: Settings, port: int, security: str = "none", **extra: Any) -> Settings:
+    delivery = settings.delivery.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port,
+                                                    "smtp_security": security, **extra})
+    return settings.model_copy(update={"delivery": delivery})
+
+
+def report_docx(folder: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส")
+    path = folder / "ita-report-2567-h1-public.docx"
+    document.save(str(path))
+    return path
+
+
+def a_mail(key: str = "digest:กองคลัง:2024-04-22", attachments: list[Path] | None = None) -> Mail:
+    return Mail(key=key, kind="digest", to=["finance@example.go.th"], subject=SUBJECT, body=BODY,
+                attachments=attachments or [])
+
+
+def test_a_thai_message_with_the_report_attached_arrives_once(settings: Settings, tmp_path: Path) -> None:
+    attachment = report_docx(tmp_path)
+    with MailCatcher() as server, State(settings.state_path) as state:
+        s = with_smtp(settings, server.port)
+        assert queue(s, state, a_mail(attachments=[attachment]), NOW) is True
+        first = deliver(s, state, NOW)
+        assert queue(s, state, a_mail(attachments=[attachment]), NOW) is False  # same key: never queued twice
+        again = deliver(s, state, NOW + dt.timedelta(hours=1))
+        (got,) = server.received
+        item = state.outbox_item("digest:กองคลัง:2024-04-22")
+    assert (first.sent, again.sent) == (1, 0)
+    assert item is not None and item.status == SENT and item.attempts == 1
+    msg = got.message
+    assert got.rcpt_tos == ["finance@example.go.th"] and got.mail_from == s.delivery.sender
+    assert msg["Subject"] == SUBJECT and msg["From"] == s.delivery.sender
+    assert msg["Message-ID"] == message_id("digest:กองคลัง:2024-04-22", s.delivery.sender)
+    assert msg.get_body(("plain",)).get_content().strip() == BODY  # type: ignore[union-attr]
+    (part,) = list(msg.iter_attachments())
+    assert part.get_filename() == attachment.name
+    assert part.get_content() == attachment.read_bytes()
+    # The output folder always gets a copy, identical to what was sent.
+    assert Path(item.copy_path).read_bytes() == got.data
+
+
+def test_a_non_ascii_password_is_one_clear_line_not_a_crash(settings: Settings, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    server_tls, client_tls = tls_pair(tmp_path)
+    monkeypatch.setenv("SMTP_USERNAME", "ita-bot")
+    monkeypatch.setenv("SMTP_PASSWORD", "รหัสผ่าน")  # smtplib's AUTH cannot encode it
+    with MailCatcher(tls_context=server_tls, credentials=("ita-bot", "x")) as server, \
+            State(settings.state_path) as state:
+        s = with_smtp(settings, server.port, "starttls")
+        queue(s, state, a_mail(), NOW)
+        report = deliver(s, state, NOW, ssl_context=client_tls)
+        (item,) = state.outbox()
+    assert "SMTP_PASSWORD" in report.error and "ASCII" in report.error
+    assert (item.status, item.attempts) == (PENDING, 0)
+
+
+@pytest.mark.parametrize("failure", ["refuse", "drop"])
+def test_a_refused_or_dropped_message_stays_in_the_outbox_and_goes_out_once_later(
+    settings: Settings, failure: str
+) -> None:
+    with MailCatcher() as server, State(settings.state_path) as state:
+        s = with_smtp(settings, server.port)
+        queue(s, state, a_mail(), NOW)
+        queue(s, state, a_mail("digest:กองช่าง:2024-04-22"), NOW)
+        server.mode = failure
+        failed = deliver(s, state, NOW)
+        waiting = state.outbox(PENDING)
+        server.mode = "accept"
+        later = deliver(s, state, NOW + dt.timedelta(days=1))
+        after = deliver(s, state, NOW + dt.timedelta(days=2))
+        ids = server.message_ids()
+    assert failed.sent == 0 and failed.failed_attempts >= 1
+    assert len(waiting) == 2 and waiting[0].attempts == 1 and waiting[0].last_error
+    assert (later.sent, after.sent) == (2, 0)
+    assert sorted(ids) == sorted({message_id(k, s.delivery.sender)
+                                  for k in ("digest:กองคลัง:2024-04-22", "digest:กองช่าง:2024-04-22")})
+
+
+def test_an_unreachable_server_charges_no_attempt(settings: Settings) -> None:
+    with MailCatcher() as server:
+        port = server.port
+    with State(settings.state_path) as state:  # the server is gone: nothing listens on its port
+        s = with_smtp(settings, port, max_attempts=1)
+        queue(s, state, a_mail(), NOW)
+        report = deliver(s, state, NOW)
+        (item,) = state.outbox()
+    assert report.sent == 0 and report.error and report.pending == 1
+    assert (item.status, item.attempts) == (PENDING, 0)
+
+
+def test_a_message_refused_max_attempts_times_is_marked_failed_and_kept_in_the_folder(settings: Settings) -> None:
+    with MailCatcher() as server, State(settings.state_path) as state:
+        server.mode = "refuse"
+        s = with_smtp(settings, server.port, max_attempts=2)
+        queue(s, state, a_mail(), NOW)
+        deliver(s, state, NOW)
+        last = deliver(s, state, NOW + dt.timedelta(days=1))
+        server.mode = "accept"
+        deliver(s, state, NOW + dt.timedelta(days=2))
+        (item,) = state.outbox()
+        received = len(server.received)
+    assert last.gave_up == 1 and item.status == FAILED and "554" in item.last_error
+    assert received == 0  # a failed message is not retried behind the office's back…
+    copy = email.message_from_bytes(Path(item.copy_path).read_bytes(), policy=policy.default)
+    assert copy["Subject"] == SUBJECT  # …and it is not lost either
+
+
+def test_without_an_smtp_host_the_output_folder_is_the_delivery(settings: Settings) -> None:
+    with State(settings.state_path) as state:
+        queue(settings, state, a_mail(), NOW)
+        report = deliver(settings, state, NOW)
+        (item,) = state.outbox()
+    assert item.status == LOCAL and report.sent == 0
+    assert Path(item.copy_path).parent == settings.output_dir / "mail" / "2024-04-22"
+    copy = email.message_from_bytes(Path(item.copy_path).read_bytes(), policy=policy.default)
+    assert copy["Subject"] == SUBJECT and copy.get_body(("plain",)).get_content().strip() == BODY  # type: ignore[union-attr]
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                    x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def tls_pair(folder: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    cert, key = self_signed(folder)
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert, key)
+    return server, ssl.create_default_context(cafile=str(cert))
+
+
+def test_starttls_with_login_from_environment_variables(settings: Settings, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    server_tls, client_tls = tls_pair(tmp_path)
+    monkeypatch.setenv("SMTP_USERNAME", "ita-bot")
+    monkeypatch.setenv("SMTP_PASSWORD", "app-password-2567")
+    with MailCatcher(tls_context=server_tls, credentials=("ita-bot", "app-password-2567")) as server, \
+            State(settings.state_path) as state:
+        s = with_smtp(settings, server.port, "starttls")
+        queue(s, state, a_mail(), NOW)
+        report = deliver(s, state, NOW, ssl_context=client_tls)
+        (got,) = server.received
+    assert report.sent == 1 and got.authenticated and got.message["Subject"] == SUBJECT
+
+
+def test_a_wrong_password_is_a_server_problem_not_a_lost_message(settings: Settings, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    server_tls, client_tls = tls_pair(tmp_path)
+    monkeypatch.setenv("SMTP_USERNAME", "ita-bot")
+    monkeypatch.setenv("SMTP_PASSWORD", "wrong")
+    with MailCatcher(tls_context=server_tls, credentials=("ita-bot", "right")) as server, \
+            State(settings.state_path) as state:
+        s = with_smtp(settings, server.port, "starttls")
+        queue(s, state, a_mail(), NOW)
+        report = deliver(s, state, NOW, ssl_context=client_tls)
+        (item,) = state.outbox()
+    assert report.sent == 0 and "Authentication" in report.error
+    assert (item.status, item.attempts) == (PENDING, 0)
+
+
+def test_implicit_tls_on_the_ssl_port(settings: Settings, tmp_path: Path) -> None:
+    server_tls, client_tls = tls_pair(tmp_path)
+    with MailCatcher(implicit_tls=server_tls) as server, State(settings.state_path) as state:
+        s = with_smtp(settings, server.port, "ssl")
+        queue(s, state, a_mail(), NOW)
+        report = deliver(s, state, NOW, ssl_context=client_tls)
+    assert report.sent == 1 and len(server.received) == 1
+
+
+# ---------------------------------------------------------------- privacy in e-mail
+
+
+@dataclass
+class Owed:
+    kind: str
+    item_id: str
+    title: str
+    unit: str
+    due_date: dt.date
+    status: str
+    days_late: int = 0
+
+
+PHONE, NAME = "081-234-5678", "นายสมชาย ใจร้อน"
+
+
+def private_case(settings: Settings) -> tuple[jobs.JobContext, list[Owed], list[dict[str, Any]]]:
+    unit = settings.units[2]
+    owed = [Owed("complaint", "R-2567-014", f"ถนนชำรุดหน้าบ้าน แจ้งกลับที่ {PHONE}", unit.name,
+                 dt.date(2024, 4, 10), "overdue", 12)]
+    contact = Finding(sheet="เรื่องร้องเรียน", row=9, column="ข้อมูลติดต่อ", value=PHONE, rule="contact.format",
+                      severity="warning", message=f"ข้อมูลติดต่อ '{PHONE} {NAME}' ไม่ใช่หมายเลขโทรศัพท์หรืออีเมล",
+                      unit=unit.name, sheet_key="complaints", column_key="contact")
+    state = State(settings.state_path)
+    ctx = jobs.JobContext(settings, state, NOW)
+    return ctx, owed, [jobs.finding_record(contact)]
+
+
+def test_a_digest_keeps_the_complainants_contact_out_of_e_mail(settings: Settings) -> None:
+    ctx, owed, findings = private_case(settings)
+    body = jobs.digest_body(ctx, settings.units[2], owed, findings)
+    ctx.state.close()
+    assert PHONE not in body and NAME not in body
+    assert "R-2567-014" in body and "ถนนชำรุดหน้าบ้าน" in body  # the work itself is still there
+    assert "ข้อมูลส่วนบุคคล" in body  # the reader is told something was left out
+
+
+def test_config_may_allow_private_data_in_e_mail(settings: Settings) -> None:
+    allowed = settings.model_copy(update={"privacy": settings.privacy.model_copy(
+        update={"allow_private_in_email": True})})
+    ctx, owed, findings = private_case(allowed)
+    body = jobs.digest_body(ctx, allowed.units[2], owed, findings)
+    ctx.state.close()
+    assert PHONE in body and NAME in body
