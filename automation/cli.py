@@ -186,7 +186,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
         print_json([{k: f.as_json()[k] for k in (*keys, "first_seen", "last_seen")} for f in summary.findings])
     else:
         for f in summary.findings:
-            where = f"{f.sheet}" + (f" แถว {f.row}" if f.row else "") + (f" [{f.column}]" if f.column else "")
+            row_word = "row" if settings.run.language == "en" else "แถว"
+            where = f"{f.sheet}" + (f" {row_word} {f.row}" if f.row else "") + (f" [{f.column}]" if f.column else "")
             print(f"{f.severity:7} {where}: {f.message}" + (f" → {f.suggestion}" if f.suggestion else ""))
         print(f"{len(summary.findings)} findings", file=sys.stderr)
     return 1 if args.strict and summary.by_severity["error"] else 0

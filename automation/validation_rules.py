@@ -106,6 +106,7 @@ class WrongEra(Rule):
 
 class DateImplausible(Rule):
     id = "date-implausible"
+    severity = "warning"  # old records exist; a person should look, nothing is certainly wrong
     title = {"th": "วันที่ไม่น่าเป็นไปได้", "en": "Implausible date"}
     template = {
         "th": _WHERE_TH + ": วันที่ {date} ห่างจาก{reference}เกิน {years} ปี",
