@@ -88,10 +88,23 @@ def thai_font() -> str | None:
     return None
 
 
+_DRAWN: dict[tuple, bytes] = {}  # the Word report, its public edition and the page share charts
+
+
 def render_png(chart: Chart, digit_style: Digits = "thai", font: str | Literal["auto"] | None = "auto") -> bytes:
     """Draw `chart` as PNG bytes. `font` "auto" finds a Thai font; None forces ASCII labels."""
     if font == "auto":
         font = thai_font()
+    key = (chart.name, chart.title, tuple(chart.labels), tuple(chart.values), chart.kind, chart.value_format,
+           chart.xmax, chart.ascii_title, tuple(chart.ascii_labels), digit_style, font)
+    if key not in _DRAWN:
+        if len(_DRAWN) > 64:
+            _DRAWN.clear()
+        _DRAWN[key] = _draw(chart, digit_style, font)
+    return _DRAWN[key]
+
+
+def _draw(chart: Chart, digit_style: Digits, font: str | None) -> bytes:
     thai = font is not None
     style: Digits = digit_style if thai else "arabic"
     title, labels = chart.for_font(thai)

@@ -32,7 +32,7 @@ from automation.reports.sections import (
 from automation.schema import normalize_header
 from automation.settings import Settings
 from automation.tables import Tables
-from automation.thaidate import Digits, FiscalRound, digits, format_date
+from automation.thaidate import Digits, FiscalRound, digits, format_date, to_arabic_digits, to_thai_digits
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +173,8 @@ class Privacy:
             for rec in table.records():
                 for key in cols:
                     value = str(rec.get(key) or "").strip()
-                    if len(value) >= 3:
-                        self.values.append(value)
+                    if len(value) >= 3:  # digits may be shown either way: hide both forms
+                        self.values.extend({value, to_thai_digits(value), to_arabic_digits(value)})
         self.values.sort(key=len, reverse=True)  # "สมชาย ใจดี" before "สมชาย"
 
     def scrub(self, text: str) -> str:

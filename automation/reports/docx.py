@@ -25,6 +25,7 @@ from automation.thaidate import Digits
 
 log = logging.getLogger(__name__)
 SHIPPED_TEMPLATES = PROJECT_ROOT / "templates"
+_WARNED: set[Path] = set()
 CHART_WIDTH = Cm(15)  # the text column is 16 cm wide between 3 cm and 2 cm margins
 
 
@@ -34,7 +35,9 @@ def template_file(settings: Settings, name: str) -> Path:
     path = settings.resolve(settings.report.template_dir) / name
     shipped = SHIPPED_TEMPLATES / name
     if not path.is_file() and shipped.is_file():
-        log.warning("%s not found; using the shipped template %s", path, shipped)
+        if path not in _WARNED:  # once per process, not once per report
+            _WARNED.add(path)
+            log.warning("%s not found; using the shipped template %s", path, shipped)
         return shipped
     return path
 

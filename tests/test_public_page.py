@@ -1,0 +1,173 @@
+"""The run's drafts and the public outputs: the page for the website and the --public report
+never show a complainant's name or contact, and the page works on a phone in a real browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PIL import Image
+
+from automation import reports
+from automation.cli import main
+from automation.pipeline import run_once
+from automation.schema import build_schema
+from automation.settings import Settings, load_settings
+from automation.thaidate import to_arabic_digits, to_thai_digits
+
+PROJECT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2024, 4, 20)
+ARTIFACTS = PROJECT / "output" / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@dataclass
+class Published:
+    settings: Settings
+    outputs: list[Path]
+    public_docx: Path
+    private_values: list[str]
+
+    @property
+    def page(self) -> Path:
+        return self.settings.output_dir / "public" / "index.html"
+
+
+def plant_private_data(path: Path, settings: Settings) -> list[str]:
+    """Put every complainant's name and phone into their complaint's subject too, as staff
+    sometimes do, and return every name and contact in the sheet."""
+    layout = build_schema(settings)["complaints"]
+    book = openpyxl.load_workbook(path)
+    sheet = book[layout.title]
+    header = [c.value for c in sheet[1]]
+    name, contact, subject = (header.index(layout.column(k).th) + 1 for k in ("complainant", "contact", "subject"))
+    found = []
+    for row in range(2, sheet.max_row + 1):
+        who, phone = sheet.cell(row, name).value, sheet.cell(row, contact).value
+        if who and phone:
+            found += [str(who), str(phone)]
+            sheet.cell(row, subject).value = f"{who} โทร {phone} {sheet.cell(row, subject).value or ''}"
+    book.save(path)
+    return found
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory, _demo_template: Path) -> Published:
+    root = tmp_path_factory.mktemp("public")
+    config = root / "config" / "settings.toml"
+    config.parent.mkdir()
+    shutil.copy(PROJECT / "config" / "settings.toml", config)
+    settings = load_settings(config, run__today=TODAY)
+    settings.workbook_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(_demo_template, settings.workbook_path)
+    private = plant_private_data(settings.workbook_path, settings)
+    summary = run_once(settings, stages=[reports.stage], write=False)
+    assert not summary.stages[0].error, summary.stages[0].error
+    assert main(["report", "--config", str(config), "--today", TODAY.isoformat(), "--public"]) == 0
+    return Published(settings, [Path(p) for p in summary.outputs],
+                     settings.output_dir / "ita-report-2567-h1-public.docx", private)
+
+
+def docx_text(path: Path) -> str:
+    """Every XML part of a .docx (body, tables, headers, footers, properties, link targets)."""
+    with zipfile.ZipFile(path) as archive:
+        return "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist()
+                         if n.endswith((".xml", ".rels")))
+
+
+def test_the_run_drafts_the_report_due_the_one_before_and_the_public_page(published: Published) -> None:
+    out = published.settings.output_dir
+    assert published.outputs == [out / "ita-report-2567-h1.docx", out / "ita-report-2566-annual.docx",
+                                 out / "public" / "index.html"]
+    assert all(p.is_file() for p in published.outputs)
+
+
+def test_running_again_overwrites_the_same_files(published: Published) -> None:
+    out = published.settings.output_dir
+    before = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    page = published.page.read_bytes()
+    summary = run_once(published.settings, stages=[reports.stage], write=False)
+    assert [Path(p) for p in summary.outputs] == published.outputs
+    assert sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()) == before
+    assert published.page.read_bytes() == page
+
+
+def test_no_public_output_shows_a_complainants_name_or_contact(published: Published) -> None:
+    assert len(published.private_values) > 20
+    folder = published.page.parent
+    outputs = {published.public_docx: docx_text(published.public_docx)}
+    for path in folder.iterdir():
+        if path.suffix in (".html", ".json", ".txt", ".csv"):
+            outputs[path] = path.read_text(encoding="utf-8")
+    assert published.page in outputs
+    for path, text in outputs.items():
+        for value in published.private_values:
+            for form in {value, to_thai_digits(value), to_arabic_digits(value)}:
+                assert form not in text, f"{path.name} shows {form!r}"
+    # Overdue complaints are still listed in the public edition, with the private part hidden.
+    assert "[ปกปิด]" in outputs[published.public_docx] or "[หมายเลขโทรศัพท์]" in outputs[published.public_docx]
+
+
+def test_the_internal_draft_keeps_what_the_public_edition_hides(published: Published) -> None:
+    internal = docx_text(published.outputs[0])
+    assert any(value in internal for value in published.private_values)  # proves the scan can see them
+
+
+def test_a_phone_number_in_a_comment_is_masked_in_public(published: Published) -> None:
+    text = docx_text(published.public_docx)
+    assert "081-234-5678" not in text and "๐๘๑-๒๓๔-๕๖๗๘" not in text
+    assert "[หมายเลขโทรศัพท์]" in text
+
+
+def test_the_page_is_self_contained_thai_and_made_for_phones(published: Published) -> None:
+    html = published.page.read_text(encoding="utf-8")
+    assert '<html lang="th">' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "@media" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?https?:""", html)
+    assert "<script" not in html
+    pictures = re.findall(r'<img src="([^"]+)"', html)
+    assert len(pictures) >= 4
+    for name in pictures:
+        assert (published.page.parent / name).read_bytes().startswith(b"\x89PNG")
+    assert "ผลการประเมินความพึงพอใจ" in html and "สถิติเรื่องร้องเรียน" in html
+    assert "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ" in html
+
+
+def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM
+    return subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_the_page_loads_in_a_phone_sized_browser_without_console_errors(
+    published: Published, tmp_path: Path
+) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "public-page-390x844.png"
+    shot.unlink(missing_ok=True)
+    url = published.page.as_uri()
+    done = _chromium([f"--screenshot={shot}", "--window-size=390,844", "--hide-scrollbars", url], tmp_path / "a")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
+    with Image.open(shot) as image:  # kept in output/test-artifacts/ for a person to look at
+        assert image.size == (390, 844)
+        assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 50  # not a blank page
+    dom = _chromium(["--dump-dom", "--window-size=390,844", url], tmp_path / "b")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert [line for line in dom.stderr.splitlines() if ":CONSOLE" in line] == []
+    assert 'lang="th"' in dom.stdout
+    assert "ผลการประเมินความพึงพอใจของผู้รับบริการ" in dom.stdout
+    assert published.settings.office.name in dom.stdout

@@ -1,0 +1,363 @@
+"""The 6-month and annual Word drafts: content, figures, official formatting, templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document
+from docx.shared import Cm, Pt
+
+from automation.cli import main
+from automation.complaints import complaint_statistics
+from automation.reports import build_report
+from automation.reports.charts import Chart, render_png, thai_font
+from automation.reports.context import TITLE, gather_figures
+from automation.reports.measures import measure_progress
+from automation.reports.sections import overdue_items
+from automation.satisfaction import compute_scores
+from automation.schema import STEP_STATUS, build_schema
+from automation.settings import ConfigError, Settings, load_settings
+from automation.tables import Tables, load_tables, to_table
+from automation.thaidate import FiscalRound, digits, format_thai_date, to_arabic_digits
+from automation.workbook.xlsx import XlsxWorkbook
+
+PROJECT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2024, 4, 20)
+H1 = FiscalRound(2567, "h1")
+ANNUAL = FiscalRound(2566, "annual")  # a whole fiscal year of demo data, closed
+URL = re.compile(r"https?://\S+")
+THAI_DIGITS = re.compile("[๐-๙]")
+
+
+def make_settings(root: Path, **overrides: object) -> Settings:
+    config = root / "config" / "settings.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT / "config" / "settings.toml", config)
+    return load_settings(config, run__today=TODAY, **overrides)
+
+
+def all_text(document: Document) -> str:
+    """Every paragraph and table cell, in order, one per line."""
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.extend(cell.text for cell in row.cells)
+    return "\n".join(lines)
+
+
+def table_with(document: Document, *headings: str) -> list[list[str]]:
+    """The rows (heading row first) of the first table whose heading row holds `headings`."""
+    for table in document.tables:
+        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        if rows and all(h in rows[0] for h in headings):
+            return rows
+    raise AssertionError(f"no table headed {headings}")
+
+
+@dataclass
+class Drafts:
+    settings: Settings
+    tables: Tables
+    h1: Path
+    annual: Path
+    english: Path
+    arabic: Path
+
+    def open(self, name: str) -> Document:
+        return docx.Document(str(getattr(self, name)))
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory, _demo_template: Path) -> Drafts:
+    """Every report the tests read, drafted once: the CLI for round 1, the API for the rest."""
+    root = tmp_path_factory.mktemp("reports")
+    settings = make_settings(root)
+    settings.workbook_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(_demo_template, settings.workbook_path)
+    config = str(settings.source)
+    assert main(["report", "--config", config, "--today", TODAY.isoformat(), "--round", "h1",
+                 "--fiscal-year", "๒๕๖๗"]) == 0
+    tables = load_tables(XlsxWorkbook(settings.workbook_path), build_schema(settings))
+    annual = build_report(settings, tables, ANNUAL, TODAY)
+    english = build_report(settings, tables, H1, TODAY, out=root / "en.docx", lang="en")
+    arabic_settings = make_settings(root / "arabic", run__digits="arabic",
+                                    workbook__path=str(settings.workbook_path))
+    arabic = build_report(arabic_settings, tables, H1, TODAY, out=root / "arabic.docx")
+    return Drafts(settings, tables, settings.output_dir / "ita-report-2567-h1.docx", annual, english, arabic)
+
+
+# ---------------------------------------------------------------- content
+
+
+def test_the_title_page_names_the_office_the_round_and_its_dates_in_words(drafts: Drafts) -> None:
+    paragraphs = [p.text.strip() for p in drafts.open("h1").paragraphs if p.text.strip()]
+    title_page = paragraphs[:8]
+    assert drafts.settings.office.name in title_page
+    assert TITLE["th"] in title_page
+    assert "ประจำปีงบประมาณ พ.ศ. ๒๕๖๗" in title_page
+    assert "รอบ ๖ เดือน" in title_page
+    assert "ระหว่างวันที่ ๑ ตุลาคม ๒๕๖๖ ถึงวันที่ ๓๑ มีนาคม ๒๕๖๗" in title_page
+
+
+def test_the_annual_report_covers_the_whole_fiscal_year(drafts: Drafts) -> None:
+    text = all_text(drafts.open("annual"))
+    assert drafts.annual.name == "ita-report-2566-annual.docx"
+    assert "รอบ ๑๒ เดือน" in text
+    start, end = (format_thai_date(d) for d in (ANNUAL.start, ANNUAL.end))
+    assert f"ระหว่างวันที่ {start} ถึงวันที่ {end}" in text
+
+
+def test_the_sections_come_in_the_official_order(drafts: Drafts) -> None:
+    headings = [p.text for p in drafts.open("h1").paragraphs if p.style.name == "Heading 1" and p.text]
+    assert [h.split(". ", 1)[1] for h in headings[2:]] == [
+        "บทสรุปสำหรับผู้บริหาร", "ผลการดำเนินการตามมาตรการ", "รายการที่เกินกำหนด จำแนกตามหน่วยงาน",
+        "ผลการประเมินความพึงพอใจของผู้รับบริการ", "สถิติเรื่องร้องเรียน",
+    ]
+    assert [h.split(". ", 1)[0] for h in headings[2:]] == ["๑", "๒", "๓", "๔", "๕"]
+
+
+def test_the_summary_states_measures_satisfaction_and_complaints_from_the_figures(drafts: Drafts) -> None:
+    figures = gather_figures(drafts.settings, drafts.tables, H1, TODAY)
+    body = [p.text for p in drafts.open("h1").paragraphs if p.style.name == "Body Text"]
+    summary = " ".join(body[:4])
+    progress = figures.measures
+    done = progress.steps_with("done")
+    assert f"ขั้นตอนที่ดำเนินการแล้ว {digits(str(done), 'thai')} จาก {digits(str(progress.steps_counted), 'thai')}" in summary
+    overall = figures.satisfaction.overall
+    assert f"ค่าเฉลี่ยโดยรวม {digits(f'{overall.mean:.2f}', 'thai')}" in summary
+    assert f"อยู่ในระดับ{overall.band}" in summary
+    assert f"มีเรื่องร้องเรียนทั้งหมด {digits(str(figures.complaints.total), 'thai')} เรื่อง" in summary
+    assert "จากรอบก่อน" in summary  # the change since the previous round
+
+
+def test_the_measures_table_lists_every_step_of_the_fiscal_year_with_its_status(drafts: Drafts) -> None:
+    rows = table_with(drafts.open("h1"), "ขั้นตอนหรือวิธีการ", "สถานะ", "หลักฐาน")[1:]
+    steps = [r for r in drafts.tables["measures"].records()
+             if to_arabic_digits(str(r["fiscal_year"])).startswith("2567")]
+    assert len(rows) == len(steps) > 0
+    labels = {c.th for c in STEP_STATUS} | {"ไม่ระบุสถานะ"}
+    for row in rows:
+        assert row[3].split(" (")[0] in labels
+    evidence = [r["evidence_url"] for r in steps if str(r["evidence_url"] or "").startswith("https://")]
+    assert evidence and all(url in {row[5] for row in rows} for url in evidence)
+
+
+def test_the_per_measure_table_counts_done_steps_out_of_all(drafts: Drafts) -> None:
+    rows = table_with(drafts.open("h1"), "ที่", "มาตรการ", "ขั้นตอนที่แล้วเสร็จ")[1:]
+    progress = measure_progress(drafts.tables["measures"], 2567)
+    assert [r[3] for r in rows] == [
+        digits(f"{m.count('done')}/{len(m.counted)}", "thai") for m in progress.measures
+    ]
+
+
+def test_overdue_items_are_listed_by_unit(drafts: Drafts) -> None:
+    figures = gather_figures(drafts.settings, drafts.tables, H1, TODAY)
+    expected = overdue_items(figures)
+    assert expected, "the demo has overdue complaints"
+    rows = table_with(drafts.open("h1"), "หน่วยงาน", "รายการ", "เกินกำหนด (วัน)")[1:]
+    assert len(rows) == len(expected)
+    units = [r[0] for r in rows if r[0]]
+    assert len(units) == len(set(units)) == len({i.unit for i in expected})  # each unit named once
+    for item in expected:
+        assert any(digits(item.item_id, "thai") in r[2] for r in rows)
+
+
+def test_the_satisfaction_tables_show_the_score_reports_figures(drafts: Drafts) -> None:
+    report = compute_scores(drafts.settings, drafts.tables["responses"], H1, today=TODAY)
+    rows = table_with(drafts.open("h1"), "รายการ", "ค่าเฉลี่ย", "S.D.", "ระดับ")
+    by_label = {r[0].rstrip(" *"): r for r in rows[1:]}
+    for group in [*report.aspects, report.overall]:
+        row = by_label[group.label]
+        assert row[1] == digits(f"{group.n:,}", "thai")
+        assert row[2] == digits(f"{group.mean:.2f}", "thai")
+        assert row[3] == digits(f"{group.sd:.2f}", "thai")
+        assert row[4] == digits(f"{group.percent:.2f}", "thai")
+        assert row[5] == group.band
+    questions = table_with(drafts.open("h1"), "ข้อคำถาม", "มากที่สุด", "น้อยที่สุด")[1:]
+    assert [r[0] for r in questions] == [q.label for q in report.questions]
+
+
+def test_complaint_statistics_are_given_with_corruption_separately(drafts: Drafts) -> None:
+    stats = complaint_statistics(drafts.settings, drafts.tables["complaints"], H1, TODAY)
+    document = drafts.open("h1")
+    facts = [t for t in document.tables if t.rows[0].cells[0].text == "รายการ" and len(t.columns) == 2]
+    assert len(facts) == 2  # all complaints, then corruption complaints only
+    totals = [dict((r.cells[0].text, r.cells[1].text) for r in t.rows) for t in facts]
+    assert totals[0]["เรื่องร้องเรียนทั้งหมด"] == digits(str(stats.total), "thai")
+    assert totals[0]["ยุติเรื่องแล้ว"] == digits(str(stats.closed), "thai")
+    assert totals[1]["เรื่องร้องเรียนทั้งหมด"] == digits(str(stats.corruption.total), "thai")
+    groups = table_with(document, "จำแนกตาม", "รายการ", "จำนวน (เรื่อง)")
+    channels = {r[1]: r[2] for r in groups[1:]}
+    for label, count in stats.by_channel:
+        assert channels[digits(label, "thai")] == digits(str(count), "thai")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert any("เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ" in h for h in headings)
+
+
+def test_charts_are_embedded_as_pictures(drafts: Drafts) -> None:
+    document = drafts.open("h1")
+    pictures = [r for r in document.part.related_parts.values() if r.content_type == "image/png"]
+    assert len(document.inline_shapes) >= 5  # aspects, services, months, categories, channels
+    assert len(pictures) >= 5
+    assert all(p.blob.startswith(b"\x89PNG") for p in pictures)
+
+
+def test_the_signature_block_names_the_signer(drafts: Drafts) -> None:
+    paragraphs = [p.text.strip() for p in drafts.open("h1").paragraphs]
+    at = next(i for i, text in enumerate(paragraphs) if text.startswith("ลงชื่อ"))
+    assert paragraphs[at + 1] == f"({drafts.settings.office.signer_name})"
+    assert paragraphs[at + 2] == drafts.settings.office.signer_position
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def test_every_digit_is_a_thai_digit_when_the_office_uses_thai_digits(drafts: Drafts) -> None:
+    text = URL.sub("", all_text(drafts.open("h1")))
+    assert re.findall(r"[0-9]", text) == []
+    assert len(THAI_DIGITS.findall(text)) > 100
+
+
+def test_arabic_digits_when_the_setting_says_so(drafts: Drafts) -> None:
+    text = all_text(drafts.open("arabic"))
+    assert THAI_DIGITS.findall(text) == []
+    assert "ระหว่างวันที่ 1 ตุลาคม 2566 ถึงวันที่ 31 มีนาคม 2567" in text
+
+
+def test_margins_font_and_size_follow_official_style(drafts: Drafts) -> None:
+    document = drafts.open("h1")
+    section = document.sections[0]
+    assert abs(section.left_margin - Cm(3)) < Cm(0.01)
+    assert abs(section.right_margin - Cm(2)) < Cm(0.01)
+    normal = document.styles["Normal"]
+    assert normal.font.name == drafts.settings.report.font == "TH SarabunPSK"
+    assert normal.font.size == Pt(drafts.settings.report.font_size) == Pt(16)
+    fonts = normal.element.rPr.rFonts  # Thai text takes the complex-script font
+    assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cs") == "TH SarabunPSK"
+
+
+def test_an_english_report_when_the_language_is_english(drafts: Drafts) -> None:
+    text = all_text(drafts.open("english"))
+    assert TITLE["en"] in text
+    assert "from 1 October 2023 to 31 March 2024" in text
+    assert "Executive summary" in text
+    assert THAI_DIGITS.findall(URL.sub("", text)) == []
+
+
+# ---------------------------------------------------------------- templates
+
+
+def test_a_template_staff_edited_in_word_still_renders(drafts: Drafts, tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    template = docx.Document(str(PROJECT / "templates" / "report.docx"))
+    template.styles["Normal"].font.name = "TH Sarabun New"
+    heading = next(p for p in template.paragraphs if "{{ title }}" in p.text)
+    heading.insert_paragraph_before("ฉบับตรวจทานโดยหัวหน้าสำนักปลัด")
+    template.save(str(folder / "report.docx"))
+    settings = drafts.settings.model_copy(
+        update={"report": drafts.settings.report.model_copy(update={"template_dir": folder})}
+    )
+    out = build_report(settings, drafts.tables, H1, TODAY, out=tmp_path / "edited.docx")
+    document = docx.Document(str(out))
+    assert "ฉบับตรวจทานโดยหัวหน้าสำนักปลัด" in [p.text for p in document.paragraphs]
+    assert document.styles["Normal"].font.name == "TH Sarabun New"
+    assert table_with(document, "รายการ", "ค่าเฉลี่ย", "S.D.")
+
+
+def test_a_broken_template_tag_is_one_line_naming_the_file(drafts: Drafts, tmp_path: Path) -> None:
+    template = docx.Document(str(PROJECT / "templates" / "report.docx"))
+    template.add_paragraph("{% if sat.available %} ไม่มีแท็กปิด")
+    (tmp_path / "t").mkdir()
+    template.save(str(tmp_path / "t" / "report.docx"))
+    settings = drafts.settings.model_copy(
+        update={"report": drafts.settings.report.model_copy(update={"template_dir": tmp_path / "t"})}
+    )
+    with pytest.raises(ConfigError, match=r"report\.docx: the template's tags cannot be read") as err:
+        build_report(settings, drafts.tables, H1, TODAY, out=tmp_path / "x.docx")
+    assert "\n" not in str(err.value)
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_the_script_regenerates_the_shipped_templates(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("make_templates", PROJECT / "scripts" / "make_templates.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.main(["--out", str(tmp_path)]) == 0
+    for name in ("report.docx", "report-en.docx"):
+        made, shipped = (docx.Document(str(p / name)) for p in (tmp_path, PROJECT / "templates"))
+        assert [p.text for p in made.paragraphs] == [p.text for p in shipped.paragraphs]
+        assert [[c.text for c in r.cells] for t in made.tables for r in t.rows] == [
+            [c.text for c in r.cells] for t in shipped.tables for r in t.rows
+        ]
+
+
+# ---------------------------------------------------------------- measures and charts, pure
+
+
+def test_measure_progress_reads_statuses_as_staff_type_them(settings: Settings) -> None:
+    layout = build_schema(settings)["measures"]
+    header = layout.headers("th")
+    rows = [
+        ["2567-01-01", "๒๕๖๗", 1, "เผยแพร่ข้อมูลงบประมาณ", 1, "จัดทำมาตรการ", "กองการคลัง", "รอบ ๖ เดือนและประจำปี",
+         None, "ดำเนินการแล้ว ", "15/12/2566", "https://example.go.th/1", "แล้วเสร็จ", None],
+        ["2567-01-02", 2567, 1, "เผยแพร่ข้อมูลงบประมาณ", 2, "เผยแพร่ข้อมูล", "กองคลัง", "รอบ ๖ เดือนและประจำปี",
+         None, "เสร็จสิ้น", "2024-05-02", None, None, None],
+        ["2567-02-01", 2567, 2, "ประเมินความพึงพอใจ", 1, "จัดทำแบบประเมิน", "สป.", "ณ สิ้นปีงบประมาณ",
+         None, "ยกเลิก", None, None, None, None],
+        ["2567-02-02", 2567, 2, "ประเมินความพึงพอใจ", 2, "สรุปผล", "สป.", "ณ สิ้นปีงบประมาณ",
+         None, "กำลังดำเนินการ", None, None, None, None],
+        ["2566-01-01", 2566, 1, "ปีก่อน", 1, "ขั้นตอนปีก่อน", "กองคลัง", "ณ สิ้นปีงบประมาณ",
+         None, "ดำเนินการแล้ว", None, None, None, None],
+    ]
+    table = to_table(layout, [header, *rows])
+    progress = measure_progress(table, 2567)
+    assert [m.no for m in progress.measures] == [1, 2]
+    assert progress.measures[0].units == ["กองคลัง"]  # the alias read as the unit it names
+    assert progress.measures[0].status == "done"
+    assert progress.measures[1].status == "in_progress"  # the cancelled step does not count
+    assert progress.steps_counted == 3 and progress.steps_with("done") == 2
+    at_round_1 = measure_progress(table, 2567, as_of=H1.end)  # done on 2 May: not done by 31 March
+    assert at_round_1.steps_with("done") == 1 and at_round_1.measures[0].status == "in_progress"
+
+
+def test_charts_use_a_thai_font_without_missing_glyphs(recwarn: pytest.WarningsRecorder) -> None:
+    if thai_font() is None:
+        pytest.skip("no Thai font installed (scripts/install-thai-font.sh installs fonts-thai-tlwg)")
+    chart = Chart("t", "ค่าเฉลี่ยรายด้าน", ["ด้านเจ้าหน้าที่ผู้ให้บริการ", "ด้านสิ่งอำนวยความสะดวก"], [4.35, 3.9], xmax=5)
+    assert render_png(chart, "thai").startswith(b"\x89PNG")
+    assert not [w for w in recwarn if "missing from font" in str(w.message)]
+
+
+def test_without_a_thai_font_charts_fall_back_to_english_labels(recwarn: pytest.WarningsRecorder) -> None:
+    chart = Chart("t", "ช่องทาง", ["โทรศัพท์", "เว็บไซต์", "ไม่รู้จัก"], [3, 1, 2], ascii_title="Channels",
+                  ascii_labels=["Phone", "Website", "ไม่รู้จัก"])
+    title, labels = chart.for_font(thai=False)
+    assert (title, labels) == ("Channels", ["Phone", "Website", "#3"])
+    assert render_png(chart, "thai", font=None).startswith(b"\x89PNG")
+    assert not [w for w in recwarn if "missing from font" in str(w.message)]
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+def test_libreoffice_converts_the_report_to_pdf(drafts: Drafts, tmp_path: Path) -> None:
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    done = subprocess.run(
+        [office, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(drafts.h1)],
+        capture_output=True, text=True, timeout=180,
+    )
+    pdf = tmp_path / "ita-report-2567-h1.pdf"
+    assert done.returncode == 0 and pdf.is_file(), done.stderr
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 50_000
