@@ -173,12 +173,14 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 @command("validate", "Validate the staff sheets and write the findings sheet and cell notes")
 @arguments(_validate_args)
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from automation import validation
-    from automation.pipeline import run_once
+    from automation.pipeline import check_stages, run_once
 
-    # Every sheet is validated and written even with --sheet: writing one sheet's findings
-    # alone would drop the others' findings and notes. --sheet narrows what is printed.
-    summary = run_once(settings, stages=[validation.stage], write=not args.dry_run)
+    # Every sheet is checked and written even with --sheet, and the deadline checks run too:
+    # the findings sheet and notes are rewritten whole, so a partial set would drop the
+    # others' findings and reset their first-seen dates. --sheet and the listing narrow
+    # what is printed to validation's own findings.
+    summary = run_once(settings, stages=check_stages(), write=not args.dry_run)
+    summary.findings = [f for f in summary.findings if f.rule not in ("overdue", "due_soon")]
     if args.sheet:
         summary.findings = [f for f in summary.findings if f.sheet_key == args.sheet]
     keys = ("sheet", "row", "row_id", "column", "value", "rule", "severity", "message", "suggestion")
@@ -293,4 +295,5 @@ def _load_feature_commands() -> None:
 
 # Modules whose import registers more commands (each feature owns its command code).
 FEATURE_COMMAND_MODULES: list[str] = ["automation.commands.scores", "automation.commands.deadlines",
-                                      "automation.commands.plan"]
+                                      "automation.commands.plan", "automation.commands.report",
+                                      "automation.commands.service"]

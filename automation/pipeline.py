@@ -50,11 +50,20 @@ class StageResult:
 Stage = Callable[[RunContext], StageResult]
 
 
+def check_stages() -> list[Stage]:
+    """The stages that produce findings. A partial run (`validate`) still runs all of them,
+    because the findings sheet and the notes are rewritten whole each time."""
+    from automation import deadlines, validation
+
+    return [validation.stage, deadlines.stage]
+
+
 def default_stages() -> list[Stage]:
     """The stages of a full run, in order; later stages may read earlier stages' figures."""
-    from automation import complaints, deadlines, satisfaction, validation
+    from automation import complaints, reports, satisfaction
 
-    return [validation.stage, satisfaction.stage, deadlines.stage, complaints.stage]
+    # The report stage stays last: it reads every earlier stage's figures.
+    return [*check_stages(), satisfaction.stage, complaints.stage, reports.stage]
 
 
 @dataclass

@@ -45,7 +45,7 @@ class SheetTable:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)  # NaN
+    return value is None or value is pd.NaT or (isinstance(value, float) and value != value)  # NaN
 
 
 def _blank(value: Any) -> bool:
@@ -69,7 +69,8 @@ def to_table(layout: SheetSchema, grid: Grid | None) -> SheetTable:
                 record[key] = None if _blank(value) else value
         record[ROW] = number
         records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=[*keys, ROW]).astype(object)
+    # dtype=object keeps every value as the workbook gave it: no datetime64 or NaT coercion.
+    frame = pd.DataFrame({c: pd.Series([r[c] for r in records], dtype=object) for c in [*keys, ROW]})
     frame[ROW] = frame[ROW].astype(int)
     return SheetTable(layout, present=True, header=header, match=match, frame=frame)
 
