@@ -1,0 +1,419 @@
+"""The Google Sheets backend, over gspread's HTTP client.
+
+A run costs a fixed handful of calls whatever the number of rows:
+read  = one spreadsheets.get (sheet properties and existing notes) + one values:batchGet of
+        raw values (unformatted, dates as day serials);
+write = one :batchUpdate (grid size, notes, header format) + one values:batchUpdate (RAW),
+        each skipped when there is nothing to change, so a repeated run writes nothing.
+Every call is retried on 408/429/5xx, time-outs and dropped connections with exponential
+backoff and jitter, honouring Retry-After, within a number of attempts and a total deadline
+(gspread 6.2.1's own backoff never gives up).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import requests
+from gspread.exceptions import APIError
+from gspread.utils import absolute_range_name, rowcol_to_a1
+
+from automation.settings import ConfigError
+from automation.workbook import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
+
+if TYPE_CHECKING:
+    from gspread.http_client import HTTPClient
+
+    from automation.schema import SheetSchema
+    from automation.settings import Settings
+
+log = logging.getLogger(__name__)
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+RETRYABLE = {408, 429, 500, 502, 503, 504}
+T = TypeVar("T")
+
+
+@dataclass
+class RetryPolicy:
+    max_attempts: int = 5
+    deadline: float = 120.0
+    base: float = 0.5
+    cap: float = 32.0
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Full-jitter exponential backoff, but never sooner than the server asked."""
+        backoff = self.rng.uniform(0, min(self.cap, self.base * 2**attempt))
+        return max(backoff, retry_after or 0.0)
+
+
+class SheetsUnavailable(WorkbookError):
+    """Google kept failing after every retry; nothing more was written."""
+
+
+def _retry_after(exc: APIError) -> float | None:
+    value = exc.response.headers.get("Retry-After") if exc.response is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, APIError):
+        return f"HTTP {exc.code} {exc.error.get('status', '')} {exc.error.get('message', '')}".strip()
+    return f"{type(exc).__name__}: {exc}"
+
+
+class GoogleSheetsWorkbook(Workbook):
+    def __init__(
+        self,
+        spreadsheet_id: str,
+        http: HTTPClient,
+        *,
+        client_email: str = "",
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.spreadsheet_id = spreadsheet_id
+        self.http = http
+        self.client_email = client_email
+        self.retry = retry or RetryPolicy()
+        self.label = f"Google Sheets {spreadsheet_id}"
+        self.api_calls = 0
+        self._sheets: dict[str, dict[str, Any]] = {}  # title -> properties
+        self._notes: dict[str, dict[tuple[int, int], str]] = {}  # title -> {(row, col): note}
+        self._grids: dict[str, Grid] = {}
+
+    # ------------------------------------------------------------------ set-up
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> GoogleSheetsWorkbook:
+        from automation.gsheets_transport import http_client_for, quiet_offline_auth
+
+        quiet_offline_auth()
+
+        g = settings.gsheets
+        if not g.spreadsheet_id:
+            raise ConfigError(
+                f"{settings.source}: key 'gsheets.spreadsheet_id' is empty; copy the id from the "
+                "sheet's URL (docs.google.com/spreadsheets/d/<ID>/edit)"
+            )
+        creds, client_email = service_account(settings)
+        http = http_client_for(g.api_base_url or None)(creds)
+        http.set_timeout(g.timeout_seconds)
+        return cls(
+            g.spreadsheet_id,
+            http,
+            client_email=client_email,
+            retry=RetryPolicy(max_attempts=g.max_attempts, deadline=g.deadline_seconds),
+        )
+
+    # ------------------------------------------------------------------ calls
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        started = self.retry.clock()
+        attempt = 0
+        while True:
+            self.api_calls += 1
+            try:
+                return fn()
+            except APIError as exc:
+                if exc.code not in RETRYABLE:
+                    raise self._explain(exc, what) from None
+                last: Exception = exc
+                wait = self.retry.delay(attempt, _retry_after(exc))
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last, wait = exc, self.retry.delay(attempt, None)
+            except Exception as exc:  # google-auth token errors and the like
+                raise self._explain(exc, what) from None
+            attempt += 1
+            spent = self.retry.clock() - started
+            if attempt >= self.retry.max_attempts or spent + wait > self.retry.deadline:
+                raise SheetsUnavailable(
+                    f"Google Sheets did not answer '{what}' after {attempt} attempts in "
+                    f"{spent:.0f} s (last: {_describe(last)}); nothing more was written — the "
+                    "next run will try again"
+                )
+            log.warning("%s failed (%s); retry %d in %.1f s", what, _describe(last), attempt, wait)
+            self.retry.sleep(wait)
+
+    def _explain(self, exc: Exception, what: str) -> WorkbookError:
+        sid = self.spreadsheet_id
+        if isinstance(exc, APIError):
+            if exc.code == 403:
+                who = self.client_email or "the service account's e-mail address"
+                return WorkbookError(
+                    f"spreadsheet {sid}: access denied; share it with {who} as Editor "
+                    "(Share button in Google Sheets)"
+                )
+            if exc.code == 404:
+                return WorkbookError(
+                    f"spreadsheet {sid} not found; check [gsheets] spreadsheet_id in the settings"
+                )
+            if exc.code == 401:
+                return WorkbookError("Google rejected the credentials (401); check the service-account key")
+            return WorkbookError(f"Google Sheets refused '{what}': {_describe(exc)}")
+        name = type(exc).__name__
+        if "RefreshError" in name or "TransportError" in name:
+            return WorkbookError(f"could not get a Google access token ({exc}); check the service-account key")
+        return WorkbookError(f"Google Sheets '{what}' failed: {_describe(exc)}")
+
+    # ------------------------------------------------------------------ read
+
+    def _load_metadata(self) -> None:
+        fields = (
+            "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),"
+            "data(startRow,startColumn,rowData(values(note))))"
+        )
+        meta = self._call(
+            "read sheet list",
+            lambda: self.http.fetch_sheet_metadata(
+                self.spreadsheet_id, params={"includeGridData": "true", "fields": fields}
+            ),
+        )
+        self._sheets, self._notes = {}, {}
+        for sheet in meta.get("sheets", []):
+            props = sheet["properties"]
+            self._sheets[props["title"]] = props
+            notes: dict[tuple[int, int], str] = {}
+            for block in sheet.get("data", []):
+                r0, c0 = block.get("startRow", 0), block.get("startColumn", 0)
+                for r, row in enumerate(block.get("rowData", [])):
+                    for c, cell in enumerate(row.get("values", [])):
+                        if cell.get("note"):
+                            notes[(r0 + r + 1, c0 + c + 1)] = cell["note"]
+            self._notes[props["title"]] = notes
+
+    def read(self, titles: list[str]) -> dict[str, Grid]:
+        self._load_metadata()
+        present = [t for t in titles if t in self._sheets]
+        if not present:
+            return {}
+        answer = self._call(
+            "read values",
+            lambda: self.http.values_batch_get(
+                self.spreadsheet_id,
+                [absolute_range_name(t) for t in present],
+                params={
+                    "valueRenderOption": "UNFORMATTED_VALUE",
+                    "dateTimeRenderOption": "SERIAL_NUMBER",
+                    "majorDimension": "ROWS",
+                },
+            ),
+        )
+        grids: dict[str, Grid] = {}
+        for title, block in zip(present, answer.get("valueRanges", []), strict=False):
+            rows = [list(r) for r in block.get("values", [])]
+            width = max((len(r) for r in rows), default=0)
+            grids[title] = [r + [None] * (width - len(r)) for r in rows]
+        self._grids = grids
+        return {t: [list(r) for r in g] for t, g in grids.items()}
+
+    # ------------------------------------------------------------------ write
+
+    def apply(self, changes: Changes) -> None:
+        if changes.is_empty():
+            return
+        if not self._sheets:
+            self._load_metadata()
+        requests_: list[dict[str, Any]] = []
+        data: list[dict[str, Any]] = []
+        for title, grid in changes.replace.items():
+            requests_ += self._ensure_sheet(title, len(grid), max((len(r) for r in grid), default=1))
+            old = self._grids.get(title)
+            if old is not None and _same_grid(old, grid):
+                continue  # a repeated run writes nothing
+            data.append({"range": absolute_range_name(title, "A1"), "values": _padded(grid, old)})
+        for w in changes.cells:
+            if w.sheet not in self._sheets:
+                raise WorkbookError(f"spreadsheet {self.spreadsheet_id}: sheet '{w.sheet}' is missing")
+            requests_ += self._grow(w.sheet, w.row, w.col)
+            data.append({"range": absolute_range_name(w.sheet, rowcol_to_a1(w.row, w.col)),
+                         "values": [[_raw(w.value)]]})  # fmt: skip
+        for title, notes in changes.notes.items():
+            requests_ += self._note_requests(title, {(n.row, n.col): NOTE_MARK + n.text for n in notes})
+        if requests_:
+            self._call("update sheets and notes", lambda: self.http.batch_update(
+                self.spreadsheet_id, {"requests": requests_}))  # fmt: skip
+        if data:
+            self._call("write values", lambda: self.http.values_batch_update(
+                self.spreadsheet_id, {"valueInputOption": "RAW", "data": data}))  # fmt: skip
+        for title, grid in changes.replace.items():
+            self._grids[title] = [list(r) for r in grid]
+
+    def _ensure_sheet(self, title: str, rows: int, cols: int) -> list[dict[str, Any]]:
+        if title in self._sheets:
+            return self._grow(title, rows, cols)
+        sheet_id = max((p["sheetId"] for p in self._sheets.values()), default=0) + 1
+        props = {
+            "sheetId": sheet_id,
+            "title": title,
+            "index": len(self._sheets),
+            "gridProperties": {"rowCount": max(rows, 100), "columnCount": max(cols, 12),
+                               "frozenRowCount": 1},
+        }  # fmt: skip
+        self._sheets[title] = props
+        self._notes[title] = {}
+        return [{"addSheet": {"properties": props}}, _bold_header(sheet_id, cols)]
+
+    def _grow(self, title: str, rows: int, cols: int) -> list[dict[str, Any]]:
+        """Google refuses to write past a sheet's grid, so make room first."""
+        props = self._sheets[title]
+        grid = props.setdefault("gridProperties", {})
+        out = []
+        if rows > grid.get("rowCount", 1000):
+            out.append({"appendDimension": {"sheetId": props["sheetId"], "dimension": "ROWS",
+                                            "length": rows - grid.get("rowCount", 1000)}})  # fmt: skip
+            grid["rowCount"] = rows
+        if cols > grid.get("columnCount", 26):
+            out.append({"appendDimension": {"sheetId": props["sheetId"], "dimension": "COLUMNS",
+                                            "length": cols - grid.get("columnCount", 26)}})  # fmt: skip
+            grid["columnCount"] = cols
+        return out
+
+    def _note_requests(self, title: str, wanted: dict[tuple[int, int], str]) -> list[dict[str, Any]]:
+        if title not in self._sheets:
+            return []
+        current = self._notes.get(title, {})
+        sheet_id = self._sheets[title]["sheetId"]
+        out = []
+        for (r, c), note in sorted(current.items()):
+            if note.startswith(NOTE_MARK) and (r, c) not in wanted:
+                out.append(_note(sheet_id, r, c, ""))  # our note, problem fixed: remove it
+        for (r, c), note in sorted(wanted.items()):
+            existing = current.get((r, c))
+            if existing == note or (existing and not existing.startswith(NOTE_MARK)):
+                continue  # unchanged, or a person's note we must not cover
+            out += self._grow(title, r, c)
+            out.append(_note(sheet_id, r, c, note))
+        self._notes[title] = {k: v for k, v in current.items() if not v.startswith(NOTE_MARK)}
+        self._notes[title].update({k: v for k, v in wanted.items() if k not in self._notes[title]})
+        return out
+
+    # ------------------------------------------------------------------ provision
+
+    def provision(self, layouts: list[SheetSchema], lang: str = "th") -> list[str]:
+        self._load_metadata()
+        requests_: list[dict[str, Any]] = []
+        data: list[dict[str, Any]] = []
+        added = []
+        for layout in layouts:
+            if layout.title in self._sheets:
+                continue
+            headers = layout.headers(lang)
+            requests_ += self._ensure_sheet(layout.title, 1000, len(headers))
+            sheet_id = self._sheets[layout.title]["sheetId"]
+            for c, col in enumerate(layout.columns):
+                if col.type == "choice" and col.choices:
+                    requests_.append(_dropdown(sheet_id, c, [ch.label(lang) for ch in col.choices]))
+                requests_.append({"updateDimensionProperties": {
+                    "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+                    "properties": {"pixelSize": col.width * 7}, "fields": "pixelSize"}})  # fmt: skip
+            if layout.owner == "service":
+                requests_.append({"addProtectedRange": {"protectedRange": {
+                    "range": {"sheetId": sheet_id}, "warningOnly": True,
+                    "description": "เขียนโดยระบบตรวจสอบอัตโนมัติ: การแก้ไขจะถูกเขียนทับในรอบถัดไป"}}})  # fmt: skip
+            data.append({"range": absolute_range_name(layout.title, "A1"), "values": [headers]})
+            added.append(layout.title)
+        if requests_:
+            self._call("add sheets", lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests_}))
+        if data:
+            self._call("write headers", lambda: self.http.values_batch_update(
+                self.spreadsheet_id, {"valueInputOption": "RAW", "data": data}))  # fmt: skip
+        return added
+
+
+def service_account(settings: Settings) -> tuple[Any, str]:
+    """Credentials and the account's e-mail, from the key file in settings or the environment.
+
+    Any problem is a ConfigError naming where the key came from and what to do.
+    """
+    from automation.gsheets_transport import service_account_credentials
+
+    g = settings.gsheets
+    try:
+        if g.credentials_file:
+            path = settings.resolve(g.credentials_file)
+            where = f"{settings.source}: key 'gsheets.credentials_file' ({path})"
+            if not path.is_file():
+                raise ConfigError(f"{where}: file not found; download the service account's JSON key there")
+            creds = service_account_credentials(path)
+        elif os.environ.get(g.credentials_env):
+            where = f"environment variable {g.credentials_env}"
+            creds = service_account_credentials(key_json=os.environ[g.credentials_env])
+        else:
+            raise ConfigError(
+                f"{settings.source}: no Google credentials; set 'gsheets.credentials_file' to the service "
+                f"account's JSON key, or put the key in the environment variable {g.credentials_env}"
+            )
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}; download a new JSON key for the service account") from None
+    return creds, creds.service_account_email
+
+
+def _raw(value: Any) -> Any:
+    """A value as the Sheets API takes it with RAW: text stays text, dates become day serials."""
+    import datetime as dt
+
+    from automation.thaidate import to_serial
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return to_serial(value.date()) + (value - dt.datetime.combine(value.date(), dt.time())).seconds / 86400
+    if isinstance(value, dt.date):
+        return to_serial(value)
+    if isinstance(value, (int, float, str, bool)):
+        return value
+    return str(value)
+
+
+def _same_grid(old: Grid, new: Grid) -> bool:
+    def norm(grid: Grid) -> list[list[Any]]:
+        rows = [[_raw(v) for v in r] for r in grid]
+        rows = [r[: max((i + 1 for i, v in enumerate(r) if v != ""), default=0)] for r in rows]
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+
+    return norm(old) == norm(new)
+
+
+def _padded(grid: Grid, old: Grid | None) -> list[list[Any]]:
+    """The new grid, with blanks over whatever the old one had beyond it."""
+    width = max([len(r) for r in grid] + [len(r) for r in (old or [])] + [1])
+    height = max(len(grid), len(old or []))
+    rows = [[_raw(v) for v in r] + [""] * (width - len(r)) for r in grid]
+    rows += [[""] * width for _ in range(height - len(grid))]
+    return rows
+
+
+def _note(sheet_id: int, row: int, col: int, text: str) -> dict[str, Any]:
+    return {"updateCells": {
+        "range": {"sheetId": sheet_id, "startRowIndex": row - 1, "endRowIndex": row,
+                  "startColumnIndex": col - 1, "endColumnIndex": col},
+        "rows": [{"values": [{"note": text}]}], "fields": "note"}}  # fmt: skip
+
+
+def _bold_header(sheet_id: int, cols: int) -> dict[str, Any]:
+    return {"repeatCell": {
+        "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+                  "endColumnIndex": cols},
+        "cell": {"userEnteredFormat": {"textFormat": {"bold": True},
+                                       "backgroundColor": {"red": 0.87, "green": 0.92, "blue": 0.97}}},
+        "fields": "userEnteredFormat(textFormat,backgroundColor)"}}  # fmt: skip
+
+
+def _dropdown(sheet_id: int, col: int, labels: list[str]) -> dict[str, Any]:
+    return {"setDataValidation": {
+        "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": col, "endColumnIndex": col + 1},
+        "rule": {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in labels]},
+                 "showCustomUi": True, "strict": False}}}  # fmt: skip
