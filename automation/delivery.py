@@ -5,9 +5,11 @@ A message is composed once (`queue`), under an idempotency key such as
 `<output_dir>/mail/<date>/`, and a second `queue` with the same key changes nothing, so a job
 that runs again never mails twice. `deliver` sends what is pending; a message the server
 refuses or loses with a dropped connection stays pending and goes out, byte for byte the same
-(same Message-ID), on a later attempt, until `[delivery] max_attempts` failed attempts mark it
-failed (it is still in the output folder, and `status` lists it). An unreachable server
-counts no attempt: nothing is given up while the server is simply down.
+(same Message-ID), on a later attempt. Attempts back off (30 minutes, doubling, at most a day
+apart), so `[delivery] max_attempts` (default 30) spans about four weeks; then the message is
+marked failed (it is still in the output folder, and `status` lists it). An unreachable
+server, or one that rejects the login, counts no attempt: the messages wait 15 minutes and
+nothing is given up while the server is simply down.
 
 Limit of SMTP itself: if the connection drops after the server accepted the message but
 before its reply arrives, the retry delivers a second copy; the stable Message-ID lets mail
@@ -28,13 +30,22 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
 from pathlib import Path
 
 from automation.settings import ConfigError, Settings
-from automation.state import FAILED, LOCAL, PENDING, State
+from automation.state import FAILED, LOCAL, PENDING, OutboxItem, State
 
 log = logging.getLogger(__name__)
 SMTP_POLICY = policy.default.clone(linesep="\r\n")
+RETRY_FIRST = dt.timedelta(minutes=30)  # after a failed attempt; doubles each time…
+RETRY_LONGEST = dt.timedelta(days=1)  # …up to a day
+UNREACHABLE_RETRY = dt.timedelta(minutes=15)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long a message waits after its `attempts`-th failed attempt."""
+    return min(RETRY_FIRST * 2 ** min(max(attempts - 1, 0), 16), RETRY_LONGEST)
 
 
 @dataclass
@@ -122,22 +133,27 @@ def _credentials(settings: Settings) -> tuple[str, str] | None:
     return user, password
 
 
+@lru_cache(maxsize=1)
+def _system_tls() -> ssl.SSLContext:
+    """Certificates checked against the system's CAs (loading them is slow: once per process)."""
+    return ssl.create_default_context()
+
+
 def connect(settings: Settings, ssl_context: ssl.SSLContext | None = None) -> smtplib.SMTP:
     """An open, authenticated SMTP session as `[delivery]` describes it."""
     d = settings.delivery
     if not d.sender:
         raise ConfigError("[delivery] sender is empty; set the From address e-mail is sent as")
-    context = ssl_context or ssl.create_default_context()
     timeout = d.timeout_seconds
     smtp: smtplib.SMTP
     if d.smtp_security == "ssl":
-        smtp = smtplib.SMTP_SSL(d.smtp_host, d.smtp_port, timeout=timeout, context=context)
+        smtp = smtplib.SMTP_SSL(d.smtp_host, d.smtp_port, timeout=timeout, context=ssl_context or _system_tls())
     else:
         smtp = smtplib.SMTP(d.smtp_host, d.smtp_port, timeout=timeout)
     try:
         smtp.ehlo()
         if d.smtp_security == "starttls":
-            smtp.starttls(context=context)
+            smtp.starttls(context=ssl_context or _system_tls())
             smtp.ehlo()
         creds = _credentials(settings)
         if creds:
@@ -154,9 +170,9 @@ def connect(settings: Settings, ssl_context: ssl.SSLContext | None = None) -> sm
 
 def deliver(settings: Settings, state: State, now: dt.datetime,
             ssl_context: ssl.SSLContext | None = None) -> DeliveryReport:
-    """Send every pending message over one SMTP session. Never raises for a mail problem."""
+    """Send every pending message that is due, over one SMTP session. Never raises for a mail problem."""
     report = DeliveryReport()
-    waiting = state.outbox(PENDING)
+    waiting = state.outbox_due(now)
     if not waiting or not smtp_enabled(settings):
         report.pending = len(waiting)
         return report
@@ -167,6 +183,7 @@ def deliver(settings: Settings, state: State, now: dt.datetime,
         # The server is unreachable or would not let us in: no message was tried, none is charged.
         report.error = f"{type(exc).__name__}: {exc}"
         report.pending = len(waiting)
+        state.outbox_defer([i.key for i in waiting], now + UNREACHABLE_RETRY, report.error)
         log.warning("SMTP %s:%s unavailable, %d message(s) wait: %s", settings.delivery.smtp_host,
                     settings.delivery.smtp_port, len(waiting), report.error)
         return report
@@ -176,11 +193,11 @@ def deliver(settings: Settings, state: State, now: dt.datetime,
                 refused = smtp.sendmail(settings.delivery.sender, item.recipients, item.eml)
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 # The session is gone: charge this message, leave the rest for next time.
-                _failed(state, item.key, exc, max_attempts, report)
+                _failed(state, item, exc, max_attempts, now, report)
                 report.pending += len(waiting) - i - 1
                 return report
             except smtplib.SMTPException as exc:
-                _failed(state, item.key, exc, max_attempts, report)
+                _failed(state, item, exc, max_attempts, now, report)
                 try:
                     smtp.rset()
                 except (smtplib.SMTPException, OSError):
@@ -199,9 +216,11 @@ def deliver(settings: Settings, state: State, now: dt.datetime,
     return report
 
 
-def _failed(state: State, key: str, exc: BaseException, max_attempts: int, report: DeliveryReport) -> None:
+def _failed(state: State, item: OutboxItem, exc: BaseException, max_attempts: int, now: dt.datetime,
+            report: DeliveryReport) -> None:
+    key = item.key
     error = f"{type(exc).__name__}: {exc}"
-    status = state.outbox_attempt_failed(key, error, max_attempts)
+    status = state.outbox_attempt_failed(key, error, max_attempts, now + retry_delay(item.attempts + 1))
     report.failed_attempts += 1
     if status == FAILED:
         report.gave_up += 1

@@ -162,6 +162,8 @@ class Delivery(_Section):
     password_env: str = "SMTP_PASSWORD"
     sender: str = ""
     coordinator_email: str = ""
+    max_attempts: int = Field(30, ge=1, le=1000)  # failed attempts (backing off to a day apart) before giving up
+    timeout_seconds: float = Field(30, gt=0)
 
 
 class Schedule(_Section):
@@ -171,6 +173,8 @@ class Schedule(_Section):
     ] = "monday"
     digest_time: str = "08:00"
     reminder_days_before: list[int] = [14, 3]
+    skip_holidays: bool = True  # checks, report drafts and reminders only on Thai working days
+    catch_up: bool = True  # after downtime, run each missed job once on start
 
     @field_validator("check_time", "digest_time")
     @classmethod
@@ -184,6 +188,13 @@ class Schedule(_Section):
 
 class State(_Section):
     path: Path = Path("../state/automation.sqlite")
+
+
+class LogSettings(_Section):
+    json_lines: bool = False  # JSON lines instead of readable lines (stderr and file)
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_bytes: int = Field(1_000_000, ge=10_000)  # the log file rotates at this size
+    backup_count: int = Field(5, ge=0)
 
 
 class Settings(_Section):
@@ -200,6 +211,7 @@ class Settings(_Section):
     delivery: Delivery = Delivery()
     schedule: Schedule = Schedule()
     state: State = State()
+    logging: LogSettings = LogSettings()
     source: Path = DEFAULT_CONFIG  # the file these settings came from
 
     def resolve(self, path: Path) -> Path:

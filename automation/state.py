@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT '',
     sent_at TEXT,
+    next_attempt TEXT,
     copy_path TEXT NOT NULL DEFAULT '',
     eml BLOB NOT NULL
 );
@@ -119,6 +120,7 @@ class OutboxItem:
     attempts: int
     last_error: str
     sent_at: dt.datetime | None
+    next_attempt: dt.datetime | None  # a pending message is not tried again before this
     copy_path: str
     eml: bytes
 
@@ -268,21 +270,42 @@ class State:
         )
         return cur.rowcount == 1
 
-    def outbox(self, status: str | None = None, limit: int | None = None) -> list[OutboxItem]:
-        sql = "SELECT * FROM outbox" + (" WHERE status = ?" if status else "") + " ORDER BY created, key"
-        params: tuple[Any, ...] = (status,) if status else ()
+    def outbox(self, status: str | None = None, limit: int | None = None, key: str | None = None) -> list[OutboxItem]:
+        where = [w for w, v in (("status = ?", status), ("key = ?", key)) if v]
+        sql = "SELECT * FROM outbox" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY created, key"
+        params: tuple[Any, ...] = tuple(v for v in (status, key) if v)
         if limit is not None:
             sql += " LIMIT ?"
             params += (limit,)
         return [
             OutboxItem(r["key"], r["kind"], json.loads(r["recipients"]), r["subject"],
                        _moment(r["created"]), r["status"], r["attempts"], r["last_error"],  # type: ignore[arg-type]
-                       _moment(r["sent_at"]), r["copy_path"], bytes(r["eml"]))
+                       _moment(r["sent_at"]), _moment(r["next_attempt"]), r["copy_path"], bytes(r["eml"]))
             for r in self.db.execute(sql, params)
         ]
 
+    def _pending_times(self) -> list[tuple[str, dt.datetime]]:
+        """(key, earliest next attempt) of each pending message: its creation if never tried."""
+        rows = self.db.execute("SELECT key, created, next_attempt FROM outbox WHERE status = ?", (PENDING,))
+        return [(r["key"], _moment(r["next_attempt"] or r["created"])) for r in rows]  # type: ignore[misc]
+
+    def outbox_due(self, now: dt.datetime) -> list[OutboxItem]:
+        """Pending messages whose next attempt has come, oldest first."""
+        due = {key for key, at in self._pending_times() if at <= now}
+        return [i for i in self.outbox(PENDING) if i.key in due] if due else []
+
+    def next_mail_attempt(self) -> dt.datetime | None:
+        """When the earliest pending message may be tried."""
+        moments = [at for _, at in self._pending_times()]
+        return min(moments) if moments else None
+
+    def outbox_defer(self, keys: Iterable[str], until: dt.datetime, error: str) -> None:
+        """Not tried (the server was unreachable): wait until `until`, no attempt charged."""
+        self.db.executemany("UPDATE outbox SET next_attempt = ?, last_error = ? WHERE key = ?",
+                            [(_iso(until), error, k) for k in keys])
+
     def outbox_item(self, key: str) -> OutboxItem | None:
-        found = [i for i in self.outbox() if i.key == key]
+        found = self.outbox(key=key)
         return found[0] if found else None
 
     def outbox_sent(self, key: str, at: dt.datetime, note: str = "") -> None:
@@ -291,12 +314,14 @@ class State:
             (SENT, _iso(at), note, key),
         )
 
-    def outbox_attempt_failed(self, key: str, error: str, max_attempts: int) -> str:
-        """Count a failed attempt; the message stays pending until `max_attempts`. Returns the status."""
+    def outbox_attempt_failed(self, key: str, error: str, max_attempts: int,
+                              next_attempt: dt.datetime | None = None) -> str:
+        """Count a failed attempt; the message stays pending (not tried again before
+        `next_attempt`) until `max_attempts`. Returns the status."""
         self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ?,"
             " status = CASE WHEN attempts + 1 >= ? THEN ? ELSE status END WHERE key = ?",
-            (error, max_attempts, FAILED, key),
+            (error, _iso(next_attempt), max_attempts, FAILED, key),
         )
         r = self.db.execute("SELECT status FROM outbox WHERE key = ?", (key,)).fetchone()
         return str(r["status"]) if r else FAILED

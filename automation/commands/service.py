@@ -1,0 +1,238 @@
+"""`serve`, `status` and `qr`: the long-running service, what it has done, its QR posters."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from automation.cli import _ensure_demo_workbook, arguments, command, print_json
+from automation.settings import ConfigError, Settings
+from automation.thaidate import digits, format_date
+
+log = logging.getLogger("automation.service")
+
+_OUTCOME = {
+    "th": {"ok": "สำเร็จ", "skipped": "ไม่มีงานต้องทำ", "failed": "ล้มเหลว", "running": "กำลังทำงาน"},
+    "en": {"ok": "ok", "skipped": "nothing to do", "failed": "FAILED", "running": "running"},
+}
+_MAIL = {
+    "th": {"pending": "รอส่ง", "sent": "ส่งแล้ว", "local": "เก็บในโฟลเดอร์เท่านั้น", "failed": "ส่งไม่สำเร็จ (เลิกส่ง)"},
+    "en": {"pending": "waiting", "sent": "sent", "local": "output folder only", "failed": "failed (gave up)"},
+}
+
+
+def _clock(settings: Settings, args: argparse.Namespace) -> Any:
+    """The real clock; with a pinned day (--today or [run] today), that day at the current time."""
+    from automation.scheduler import FakeClock, SystemClock
+
+    system = SystemClock(settings.run.timezone)
+    if settings.run.today is None:
+        return system
+    now = system.now()
+    return FakeClock(dt.datetime.combine(settings.run.today, now.time(), now.tzinfo))
+
+
+def _when(moment: dt.datetime, lang: str, style: str) -> str:
+    day = format_date(moment.date(), lang, style)  # type: ignore[arg-type]
+    clock = moment.strftime("%H:%M")
+    return f"{day} {clock}" if lang == "en" else f"{day} {digits(clock, style)} น."  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- serve
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--once", action="store_true",
+                   help="run whatever is due now (missed jobs included), deliver mail, and exit (for cron)")
+    p.add_argument("--job", choices=["check", "digest", "report", "reminders"],
+                   help="run this one job now and exit")
+    p.add_argument("--log-json", action="store_true", help="log JSON lines instead of readable lines")
+
+
+@command("serve", "Run the scheduled service: daily checks, weekly digests, report drafts, reminders",
+         "Runs until stopped (SIGTERM or Ctrl-C finish the current job, then exit 0). Working-day "
+         "mornings at [schedule] check_time: validation and deadline checks, the report draft when a "
+         "round has closed, reminders before report due dates; every [schedule] digest_day: a digest "
+         "to each unit. Jobs missed while the service was down run once on start. E-mail goes out "
+         "over SMTP ([delivery]) and a copy of every message stays in <output_dir>/mail. Logs go to "
+         "stderr and <output_dir>/logs/automation.log.")
+@arguments(_serve_args)
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.logs import setup_logging
+    from automation.scheduler import Service, stop_on_signals
+    from automation.state import AlreadyRunning, InstanceLock, State
+
+    if settings.run.today is not None and not (args.once or args.job):
+        raise ConfigError("a pinned day (--today or [run] today) works with serve --once or --job only")
+    logs = setup_logging(settings, json_lines=True if args.log_json else None, verbose=args.verbose)
+    lock = InstanceLock(settings.state_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        logs.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    restore = stop_on_signals(stop)
+    try:
+        _ensure_demo_workbook(settings)
+        with State(settings.state_path) as state:
+            service = Service(settings, state, _clock(settings, args))
+            if args.job:
+                run = service.run_now(args.job)
+                return 1 if run.outcome == "failed" else 0
+            if args.once:
+                service.start()
+                service.deliver()
+                runs = service.run_pending(stop)
+                return 1 if any(r.outcome == "failed" for r in runs) else 0
+            log.info("service started (pid lock %s); next: %s", lock.path, ", ".join(
+                f"{p.name} {p.next_run.isoformat(' ', 'minutes')}" for p in service.plan()))
+            service.serve(stop)
+            log.info("service stopped")
+            return 0
+    finally:
+        restore()
+        lock.release()
+        logs.close()
+
+
+# ---------------------------------------------------------------- status
+
+
+def _status_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+
+
+def status_data(settings: Settings, runs: int = 10, clock: Any = None) -> dict[str, Any]:
+    """Whether the service runs, its next jobs, its recent runs and its outbox (read-only)."""
+    from automation.scheduler import Service, SystemClock
+    from automation.state import InstanceLock, State
+
+    path = settings.state_path
+    known = path.exists()
+    # A fresh install has no state yet: plan against an empty one in memory, create no file.
+    state = State(path) if known else State(Path(":memory:"))
+    try:
+        service = Service(settings, state, clock or SystemClock(settings.run.timezone))
+        plan = service.plan()
+        return {
+            "state": str(path) if known else None,
+            "running_pid": InstanceLock(path).holder(),
+            "next": [{"job": p.name, "title": p.title, "at": p.next_run.isoformat(), "catch_up": p.catch_up}
+                     for p in plan],
+            "runs": [
+                {"job": r.job, "started": r.started.isoformat(), "ended": r.ended.isoformat() if r.ended else None,
+                 "outcome": r.outcome, "counts": r.counts, "api_calls": r.api_calls, "error": r.error,
+                 "catch_up": r.catch_up}
+                for r in state.runs(limit=runs)
+            ],
+            "jobs": {spec.name: _job_json(state, spec.name) for spec in service.specs},
+            "mail": state.outbox_counts(),
+            "mail_problems": [
+                {"key": m.key, "subject": m.subject, "to": m.recipients, "status": m.status,
+                 "attempts": m.attempts, "error": m.last_error, "copy": m.copy_path}
+                for m in state.outbox() if m.status in ("pending", "failed") and m.attempts
+            ],
+        }
+    finally:
+        state.close()
+
+
+def _job_json(state: Any, name: str) -> dict[str, Any]:
+    js = state.job_state(name)
+    if js is None:
+        return {}
+    return {"last_success": js.last_success.isoformat() if js.last_success else None,
+            "failures": js.failures, "last_error": js.last_error}
+
+
+def status_text(data: dict[str, Any], settings: Settings, lang: str) -> str:
+    from automation.scheduler import JOB_TITLES
+
+    style = settings.run.digits if lang != "en" else "arabic"
+    en = lang == "en"
+    title = {k: v["en" if en else "th"] for k, v in JOB_TITLES.items()}
+    lines = []
+    pid = data["running_pid"]
+    if pid is not None:
+        lines.append(f"Service: running (pid {pid})" if en else f"บริการ: กำลังทำงาน (pid {pid})")
+    else:
+        lines.append("Service: not running" if en else "บริการ: ไม่ได้ทำงานอยู่")
+    lines.append("")
+    lines.append("Next jobs:" if en else "งานถัดไป:")
+    for item in data["next"]:
+        at = _when(dt.datetime.fromisoformat(item["at"]), lang, style)
+        late = (" — missed, runs as soon as the service starts" if en else " — ค้างอยู่ จะทำทันทีเมื่อเริ่มบริการ") \
+            if item["catch_up"] else ""
+        lines.append(f"  {at}  {title.get(item['job'], item['job'])}{late}")
+    lines.append("")
+    lines.append("Recent runs:" if en else "การทำงานล่าสุด:")
+    if not data["runs"]:
+        lines.append("  (none yet)" if en else "  (ยังไม่มี)")
+    for run in data["runs"]:
+        outcome = _OUTCOME["en" if en else "th"].get(run["outcome"], run["outcome"])
+        counts = ", ".join(f"{k} {v}" for k, v in run["counts"].items())
+        extra = f" ({counts})" if counts else ""
+        if run["outcome"] == "failed" and run["error"]:
+            extra += f": {run['error']}"
+        if run["catch_up"]:
+            extra += " [catch-up]" if en else " [ทำย้อนหลัง]"
+        at = _when(dt.datetime.fromisoformat(run["started"]), lang, style)
+        lines.append(f"  {at}  {title.get(run['job'], run['job'])}: {outcome}{extra}")
+    lines.append("")
+    mail = data["mail"]
+    words = _MAIL["en" if en else "th"]
+    lines.append(("E-mail: " if en else "อีเมล: ") + ", ".join(f"{words[k]} {v}" for k, v in mail.items()))
+    for m in data["mail_problems"]:
+        lines.append(f"  ! {m['subject']} → {', '.join(m['to'])}: {words[m['status']]}, "
+                     + (f"{m['attempts']} attempt(s), {m['error']}" if en else f"พยายาม {m['attempts']} ครั้ง, {m['error']}"))
+    return "\n".join(lines)
+
+
+@command("status", "Show whether the service runs, its recent runs, the next jobs due and unsent mail")
+@arguments(_status_args)
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    data = status_data(settings, args.runs, _clock(settings, args))
+    if args.json:
+        print_json(data)
+    else:
+        print(status_text(data, settings, settings.run.language))
+    return 0
+
+
+# ---------------------------------------------------------------- qr
+
+
+def _qr_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, help="folder for the posters (default <output_dir>/posters)")
+    p.add_argument("--point", action="append", metavar="KEY",
+                   help="only this service point (its key in [[survey.service_points]]); repeatable")
+    p.add_argument("--json", action="store_true", help="print each poster's service point, link and files as JSON")
+
+
+@command("qr", "Make a printable A4 QR poster (PNG and PDF) for each service point",
+         "Each poster's QR code opens the satisfaction form with its service point filled in, "
+         "from [survey] form_url_template and [[survey.service_points]]. Thai text needs a Thai "
+         "font (bash scripts/install-thai-font.sh); without one the Thai lines are left out.")
+@arguments(_qr_args)
+def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.posters import make_posters
+
+    posters = make_posters(settings, args.out, only=args.point)
+    if args.json:
+        print_json([{"key": p.key, "name": p.name, "url": p.url, "png": str(p.png), "pdf": str(p.pdf),
+                     "thai_text": p.thai_text} for p in posters])
+        return 0
+    for p in posters:
+        print(f"{p.name}: {p.pdf}  ({p.png.name})\n  {p.url}")
+    if posters and not posters[0].thai_text:
+        print("warning: no Thai font found; the posters have no Thai text "
+              "(run `bash scripts/install-thai-font.sh`)", file=sys.stderr)
+    return 0

@@ -1,0 +1,403 @@
+"""What each scheduled job does. The scheduler decides *when*; these are plain functions of a
+`JobContext` (settings, state, the moment, the heavy parts) that return a `JobOutcome`.
+
+- check: the whole pipeline run (validation, deadlines, scores, findings written back); the
+  finding set is kept in the state for "new since the last check";
+- digest: one e-mail per unit listing what it owes (overdue and due-soon steps, measures and
+  complaints) and the sheet entries it must fix;
+- report: when a round has closed, the draft report (.docx) goes to the coordinator, once;
+- reminders: N days before a report is due (round end + report_grace_days), the
+  coordinator and the units are reminded, once per threshold.
+
+Every message is queued with an idempotency key, so re-running a job (a retry, a catch-up)
+never mails anyone twice. Private complaint data (the complainant, their contact) stays out
+of e-mail unless `[privacy] allow_private_in_email`; other text is passed through `mask_pii`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from automation.delivery import Mail, queue
+from automation.settings import Settings, Unit
+from automation.state import State
+from automation.tables import Tables
+from automation.thaidate import FiscalRound, digits, format_date, round_to_report
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CheckResult:
+    """What the scheduler keeps of a pipeline run."""
+
+    findings: list[Any]  # automation.findings.Finding
+    api_calls: int = 0
+    stage_errors: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+
+
+def _real_check(settings: Settings, today: dt.date) -> CheckResult:
+    from automation.pipeline import run_once
+
+    summary = run_once(settings, today=today)
+    return CheckResult(
+        findings=summary.findings,
+        api_calls=summary.api_calls,
+        stage_errors=[f"{s.name}: {s.error}" for s in summary.stages if s.error],
+        outputs=summary.outputs,
+    )
+
+
+def _real_tables(settings: Settings) -> tuple[Tables, int]:
+    from automation.schema import build_schema
+    from automation.tables import load_tables
+    from automation.workbook import open_workbook
+
+    workbook = open_workbook(settings)
+    tables = load_tables(workbook, build_schema(settings))
+    return tables, workbook.api_calls
+
+
+def _real_owed(settings: Settings, tables: Tables, today: dt.date, lang: str) -> dict[str, list[Any]]:
+    from automation.deadlines import compute_deadlines
+
+    return compute_deadlines(settings, tables, today, lang=lang).by_unit()
+
+
+def _real_draft(settings: Settings, tables: Tables, round_: FiscalRound, today: dt.date, out: Path | None,
+                public: bool, lang: str) -> Path:
+    from automation.reports import build_report
+
+    return build_report(settings, tables, round_, today, out=out, public=public, lang=lang)
+
+
+@dataclass
+class Deps:
+    """The heavy parts a job calls. Tests replace one only where its cost is beside the point."""
+
+    run_check: Callable[[Settings, dt.date], CheckResult] = _real_check
+    load_tables: Callable[[Settings], tuple[Tables, int]] = _real_tables
+    owed_by_unit: Callable[[Settings, Tables, dt.date, str], dict[str, list[Any]]] = _real_owed
+    # (settings, tables, round, today, out or None for the reports' own name, public, lang) -> .docx
+    draft_report: Callable[[Settings, Tables, FiscalRound, dt.date, Path | None, bool, str], Path] = _real_draft
+
+
+@dataclass
+class JobContext:
+    settings: Settings
+    state: State
+    now: dt.datetime  # aware, in the office's time zone
+    deps: Deps = field(default_factory=Deps)
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    @property
+    def lang(self) -> str:
+        return self.settings.run.language
+
+    def send(self, mail: Mail) -> bool:
+        """Queue a message (and its output-folder copy); False if its key was queued before."""
+        return queue(self.settings, self.state, mail, self.now)
+
+
+@dataclass
+class JobOutcome:
+    counts: dict[str, int] = field(default_factory=dict)
+    api_calls: int = 0
+    skipped: bool = False  # nothing to do this time (not a failure)
+    note: str = ""
+
+
+# ---------------------------------------------------------------- wording
+
+_T: dict[str, dict[str, str]] = {
+    "th": {
+        "kind.step": "ขั้นตอน", "kind.measure": "มาตรการ", "kind.complaint": "เรื่องร้องเรียน",
+        "overdue": "เกินกำหนดแล้ว", "due_soon": "ใกล้ครบกำหนด", "fix": "ข้อมูลในตารางที่ต้องแก้ไข",
+        "items": "รายการ", "due": "กำหนด", "late": "เกินมา {n} วัน", "row": "แถว",
+        "private": "ข้อมูลส่วนบุคคลของผู้ร้องเรียน (ไม่แสดงในอีเมล)",
+        "digest.subject": "สรุปงานที่ต้องดำเนินการประจำสัปดาห์ {unit} ({date})",
+        "digest.intro": "เรียน {unit}\n\nสรุปงานตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส และเรื่องร้องเรียน "
+                        "ที่ {unit} ต้องดำเนินการ ข้อมูล ณ วันที่ {date}",
+        "digest.outro": "กรุณาดำเนินการและบันทึกผลในตารางที่ใช้ร่วมกัน",
+        "report.subject": "ร่างรายงานผลการดำเนินการตามมาตรการ {round} ({office})",
+        "report.body": "เรียน ผู้ประสานงาน\n\nรอบการรายงาน {round} ({start} – {end}) สิ้นสุดแล้ว "
+                       "ระบบได้จัดทำร่างรายงานแนบมาพร้อมนี้ ({file})\nกำหนดส่งรายงาน: {due}",
+        "report.fix": "ประเด็นข้อมูลที่ยังต้องแก้ไข (ตรวจครั้งล่าสุด): {n} รายการ",
+        "report.owed": "งานที่เกินกำหนดของแต่ละหน่วยงาน:",
+        "reminder.subject": "แจ้งเตือน: รายงาน{round} ครบกำหนดส่งวันที่ {due} (อีก {days} วัน)",
+        "reminder.unit": "เรียน {unit}\n\nรายงานผลการดำเนินการตามมาตรการ {round} ครบกำหนดส่งวันที่ {due} "
+                         "(อีก {days} วัน) กรุณารายงานผลและความก้าวหน้าของมาตรการที่รับผิดชอบในตาราง"
+                         "ที่ใช้ร่วมกันให้ครบถ้วนก่อนวันดังกล่าว",
+        "reminder.coordinator": "เรียน ผู้ประสานงาน\n\nรายงานผลการดำเนินการตามมาตรการ {round} ครบกำหนดส่ง"
+                                "วันที่ {due} (อีก {days} วัน)",
+        "signature": "-- \nอีเมลอัตโนมัติจากระบบติดตามมาตรการ {office}",
+    },
+    "en": {
+        "kind.step": "Step", "kind.measure": "Measure", "kind.complaint": "Complaint",
+        "overdue": "Overdue", "due_soon": "Due soon", "fix": "Sheet entries to fix",
+        "items": "item(s)", "due": "due", "late": "{n} days late", "row": "row",
+        "private": "complainant's personal data (not shown in e-mail)",
+        "digest.subject": "Weekly to-do digest for {unit} ({date})",
+        "digest.intro": "To {unit}\n\nWhat {unit} owes on the integrity measures and complaints, as of {date}",
+        "digest.outro": "Please act and record the results in the shared sheets.",
+        "report.subject": "Draft report on the integrity measures, {round} ({office})",
+        "report.body": "To the coordinator\n\nThe {round} ({start} – {end}) has closed. The draft report is "
+                       "attached ({file}).\nReport due: {due}",
+        "report.fix": "Sheet entries still to fix (last check): {n}",
+        "report.owed": "Overdue work per unit:",
+        "reminder.subject": "Reminder: the {round} report is due on {due} ({days} days left)",
+        "reminder.unit": "To {unit}\n\nThe report on the integrity measures, {round}, is due on {due} "
+                         "({days} days left). Please record the results and progress of your measures in "
+                         "the shared sheet before then.",
+        "reminder.coordinator": "To the coordinator\n\nThe report on the integrity measures, {round}, is due "
+                                "on {due} ({days} days left).",
+        "signature": "-- \nAutomatic e-mail from the measures service of {office}",
+    },
+}
+
+
+def _t(ctx: JobContext, key: str, **values: Any) -> str:
+    table = _T["en" if ctx.lang == "en" else "th"]
+    return table[key].format(**values)
+
+
+def _num(ctx: JobContext, n: int) -> str:
+    return digits(str(n), ctx.settings.run.digits) if ctx.lang != "en" else str(n)
+
+
+def _date(ctx: JobContext, day: dt.date) -> str:
+    return format_date(day, ctx.lang, ctx.settings.run.digits)
+
+
+def _office(ctx: JobContext) -> str:
+    office = ctx.settings.office
+    return (office.name_en if ctx.lang == "en" and office.name_en else office.short_name or office.name)
+
+
+def _private_text(ctx: JobContext, text: str) -> str:
+    """Free text bound for an e-mail: phones, e-mail addresses and ids masked unless allowed."""
+    if ctx.settings.privacy.allow_private_in_email or not text:
+        return text
+    from automation.privacy import mask_pii
+
+    return mask_pii(text, ctx.lang)
+
+
+def _is_private_column(ctx: JobContext, finding: dict[str, Any]) -> bool:
+    from automation.privacy import private_keys
+    from automation.schema import normalize_header
+
+    hidden = private_keys(ctx.settings)
+    return any(normalize_header(str(finding.get(k) or "")) in hidden for k in ("column_key", "column"))
+
+
+# ---------------------------------------------------------------- check
+
+
+def finding_record(finding: Any) -> dict[str, Any]:
+    """What the state keeps of a finding: enough to tell new from old and to mail a unit."""
+    data = finding.as_json()
+    data["identity"] = "|".join(finding.identity)
+    return data
+
+
+def check(ctx: JobContext) -> JobOutcome:
+    """The daily run: validation, deadlines and the rest of the pipeline, findings written back."""
+    result = ctx.deps.run_check(ctx.settings, ctx.today)
+    delta = ctx.state.replace_findings((finding_record(f) for f in result.findings), ctx.now)
+    severities = [f.severity for f in result.findings]
+    for error in result.stage_errors:
+        log.warning("check: stage failed: %s", error)
+    return JobOutcome(
+        counts={
+            "findings": delta.total, "new": delta.new, "resolved": delta.resolved,
+            "errors": severities.count("error"), "warnings": severities.count("warning"),
+            "stage_errors": len(result.stage_errors),
+        },
+        api_calls=result.api_calls,
+    )
+
+
+# ---------------------------------------------------------------- digest
+
+
+def _item_line(ctx: JobContext, index: int, item: Any) -> str:
+    kind = _t(ctx, f"kind.{getattr(item, 'kind', 'step')}") if getattr(item, "kind", "") in (
+        "step", "measure", "complaint") else str(getattr(item, "kind", ""))
+    ident = str(getattr(item, "item_id", "") or "")
+    title = _private_text(ctx, str(getattr(item, "title", "") or ""))
+    line = f"  {_num(ctx, index)}. {kind} {ident}: {title}".replace("  :", ":")
+    due = getattr(item, "due_date", None)
+    if isinstance(due, dt.date):
+        line += f" — {_t(ctx, 'due')} {_date(ctx, due)}"
+    late = getattr(item, "days_late", 0) or 0
+    if getattr(item, "status", "") == "overdue" and late > 0:
+        line += f" ({_t(ctx, 'late', n=_num(ctx, late))})"
+    return line
+
+
+def _finding_line(ctx: JobContext, f: dict[str, Any]) -> str:
+    where = f"{f.get('sheet', '')}"
+    if f.get("row"):
+        where += f" {_t(ctx, 'row')} {_num(ctx, int(f['row']))}"
+    if f.get("column"):
+        where += f" [{f['column']}]"
+    if _is_private_column(ctx, f) and not ctx.settings.privacy.allow_private_in_email:
+        message = _t(ctx, "private")  # the message quotes the value: leave it out entirely
+    else:
+        message = _private_text(ctx, str(f.get("message") or ""))
+    return f"  - {where}: {message}"
+
+
+def digest_body(ctx: JobContext, unit: Unit, owed: list[Any], findings: list[dict[str, Any]]) -> str:
+    lines = [_t(ctx, "digest.intro", unit=unit.name, date=_date(ctx, ctx.today)), ""]
+    for status in ("overdue", "due_soon"):
+        items = [i for i in owed if getattr(i, "status", "") == status]
+        if items:
+            lines.append(f"{_t(ctx, status)} {_num(ctx, len(items))} {_t(ctx, 'items')}")
+            lines += [_item_line(ctx, n, item) for n, item in enumerate(items, 1)]
+            lines.append("")
+    if findings:
+        lines.append(f"{_t(ctx, 'fix')} {_num(ctx, len(findings))} {_t(ctx, 'items')}")
+        lines += [_finding_line(ctx, f) for f in findings]
+        lines.append("")
+    lines += [_t(ctx, "digest.outro"), "", _t(ctx, "signature", office=_office(ctx))]
+    return "\n".join(lines)
+
+
+def digest(ctx: JobContext) -> JobOutcome:
+    """One e-mail per unit with what it owes; a unit that owes nothing gets none."""
+    tables, api_calls = ctx.deps.load_tables(ctx.settings)
+    owed = ctx.deps.owed_by_unit(ctx.settings, tables, ctx.today, ctx.lang)
+    findings = [f for f in ctx.state.last_findings() if f.get("severity") in ("error", "warning")]
+    queued = units = 0
+    for unit in ctx.settings.units:
+        items = [i for i in owed.get(unit.name, []) if getattr(i, "status", "") in ("overdue", "due_soon")]
+        own = [f for f in findings if f.get("unit") == unit.name]
+        if not items and not own:
+            continue
+        units += 1
+        mail = Mail(
+            key=f"digest:{unit.name}:{ctx.today.isoformat()}",
+            kind="digest",
+            to=[unit.email] if unit.email else [],
+            subject=_t(ctx, "digest.subject", unit=unit.name, date=_date(ctx, ctx.today)),
+            body=digest_body(ctx, unit, items, own),
+        )
+        queued += ctx.send(mail)
+    return JobOutcome(counts={"units": units, "queued": queued}, api_calls=api_calls)
+
+
+# ---------------------------------------------------------------- report
+
+
+def report_due(settings: Settings, round_: FiscalRound) -> dt.date:
+    return round_.end + dt.timedelta(days=settings.deadlines.report_grace_days)
+
+
+def closed_round(settings: Settings, today: dt.date) -> FiscalRound | None:
+    """The round whose report is being prepared: closed, and its report not yet due-and-past."""
+    round_ = round_to_report(today, settings.deadlines.report_grace_days)
+    return round_ if round_.end < today else None
+
+
+def report(ctx: JobContext) -> JobOutcome:
+    """When a round has closed: draft its report and mail it to the coordinator, once."""
+    round_ = closed_round(ctx.settings, ctx.today)
+    if round_ is None:
+        return JobOutcome(skipped=True, note="no round has just closed")
+    mark = f"report:{round_.fiscal_year}:{round_.kind}"
+    if ctx.state.marked(mark):
+        return JobOutcome(skipped=True, note=f"{mark} already drafted")
+    tables, api_calls = ctx.deps.load_tables(ctx.settings)
+    # The attached draft leaves private complaint data out unless e-mail may carry it.
+    public = not ctx.settings.privacy.allow_private_in_email
+    path = ctx.deps.draft_report(ctx.settings, tables, round_, ctx.today, None, public, ctx.lang)
+    label = round_.label(ctx.lang, ctx.settings.run.digits)
+    lines = [
+        _t(ctx, "report.body", round=label, start=_date(ctx, round_.start), end=_date(ctx, round_.end),
+           file=path.name, due=_date(ctx, report_due(ctx.settings, round_))),
+        "",
+    ]
+    to_fix = [f for f in ctx.state.last_findings() if f.get("severity") == "error"]
+    lines.append(_t(ctx, "report.fix", n=_num(ctx, len(to_fix))))
+    lines += _owed_summary(ctx, tables)
+    lines += ["", _t(ctx, "signature", office=_office(ctx))]
+    coordinator = ctx.settings.delivery.coordinator_email
+    queued = ctx.send(Mail(
+        key=f"report:{round_.fiscal_year}:{round_.kind}:{coordinator}",
+        kind="report",
+        to=[coordinator] if coordinator else [],
+        subject=_t(ctx, "report.subject", round=label, office=_office(ctx)),
+        body="\n".join(lines),
+        attachments=[path],
+    ))
+    ctx.state.mark(mark, ctx.now)
+    return JobOutcome(counts={"reports": 1, "queued": int(queued)}, api_calls=api_calls)
+
+
+def _owed_summary(ctx: JobContext, tables: Tables) -> list[str]:
+    """'unit: n overdue' lines; nothing when the deadline figures cannot be computed."""
+    try:
+        owed = ctx.deps.owed_by_unit(ctx.settings, tables, ctx.today, ctx.lang)
+    except ImportError:
+        return []
+    lines = []
+    for unit, items in owed.items():
+        late = sum(1 for i in items if getattr(i, "status", "") == "overdue")
+        if late:
+            lines.append(f"  - {unit}: {_t(ctx, 'overdue')} {_num(ctx, late)} {_t(ctx, 'items')}")
+    return [_t(ctx, "report.owed"), *lines] if lines else []
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def reminder_threshold(settings: Settings, today: dt.date) -> tuple[FiscalRound, int] | None:
+    """The (round, N) whose "N days before the due date" reminder is owed today: the closest
+    threshold already reached. After downtime the most urgent one only, not every one missed."""
+    round_ = closed_round(settings, today)
+    if round_ is None:
+        return None
+    due = report_due(settings, round_)
+    if today > due:
+        return None
+    reached = [n for n in settings.schedule.reminder_days_before if today >= due - dt.timedelta(days=n)]
+    return (round_, min(reached)) if reached else None
+
+
+def reminders(ctx: JobContext) -> JobOutcome:
+    """N days before a report is due: the coordinator and every unit with an address, once."""
+    found = reminder_threshold(ctx.settings, ctx.today)
+    if found is None:
+        return JobOutcome(skipped=True, note="no reminder due")
+    round_, threshold = found
+    mark = f"reminder:{round_.fiscal_year}:{round_.kind}:{threshold}"
+    if ctx.state.marked(mark):
+        return JobOutcome(skipped=True, note=f"{mark} already sent")
+    due = report_due(ctx.settings, round_)
+    days_left = (due - ctx.today).days
+    values = {"round": round_.label(ctx.lang, ctx.settings.run.digits), "due": _date(ctx, due),
+              "days": _num(ctx, days_left)}
+    subject = _t(ctx, "reminder.subject", **values)
+    signature = _t(ctx, "signature", office=_office(ctx))
+    queued = 0
+    coordinator = ctx.settings.delivery.coordinator_email
+    queued += ctx.send(Mail(key=f"{mark}:coordinator", kind="reminder", to=[coordinator] if coordinator else [],
+                            subject=subject, body=f"{_t(ctx, 'reminder.coordinator', **values)}\n\n{signature}"))
+    for unit in ctx.settings.units:
+        if unit.email:
+            body = f"{_t(ctx, 'reminder.unit', unit=unit.name, **values)}\n\n{signature}"
+            queued += ctx.send(Mail(key=f"{mark}:{unit.name}", kind="reminder", to=[unit.email],
+                                    subject=subject, body=body))
+    ctx.state.mark(mark, ctx.now)
+    return JobOutcome(counts={"threshold": threshold, "queued": queued})

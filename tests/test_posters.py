@@ -1,0 +1,115 @@
+"""QR posters: each one decodes back to its service point's pre-filled form link."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import zxingcpp
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from PIL import Image
+
+from automation.cli import main
+from automation.posters import A4_PX, Poster, find_thai_font, form_link, make_posters
+from automation.settings import ConfigError, ServicePoint, Settings, load_settings
+
+ENTRY = "entry.1000001"  # the shipped template's service-point field
+SHIPPED = load_settings()
+
+
+@pytest.fixture(scope="module")
+def posters(tmp_path_factory: pytest.TempPathFactory) -> list[Poster]:
+    """The shipped office's posters, made once for the tests that only look at them."""
+    return make_posters(SHIPPED, tmp_path_factory.mktemp("posters"))
+
+
+def decoded(png: Path) -> list[str]:
+    """What a phone's QR scanner reads from the printed page."""
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+def answer(url: str) -> list[str]:
+    """What Google Forms would pre-fill from the link."""
+    return parse_qs(urlsplit(url).query)[ENTRY]
+
+
+def test_each_poster_decodes_back_to_its_own_link(posters: list[Poster]) -> None:
+    points = SHIPPED.survey.service_points
+    assert [p.key for p in posters] == [p.key for p in points]
+    for poster, point in zip(posters, points, strict=True):
+        assert decoded(poster.png) == [poster.url]
+        assert poster.url == form_link(SHIPPED, point)
+        assert answer(poster.url) == [point.form_value or point.name]  # e.g. "งานทะเบียนและบัตร"
+    assert len({p.url for p in posters}) == len(points)
+
+
+def test_posters_are_a4_pages_png_and_pdf(posters: list[Poster]) -> None:
+    poster = posters[0]
+    image = Image.open(poster.png)
+    assert image.size == A4_PX and round(image.info["dpi"][0]) == 300
+    pdf = poster.pdf.read_bytes()
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+    (box,) = {tuple(round(float(v)) for v in m) for m in re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)}
+    assert box == (595, 842)  # A4 in points
+
+
+def dark_pixels(png: Path, box: tuple[int, int, int, int]) -> int:
+    return Image.open(png).convert("L").crop(box).point(lambda v: 255 if v < 128 else 0).histogram()[255]
+
+
+def test_the_thai_lines_are_drawn_with_a_thai_font(posters: list[Poster], tmp_path: Path) -> None:
+    if find_thai_font() is None:
+        pytest.skip("no Thai font installed (bash scripts/install-thai-font.sh)")
+    (without,) = make_posters(SHIPPED, tmp_path, font=None, only=[posters[0].key])
+    assert posters[0].thai_text and not without.thai_text
+    # The Thai headline lines put ink where the Latin-only poster prints one short English line.
+    headline = (0, 560, A4_PX[0], 900)
+    assert dark_pixels(posters[0].png, headline) > dark_pixels(without.png, headline)
+
+
+def test_without_a_thai_font_the_poster_warns_and_still_works(tmp_path: Path,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="automation.posters"):
+        (poster,) = make_posters(SHIPPED, tmp_path, font=None, only=["tax"])
+    assert "no Thai font" in caplog.text and "install-thai-font" in caplog.text
+    assert not poster.thai_text
+    assert decoded(poster.png) == [poster.url]
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+       .filter(lambda t: t.strip() == t and t.strip()))
+def test_any_form_value_survives_the_link(value: str) -> None:
+    """Thai, spaces, &, =, #, + and % all reach the form as typed: the value is URL-encoded."""
+    url = form_link(SHIPPED, ServicePoint(key="x", name="จุดบริการ", form_value=value))
+    assert answer(url) == [value]
+    assert url.startswith(SHIPPED.survey.form_url_template.split("{service_point}")[0])
+
+
+def test_a_template_without_the_placeholder_is_a_one_line_error(settings: Settings) -> None:
+    broken = settings.model_copy(update={"survey": settings.survey.model_copy(
+        update={"form_url_template": "https://docs.google.com/forms/d/e/X/viewform"})})
+    with pytest.raises(ConfigError, match=r"\{service_point\}"):
+        form_link(broken, settings.survey.service_points[0])
+    empty = settings.model_copy(update={"survey": settings.survey.model_copy(update={"form_url_template": ""})})
+    with pytest.raises(ConfigError, match="form_url_template is empty"):
+        make_posters(empty)
+
+
+def test_the_qr_command_writes_posters_where_asked(settings: Settings, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "print"
+    args = ["qr", "--config", str(settings.source), "--out", str(out), "--point", "water", "--json"]
+    assert main(args) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert listed["key"] == "water" and listed["name"] == "งานประปา"
+    assert Path(listed["png"]).parent == out and Path(listed["pdf"]).exists()
+    assert decoded(Path(listed["png"])) == [listed["url"]]
+    assert main(["qr", "--config", str(settings.source), "--point", "nowhere"]) == 2
+    assert "no service point with key nowhere" in capsys.readouterr().err
