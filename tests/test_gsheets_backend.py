@@ -1,0 +1,311 @@
+"""The Google Sheets backend, through gspread's real HTTP client and google-auth's real
+service-account token flow, against the loopback Sheets API emulator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from automation.cli import main
+from automation.pipeline import RunSummary, check_stages, run_once
+from automation.schema import build_schema
+from automation.settings import ConfigError, Settings, load_settings
+from automation.sheets_emulator import SheetsEmulator
+from automation.workbook import NOTE_MARK, WorkbookError, open_workbook
+from automation.workbook.gsheets import GoogleSheetsWorkbook, RetryPolicy, SheetsUnavailable
+from tests.conftest import TODAY
+
+BOT = "ita-bot@demo-project.iam.gserviceaccount.com"
+
+
+@pytest.fixture
+def emulator() -> Iterator[SheetsEmulator]:
+    with SheetsEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def key_file(emulator: SheetsEmulator, tmp_path: Path) -> Path:
+    return emulator.write_service_account_key(tmp_path / "service-account.json", BOT)
+
+
+@pytest.fixture
+def spreadsheet(emulator: SheetsEmulator, demo_workbook: Path) -> str:
+    return emulator.import_xlsx(demo_workbook, shared_with=[BOT], title="ITA อบต.บ้านสวน")
+
+
+def gsheets_settings(settings: Settings, emulator: SheetsEmulator, key: Path, sid: str) -> Settings:
+    return load_settings(
+        settings.source,
+        run__today=TODAY,
+        workbook__backend="gsheets",
+        gsheets__spreadsheet_id=sid,
+        gsheets__credentials_file=str(key),
+        gsheets__api_base_url=emulator.url,
+        gsheets__timeout_seconds=2,
+    )
+
+
+def fast(book: GoogleSheetsWorkbook, attempts: int = 4, deadline: float = 10) -> GoogleSheetsWorkbook:
+    """Real retries, short waits: the policy's sleeps are the only thing made quick."""
+    book.retry = RetryPolicy(max_attempts=attempts, deadline=deadline, base=0.01, cap=0.05)
+    return book
+
+
+@pytest.fixture
+def gsettings(settings: Settings, emulator: SheetsEmulator, key_file: Path, spreadsheet: str) -> Settings:
+    return gsheets_settings(settings, emulator, key_file, spreadsheet)
+
+
+def run(settings: Settings, book: GoogleSheetsWorkbook | None = None) -> RunSummary:
+    """A run of the finding stages only: the report stage is tested elsewhere and slow here."""
+    return run_once(settings, book, stages=check_stages())
+
+
+def report_text(summary: RunSummary) -> list[str]:
+    """Every paragraph and table cell of the report draft the run wrote."""
+    import docx
+
+    path = next(p for p in summary.outputs if p.endswith(".docx"))
+    document = docx.Document(path)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+def identity(findings: list) -> list[tuple]:
+    return sorted((f.sheet, f.row, f.column, f.rule) for f in findings)
+
+
+def test_a_run_gives_the_same_findings_as_the_xlsx_backend_in_four_calls(
+    settings: Settings, gsettings: Settings, emulator: SheetsEmulator
+) -> None:
+    local = run_once(settings, write=False)
+    local_report = report_text(local)
+    emulator.reset_calls()
+    book = open_workbook(gsettings)
+    remote = run_once(gsettings, book)
+    assert identity(remote.findings) == identity(local.findings)
+    assert report_text(remote) == local_report
+    assert remote.findings
+    sheets_calls = [c for c in emulator.calls if c.path.startswith("/v4/")]
+    assert len(sheets_calls) == 4, [f"{c.method} {c.path}" for c in sheets_calls]
+    assert remote.api_calls == 4
+    findings = emulator.values(gsettings.gsheets.spreadsheet_id, gsettings.sheets.findings)
+    assert findings[0][:3] == ["ระดับ", "ชีต", "แถว"]
+    assert len(findings) == len(remote.findings) + 1
+
+
+def test_the_call_count_does_not_grow_with_the_rows(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path, demo_workbook: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(demo_workbook)
+    responses = book[settings.sheets.responses]
+    rows = [[c.value for c in r] for r in responses.iter_rows(min_row=2)]
+    for _ in range(5):
+        for row in rows:
+            responses.append(row)
+    book.save(demo_workbook)
+    sid = emulator.import_xlsx(demo_workbook, shared_with=[BOT])
+    summary = run(gsheets_settings(settings, emulator, key_file, sid))
+    assert summary.api_calls == 4
+
+
+def test_a_repeated_run_reads_and_writes_nothing(gsettings: Settings, emulator: SheetsEmulator) -> None:
+    run(gsettings)
+    before = emulator.snapshot()
+    again = run(gsettings)
+    assert again.api_calls == 2  # the two reads; nothing changed, so nothing is written
+    assert emulator.snapshot() == before
+
+
+def test_values_are_written_raw_and_citizen_formulas_stay_text(
+    gsettings: Settings, emulator: SheetsEmulator
+) -> None:
+    run(gsettings)
+    sid = gsettings.gsheets.spreadsheet_id
+    for title in emulator.sheet_titles(sid):
+        assert emulator.formulas(sid, title) == {}
+    values = emulator.values(sid, gsettings.sheets.findings)
+    assert any(isinstance(v, str) and v.startswith("=IMPORTXML") for row in values for v in row)
+    assert any(c.query.get("valueInputOption") == ["RAW"] or c.method == "POST" for c in emulator.calls)
+
+
+def test_notes_mark_the_offending_cells_and_leave_a_persons_note(
+    gsettings: Settings, emulator: SheetsEmulator
+) -> None:
+    sid = gsettings.gsheets.spreadsheet_id
+    title = gsettings.sheets.complaints
+    emulator.edit_cell(sid, title, 0, 0, note="หัวตารางนี้ห้ามแก้")
+    summary = run(gsettings)
+    notes = emulator.notes(sid, title)
+    noted = {(f.row, f.col_number) for f in summary.findings if f.sheet == title and f.col_number}
+    ours = {(r + 1, c + 1) for (r, c), text in notes.items() if text.startswith(NOTE_MARK)}
+    assert ours == noted
+    assert notes[(0, 0)] == "หัวตารางนี้ห้ามแก้"
+
+
+def test_fixing_a_cell_removes_its_finding_and_note(gsettings: Settings, emulator: SheetsEmulator) -> None:
+    sid = gsettings.gsheets.spreadsheet_id
+    title = gsettings.sheets.complaints
+    summary = run(gsettings)
+    missing = next(f for f in summary.findings if f.rule == "required" and f.sheet == title)
+    assert emulator.notes(sid, title).get((missing.row - 1, missing.col_number - 1), "").startswith(NOTE_MARK)
+    emulator.edit_cell(sid, title, missing.row - 1, missing.col_number - 1, value="ขอให้ซ่อมถนน")
+    after = run(gsettings)
+    assert missing.identity not in {f.identity for f in after.findings}
+    assert (missing.row - 1, missing.col_number - 1) not in emulator.notes(sid, title)
+
+
+def test_a_staff_edit_between_read_and_write_is_kept(gsettings: Settings, emulator: SheetsEmulator) -> None:
+    sid = gsettings.gsheets.spreadsheet_id
+    title = gsettings.sheets.measures
+    book = open_workbook(gsettings)
+    schema = build_schema(gsettings)
+    from automation.pipeline import RunContext, findings_changes
+    from automation.tables import load_tables
+    from automation.validation import validate_tables
+
+    tables = load_tables(book, schema)
+    emulator.edit_cell(sid, title, 2, 12, value="แก้ไขระหว่างรอบ")  # a person edits mid-run
+    ctx = RunContext(gsettings, schema, tables, TODAY, "th")
+    book.apply(findings_changes(ctx, validate_tables(ctx)))
+    assert emulator.values(sid, title)[2][12] == "แก้ไขระหว่างรอบ"
+
+
+def test_an_unshared_spreadsheet_says_which_address_to_share_with(
+    gsettings: Settings, emulator: SheetsEmulator
+) -> None:
+    emulator.unshare(gsettings.gsheets.spreadsheet_id, BOT)
+    with pytest.raises(WorkbookError, match=f"share it with {BOT}"):
+        run(gsettings)
+
+
+def test_an_unknown_spreadsheet_is_named(settings: Settings, emulator: SheetsEmulator, key_file: Path) -> None:
+    s = gsheets_settings(settings, emulator, key_file, "1NoSuchSpreadsheet")
+    with pytest.raises(WorkbookError, match="1NoSuchSpreadsheet not found"):
+        run(s)
+
+
+def test_the_cli_turns_credential_problems_into_one_line(
+    gsettings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = gsettings.source.read_text(encoding="utf-8")
+    text = text.replace('backend = "xlsx"', 'backend = "gsheets"').replace(
+        'spreadsheet_id = ""', f'spreadsheet_id = "{gsettings.gsheets.spreadsheet_id}"'
+    ).replace('# credentials_file = "/etc/automation/service-account.json"', 'credentials_file = "missing.json"')
+    gsettings.source.write_text(text, encoding="utf-8")
+    assert main(["run", "--config", str(gsettings.source)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "gsheets.credentials_file" in err and "file not found" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [("not json", "not valid JSON"), (json.dumps({"type": "service_account"}), "lacks client_email")],
+)
+def test_a_broken_key_file_is_a_config_error(
+    gsettings: Settings, tmp_path: Path, content: str, expected: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    s = load_settings(gsettings.source, run__today=TODAY, workbook__backend="gsheets",
+                      gsheets__spreadsheet_id="x", gsheets__credentials_file=str(bad))  # fmt: skip
+    with pytest.raises(ConfigError, match=expected):
+        open_workbook(s)
+
+
+def test_the_key_can_come_from_the_environment(
+    gsettings: Settings, key_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOOGLE_SERVICE_ACCOUNT_JSON", key_file.read_text())
+    s = load_settings(gsettings.source, run__today=TODAY, workbook__backend="gsheets",
+                      gsheets__spreadsheet_id=gsettings.gsheets.spreadsheet_id,
+                      gsheets__api_base_url=gsettings.gsheets.api_base_url)  # fmt: skip
+    assert run(s).findings
+
+
+@pytest.mark.parametrize("status", [429, 500, 503, 408])
+def test_transient_errors_are_retried(gsettings: Settings, emulator: SheetsEmulator, status: int) -> None:
+    emulator.inject_fault("values:batchGet", status=status, retry_after=0.05 if status == 429 else None, times=2)
+    summary = run(gsettings, fast(open_workbook(gsettings)))
+    assert summary.findings
+    assert summary.api_calls == 6  # four calls, two of them repeated
+
+
+def test_retry_after_is_honoured(gsettings: Settings, emulator: SheetsEmulator) -> None:
+    waits: list[float] = []
+    book = fast(open_workbook(gsettings))
+    book.retry.sleep = waits.append
+    emulator.inject_fault("values:batchGet", status=429, retry_after=3, times=1)
+    run(gsettings, book)
+    assert waits == [3.0]
+
+
+def test_a_dropped_connection_is_retried(gsettings: Settings, emulator: SheetsEmulator) -> None:
+    emulator.inject_fault("values:batchUpdate", drop=True, times=1)
+    run(gsettings, fast(open_workbook(gsettings)))
+    values = emulator.values(gsettings.gsheets.spreadsheet_id, gsettings.sheets.findings)
+    assert len(values) > 1
+
+
+def test_a_slow_answer_times_out_and_is_retried(gsettings: Settings, emulator: SheetsEmulator) -> None:
+    emulator.inject_fault("values:batchGet", delay=3, times=1)  # the client gives up after 2 s
+    summary = run(gsettings, fast(open_workbook(gsettings)))
+    assert summary.api_calls == 5
+
+
+def test_giving_up_is_a_clear_failure_with_nothing_half_written(
+    gsettings: Settings, emulator: SheetsEmulator
+) -> None:
+    sid = gsettings.gsheets.spreadsheet_id
+    before = emulator.snapshot()
+    emulator.inject_fault(":batchUpdate", status=503, times=100)
+    with pytest.raises(SheetsUnavailable, match="after 3 attempts") as info:
+        run(gsettings, fast(open_workbook(gsettings), attempts=3))
+    assert "nothing more was written" in str(info.value)
+    assert emulator.snapshot() == before
+    assert gsettings.sheets.findings not in emulator.sheet_titles(sid)
+
+
+def test_a_failed_values_write_is_repaired_by_the_next_run(gsettings: Settings, emulator: SheetsEmulator) -> None:
+    emulator.inject_fault("values:batchUpdate", status=500, times=100)
+    with pytest.raises(SheetsUnavailable):
+        run(gsettings, fast(open_workbook(gsettings), attempts=2))
+    emulator.clear_faults()
+    repaired = run(gsettings)
+    clean_emu_values = emulator.values(gsettings.gsheets.spreadsheet_id, gsettings.sheets.findings)
+    assert len(clean_emu_values) == len(repaired.findings) + 1
+
+
+def test_init_provisions_missing_sheets_without_touching_data(
+    gsettings: Settings, emulator: SheetsEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sid = gsettings.gsheets.spreadsheet_id
+    measures_before = emulator.values(sid, gsettings.sheets.measures)
+    book = open_workbook(gsettings)
+    added = book.provision(list(build_schema(gsettings).sheets.values()))
+    assert added == [gsettings.sheets.findings]
+    assert emulator.values(sid, gsettings.sheets.measures) == measures_before
+    props = emulator.sheet_properties(sid, gsettings.sheets.findings)
+    assert props["gridProperties"]["frozenRowCount"] == 1
+    assert emulator.values(sid, gsettings.sheets.findings)[0][0] == "ระดับ"
+    protected = emulator.protected_ranges(sid, gsettings.sheets.findings)
+    assert protected and protected[0]["warningOnly"] is True
+    assert book.provision(list(build_schema(gsettings).sheets.values())) == []
+
+
+def test_init_on_an_empty_spreadsheet_adds_dropdowns(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path
+) -> None:
+    sid = emulator.create_spreadsheet("ใหม่", shared_with=[BOT])
+    s = gsheets_settings(settings, emulator, key_file, sid)
+    assert main(["init", "--backend", "gsheets", "--config", str(s.source)]) == 2  # not configured there
+    book = open_workbook(s)
+    book.provision(list(build_schema(s).sheets.values()))
+    rules = emulator.data_validations(sid, s.sheets.measures)
+    assert any("ดำเนินการแล้ว" in json.dumps(r, ensure_ascii=False) for r in rules)
