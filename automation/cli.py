@@ -296,4 +296,4 @@ def _load_feature_commands() -> None:
 # Modules whose import registers more commands (each feature owns its command code).
 FEATURE_COMMAND_MODULES: list[str] = ["automation.commands.scores", "automation.commands.deadlines",
                                       "automation.commands.plan", "automation.commands.report",
-                                      "automation.commands.service"]
+                                      "automation.commands.service", "automation.commands.emulator"]
