@@ -18,9 +18,12 @@ from PIL import Image
 from automation import reports
 from automation.cli import main
 from automation.pipeline import run_once
+from automation.reports.context import build_context, gather_figures
 from automation.schema import build_schema
 from automation.settings import Settings, load_settings
-from automation.thaidate import to_arabic_digits, to_thai_digits
+from automation.tables import load_tables
+from automation.thaidate import FiscalRound, to_arabic_digits, to_thai_digits
+from automation.workbook.xlsx import XlsxWorkbook
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 4, 20)
@@ -171,3 +174,23 @@ def test_the_page_loads_in_a_phone_sized_browser_without_console_errors(
     assert 'lang="th"' in dom.stdout
     assert "ผลการประเมินความพึงพอใจของผู้รับบริการ" in dom.stdout
     assert published.settings.office.name in dom.stdout
+
+
+def test_the_page_command_writes_the_page_where_asked(published: Published, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(published.settings.source)
+    assert main(["page", "--config", config, "--today", TODAY.isoformat(), "--round", "annual",
+                 "--fiscal-year", "2566", "--out", str(tmp_path / "site")]) == 0
+    index = tmp_path / "site" / "index.html"
+    assert capsys.readouterr().out.strip() == str(index)
+    assert "ระหว่างวันที่ ๑ ตุลาคม ๒๕๖๕ ถึงวันที่ ๓๐ กันยายน ๒๕๖๖" in index.read_text(encoding="utf-8")
+
+
+def test_comments_are_left_out_when_the_office_marks_them_private(published: Published) -> None:
+    settings = published.settings.model_copy(update={"privacy": published.settings.privacy.model_copy(
+        update={"private_columns": ["complainant", "contact", "comment"]})})
+    tables = load_tables(XlsxWorkbook(settings.workbook_path), build_schema(settings))
+    figures = gather_figures(settings, tables, FiscalRound(2567, "h1"), TODAY)
+    assert figures.satisfaction.comments  # there are comments to leave out
+    assert build_context(settings, tables, figures, TODAY, public=True)["sat"]["comments"] == []
+    assert build_context(settings, tables, figures, TODAY, public=False)["sat"]["comments"]
