@@ -18,7 +18,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -261,7 +261,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     center = WD_ALIGN_PARAGRAPH.CENTER
 
     # Title page, in the order official reports use.
-    for _ in range(5):
+    for _ in range(3):
         _p(doc)
     _p(doc, "{{ office.name }}", "Title", center)
     _p(doc)
@@ -273,13 +273,13 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, "{%p if public %}")
     _p(doc, L["public"], "Normal", center)
     _p(doc, "{%p endif %}")
-    for _ in range(8):
+    for _ in range(5):
         _p(doc)
     _p(doc, "{{ office.name }}", "Normal", center, bold=True)
     _p(doc, "{{ office.district }} {{ office.province }}", "Normal", center)
-    _p(doc).add_run().add_break(WD_BREAK.PAGE)
 
-    _p(doc, f"{{{{ d(1) }}}}. {L['summary']}", "Heading 1")
+    # A break on the heading, not a break paragraph: a full title page never leaves a blank one.
+    _p(doc, f"{{{{ d(1) }}}}. {L['summary']}", "Heading 1").paragraph_format.page_break_before = True
     _p(doc, "{%p for para in summary %}")
     _p(doc, "{{ para }}", "Body Text")
     _p(doc, "{%p endfor %}")

@@ -91,7 +91,7 @@ def stage(ctx: RunContext) -> StageResult:
     return StageResult(
         "reports",
         figures={"round": f"{due.fiscal_year}-{due.kind}", "reports": len(outputs) - 1,
-                 "missing": ", ".join(figures.missing)},
+                 **({"missing": ", ".join(figures.missing)} if figures.missing else {})},
         outputs=outputs,
     )
 
