@@ -124,6 +124,7 @@ _T: dict[str, dict[str, str]] = {
         "overdue": "เกินกำหนดแล้ว", "due_soon": "ใกล้ครบกำหนด", "fix": "ข้อมูลในตารางที่ต้องแก้ไข",
         "items": "รายการ", "due": "กำหนด", "late": "เกินมา {n} วัน", "row": "แถว",
         "private": "ข้อมูลส่วนบุคคลของผู้ร้องเรียน (ไม่แสดงในอีเมล)",
+        "more": "  … และอีก {n} รายการ (ดูทั้งหมดในชีต {sheet})", "more_owed": "  … และอีก {n} รายการ",
         "digest.subject": "สรุปงานที่ต้องดำเนินการประจำสัปดาห์ {unit} ({date})",
         "digest.intro": "เรียน {unit}\n\nสรุปงานตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส และเรื่องร้องเรียน "
                         "ที่ {unit} ต้องดำเนินการ ข้อมูล ณ วันที่ {date}",
@@ -146,6 +147,7 @@ _T: dict[str, dict[str, str]] = {
         "overdue": "Overdue", "due_soon": "Due soon", "fix": "Sheet entries to fix",
         "items": "item(s)", "due": "due", "late": "{n} days late", "row": "row",
         "private": "complainant's personal data (not shown in e-mail)",
+        "more": "  … and {n} more (see the sheet {sheet})", "more_owed": "  … and {n} more",
         "digest.subject": "Weekly to-do digest for {unit} ({date})",
         "digest.intro": "To {unit}\n\nWhat {unit} owes on the integrity measures and complaints, as of {date}",
         "digest.outro": "Please act and record the results in the shared sheets.",
@@ -252,10 +254,13 @@ def _finding_line(ctx: JobContext, f: dict[str, Any]) -> str:
     if f.get("column"):
         where += f" [{f['column']}]"
     if _is_private_column(ctx, f) and not ctx.settings.privacy.allow_private_in_email:
-        message = _t(ctx, "private")  # the message quotes the value: leave it out entirely
-    else:
-        message = _private_text(ctx, str(f.get("message") or ""))
-    return f"  - {where}: {message}"
+        return f"  - {where}: {_t(ctx, 'private')}"  # the message quotes the value: leave it out entirely
+    message = _private_text(ctx, str(f.get("message") or ""))
+    # Rule messages usually name the sheet, row and column already.
+    return f"  - {message}" if f.get("sheet") and str(f["sheet"]) in message else f"  - {where}: {message}"
+
+
+DIGEST_LIMIT = 30  # lines per section: the full list is in the sheets, the e-mail says how many more
 
 
 def digest_body(ctx: JobContext, unit: Unit, owed: list[Any], findings: list[dict[str, Any]]) -> str:
@@ -264,11 +269,16 @@ def digest_body(ctx: JobContext, unit: Unit, owed: list[Any], findings: list[dic
         items = [i for i in owed if getattr(i, "status", "") == status]
         if items:
             lines.append(f"{_t(ctx, status)} {_num(ctx, len(items))} {_t(ctx, 'items')}")
-            lines += [_item_line(ctx, n, item) for n, item in enumerate(items, 1)]
+            lines += [_item_line(ctx, n, item) for n, item in enumerate(items[:DIGEST_LIMIT], 1)]
+            if len(items) > DIGEST_LIMIT:
+                lines.append(_t(ctx, "more_owed", n=_num(ctx, len(items) - DIGEST_LIMIT)))
             lines.append("")
     if findings:
         lines.append(f"{_t(ctx, 'fix')} {_num(ctx, len(findings))} {_t(ctx, 'items')}")
-        lines += [_finding_line(ctx, f) for f in findings]
+        lines += [_finding_line(ctx, f) for f in findings[:DIGEST_LIMIT]]
+        if len(findings) > DIGEST_LIMIT:
+            lines.append(_t(ctx, "more", n=_num(ctx, len(findings) - DIGEST_LIMIT),
+                            sheet=ctx.settings.sheets.findings))
         lines.append("")
     lines += [_t(ctx, "digest.outro"), "", _t(ctx, "signature", office=_office(ctx))]
     return "\n".join(lines)
@@ -349,7 +359,8 @@ def _owed_summary(ctx: JobContext, tables: Tables) -> list[str]:
     """'unit: n overdue' lines; nothing when the deadline figures cannot be computed."""
     try:
         owed = ctx.deps.owed_by_unit(ctx.settings, tables, ctx.today, ctx.lang)
-    except ImportError:
+    except Exception as exc:  # the summary is a courtesy: the draft still goes out without it
+        log.warning("report mail without the overdue summary: %s: %s", type(exc).__name__, exc)
         return []
     lines = []
     for unit, items in owed.items():

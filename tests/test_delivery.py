@@ -334,3 +334,18 @@ def test_config_may_allow_private_data_in_e_mail(settings: Settings) -> None:
     body = jobs.digest_body(ctx, allowed.units[2], owed, findings)
     ctx.state.close()
     assert PHONE in body and NAME in body
+
+
+def test_a_long_digest_lists_the_first_entries_and_says_how_many_more(settings: Settings) -> None:
+    unit = settings.units[1]
+    findings = [jobs.finding_record(Finding(
+        sheet="มาตรการ", row=row, column="กำหนดเสร็จ", value="32/01/2567", rule="date.impossible", severity="error",
+        message=f"ชีต 'มาตรการ' แถว {row} ช่อง 'กำหนดเสร็จ': วันที่ 32/01/2567 ไม่มีอยู่จริง", unit=unit.name,
+        sheet_key="measures", column_key="due_date")) for row in range(2, 2 + jobs.DIGEST_LIMIT + 12)]
+    with State(settings.state_path) as state:
+        body = jobs.digest_body(jobs.JobContext(settings, state, NOW), unit, [], findings)
+    listed = [line for line in body.splitlines() if line.startswith("  - ")]
+    assert len(listed) == jobs.DIGEST_LIMIT
+    assert listed[0] == f"  - {findings[0]['message']}"  # the message names its place: not repeated
+    assert "และอีก ๑๒ รายการ" in body and settings.sheets.findings in body
+    assert f"ข้อมูลในตารางที่ต้องแก้ไข {len(findings)}".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in body

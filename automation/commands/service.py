@@ -20,6 +20,12 @@ _OUTCOME = {
     "th": {"ok": "สำเร็จ", "skipped": "ไม่มีงานต้องทำ", "failed": "ล้มเหลว", "running": "กำลังทำงาน"},
     "en": {"ok": "ok", "skipped": "nothing to do", "failed": "FAILED", "running": "running"},
 }
+_COUNTS = {
+    "th": {"findings": "ประเด็น", "new": "ใหม่", "resolved": "แก้แล้ว", "errors": "ต้องแก้ไข",
+           "warnings": "ควรตรวจสอบ", "stage_errors": "ขั้นตอนผิดพลาด", "units": "หน่วยงาน",
+           "queued": "อีเมล", "reports": "รายงาน", "threshold": "ล่วงหน้า (วัน)"},
+    "en": {},
+}
 _MAIL = {
     "th": {"pending": "รอส่ง", "sent": "ส่งแล้ว", "local": "เก็บในโฟลเดอร์เท่านั้น", "failed": "ส่งไม่สำเร็จ (เลิกส่ง)"},
     "en": {"pending": "waiting", "sent": "sent", "local": "output folder only", "failed": "failed (gave up)"},
@@ -178,7 +184,8 @@ def status_text(data: dict[str, Any], settings: Settings, lang: str) -> str:
         lines.append("  (none yet)" if en else "  (ยังไม่มี)")
     for run in data["runs"]:
         outcome = _OUTCOME["en" if en else "th"].get(run["outcome"], run["outcome"])
-        counts = ", ".join(f"{k} {v}" for k, v in run["counts"].items())
+        names = _COUNTS["en" if en else "th"]
+        counts = ", ".join(f"{names.get(k, k)} {digits(str(v), style)}" for k, v in run["counts"].items())
         extra = f" ({counts})" if counts else ""
         if run["outcome"] == "failed" and run["error"]:
             extra += f": {run['error']}"
