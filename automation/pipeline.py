@@ -191,12 +191,53 @@ def summary_text(summary: RunSummary, lang: str = "th") -> str:
             f"ใหม่ {summary.new_findings} รายการ แก้ไขแล้วตั้งแต่ครั้งก่อน {summary.resolved_findings} รายการ",
         ]
     for stage in summary.stages:
-        status = f"ERROR {stage.error}" if stage.error else f"{len(stage.findings)}"
-        figures = ", ".join(f"{k}={v}" for k, v in stage.figures.items() if not isinstance(v, (dict, list)))
-        lines.append(f"  - {stage.name}: {status}" + (f" ({figures})" if figures else ""))
+        lines.append("  - " + _stage_line(stage, lang))
     for path in summary.outputs:
         lines.append(f"  → {Path(path)}")
     if summary.api_calls:
         lines.append(f"API calls: {summary.api_calls}")
     lines.append(f"{summary.seconds:.2f} s")
     return "\n".join(lines)
+
+
+# How each stage's headline figures read in the summary; other figures stay in --json.
+STAGE_LINES = {
+    "th": {
+        "validation": "ตรวจสอบข้อมูล: พบ {findings} รายการ",
+        "deadlines": "กำหนดเวลา: เกินกำหนด {overdue} รายการ ใกล้ครบกำหนด {due_soon} รายการ",
+        "satisfaction": "ความพึงพอใจ {round}: ผู้ตอบ {responses} คน ค่าเฉลี่ย {mean} (ร้อยละ {percent})",
+        "complaints": "เรื่องร้องเรียน{round_label}: {total} เรื่อง ยุติแล้ว {closed} ค้าง {open} เกินกำหนด {overdue}",
+        "reports": "ร่างรายงาน {reports} ฉบับ",
+        "satisfaction-empty": "ความพึงพอใจ {round}: ยังไม่มีผู้ตอบแบบประเมิน",
+    },
+    "en": {
+        "validation": "validation: {findings} findings",
+        "deadlines": "deadlines: {overdue} overdue, {due_soon} due soon",
+        "satisfaction": "satisfaction {round}: {responses} respondents, mean {mean} ({percent}%)",
+        "complaints": "complaints: {total} received, {closed} closed, {open} open, {overdue} overdue",
+        "reports": "{reports} report drafts",
+        "satisfaction-empty": "satisfaction {round}: no responses yet",
+    },
+}
+
+
+def _stage_line(stage: StageResult, lang: str) -> str:
+    if stage.error:
+        failed = "ล้มเหลว" if lang == "th" else "FAILED"
+        return f"{stage.name}: {failed} ({stage.error})"
+    values = {"findings": len(stage.findings), **stage.figures}
+    if isinstance(values.get("round_label"), str):
+        values["round_label"] = " " + values["round_label"]
+    name = stage.name
+    if name == "satisfaction" and not values.get("responses"):
+        name = "satisfaction-empty"
+    template = STAGE_LINES.get(lang, STAGE_LINES["th"]).get(name)
+    try:
+        return template.format(**values) if template else _plain(stage)
+    except (KeyError, IndexError, ValueError):
+        return _plain(stage)
+
+
+def _plain(stage: StageResult) -> str:
+    figures = ", ".join(f"{k}={v}" for k, v in stage.figures.items() if not isinstance(v, (dict, list)))
+    return f"{stage.name}: {len(stage.findings)}" + (f" ({figures})" if figures else "")
