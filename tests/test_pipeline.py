@@ -104,3 +104,17 @@ def test_the_embedded_workbook_is_built_when_missing(settings: Settings, tmp_pat
     path = build_demo_workbook(settings, tmp_path / "d.xlsx", seed=1)
     again = build_demo_workbook(settings, tmp_path / "e.xlsx", seed=1)
     assert snapshot(path) == snapshot(again)  # deterministic: same seed, same workbook
+
+
+def test_the_summary_reads_in_thai_and_in_english(
+    settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from automation.pipeline import summary_text
+
+    summary = run_once(settings, write=False)
+    thai = summary_text(summary, "th")
+    assert thai.startswith("ผลการตรวจสอบวันที่ 20 เมษายน 2567")
+    assert "ตรวจสอบข้อมูล: พบ" in thai and "กำหนดเวลา: เกินกำหนด" in thai
+    assert "ความพึงพอใจ" in thai and "ร่างรายงาน 2 ฉบับ" in thai
+    english = summary_text(summary, "en")
+    assert "deadlines:" in english and "overdue" in english
