@@ -5,22 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from automation.cli import _ensure_demo_workbook, arguments, command, print_json
+from automation.cli import arguments, command, print_json
+from automation.commands import chosen_round, read_tables, round_arguments
 from automation.settings import Settings
-from automation.tables import Tables
 
 if TYPE_CHECKING:
     from automation.complaints import ComplaintStats
     from automation.deadlines import DeadlineItem
-
-
-def _tables(settings: Settings) -> Tables:
-    from automation.schema import build_schema
-    from automation.tables import load_tables
-    from automation.workbook import open_workbook
-
-    _ensure_demo_workbook(settings)
-    return load_tables(open_workbook(settings), build_schema(settings))
 
 
 _KIND = {
@@ -50,7 +41,7 @@ def cmd_deadlines(args: argparse.Namespace, settings: Settings) -> int:
 
     lang = settings.run.language
     today = settings.today()
-    report = compute_deadlines(settings, _tables(settings), today, lang)
+    report = compute_deadlines(settings, read_tables(settings), today, lang)
     if args.json:
         items = report.items if args.all else report.overdue + report.due_soon
         keys = ("kind", "id", "title", "unit", "due_date", "status", "days_late", "days_left", "checkpoint")
@@ -79,8 +70,7 @@ def cmd_deadlines(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _complaints_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--round", choices=["h1", "annual"], help="h1 (1 Oct-31 Mar) or annual (default: the round due)")
-    p.add_argument("--fiscal-year", type=int, help="fiscal year in BE, e.g. 2567 (default: the round due)")
+    round_arguments(p)
     p.add_argument("--json", action="store_true", help="print the statistics as JSON")
 
 
@@ -91,17 +81,11 @@ def _complaints_args(p: argparse.ArgumentParser) -> None:
 @arguments(_complaints_args)
 def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
     from automation.complaints import complaint_statistics
-    from automation.thaidate import FiscalRound, fiscal_year_of, round_to_report
 
     today = settings.today()
     lang = settings.run.language
-    due = round_to_report(today, settings.deadlines.report_grace_days)
-    if args.round or args.fiscal_year:
-        fiscal_year = args.fiscal_year or fiscal_year_of(today)
-        round_ = FiscalRound.parse(args.round or "annual", fiscal_year)
-    else:
-        round_ = due
-    stats = complaint_statistics(settings, _tables(settings)["complaints"], round_, today, lang)
+    round_ = chosen_round(args, settings)
+    stats = complaint_statistics(settings, read_tables(settings)["complaints"], round_, today, lang)
     if args.json:
         print_json(stats.as_json())
         return 0

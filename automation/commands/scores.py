@@ -6,16 +6,14 @@ import argparse
 import unicodedata
 
 from automation.cli import arguments, command, print_json
+from automation.commands import chosen_round, round_arguments
 from automation.satisfaction import Change, GroupScore, ScoreReport, compute_scores
 from automation.settings import Settings
 from automation.thaidate import (
     MONTHS_ABBR,
     MONTHS_EN,
-    FiscalRound,
     be_year,
-    fiscal_year_of,
     format_date,
-    round_to_report,
 )
 
 TEXT = {
@@ -140,27 +138,8 @@ def render(report: ScoreReport, lang: str = "th") -> str:
     return "\n".join(lines)
 
 
-def chosen_round(args: argparse.Namespace, settings: Settings) -> FiscalRound:
-    """--round/--fiscal-year; what is missing comes from the round whose report is due."""
-    today = settings.today()
-    due = round_to_report(today, settings.deadlines.report_grace_days)
-    if args.round is None and args.fiscal_year is None:
-        return due
-    kind = args.round or due.kind
-    year = args.fiscal_year
-    if year is None:
-        year = due.fiscal_year if args.round is None else fiscal_year_of(today)
-    elif year < 2400:
-        year = be_year(year)  # a CE year (2024) as its BE fiscal year (2567)
-    return FiscalRound.parse(kind, year)
-
-
 def _scores_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--round", choices=["h1", "annual"],
-                   help="h1 = 6-month round (1 Oct–31 Mar), annual = whole fiscal year "
-                        "(default: the round whose report is due)")  # fmt: skip
-    p.add_argument("--fiscal-year", type=int, metavar="N",
-                   help="fiscal year, BE (2567) or CE (2024) (default: from today)")  # fmt: skip
+    round_arguments(p)
     p.add_argument("--json", action="store_true",
                    help="print every figure as JSON (overall, aspects, questions, service points, trend, ...)")  # fmt: skip
 
