@@ -38,13 +38,3 @@ def test_what_is_not_given_comes_from_the_round_due(
     assert settings.today() == dt.date(2024, 4, 20)
     args = argparse.Namespace(round=round_, fiscal_year=year)
     assert chosen_round(args, settings) == expected
-
-
-def test_output_piped_into_head_is_not_a_crash() -> None:
-    import subprocess
-    import sys
-
-    pipe = subprocess.run(
-        f"{sys.executable} main.py schema | head -1", shell=True, capture_output=True, text=True, check=False
-    )
-    assert "Traceback" not in pipe.stderr
