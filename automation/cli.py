@@ -145,6 +145,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     _ensure_demo_workbook(settings)
     summary = run_once(settings, write=not args.dry_run)
+    if not args.dry_run:
+        # The last run's figures, for the coordinator's tools and for `status`-like checks.
+        settings.output_dir.mkdir(parents=True, exist_ok=True)
+        (settings.output_dir / "run-summary.json").write_text(
+            json.dumps(summary.as_json(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
     if args.json:
         print_json(summary.as_json())
     else:

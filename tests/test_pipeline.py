@@ -76,6 +76,8 @@ def test_run_json_summary_has_counts_outputs_and_timings(
     assert data["findings"]["total"] == sum(data["findings"]["by_severity"].values())
     assert "validation" in data["stages"] and data["stages"]["validation"]["seconds"] >= 0
     assert data["written"] is True
+    saved = json.loads((settings.output_dir / "run-summary.json").read_text(encoding="utf-8"))
+    assert saved == data
 
 
 def test_strict_exits_1_when_errors_exist(settings: Settings, demo_workbook: Path) -> None:
