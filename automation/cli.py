@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
@@ -120,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stderr.close()
         return 0
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, details with --verbose
+        logging.getLogger("automation").debug("unexpected error", exc_info=True)
+        hint = "" if args.verbose else "; run again with --verbose for details"
+        print(f"error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+        return 1
 
 
 def print_json(data: Any) -> None:

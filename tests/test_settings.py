@@ -82,3 +82,18 @@ def test_overrides_pin_today(tmp_path: Path) -> None:
     shutil.copy(PROJECT / "config" / "settings.toml", tmp_path / "s.toml")
     s = load_settings(tmp_path / "s.toml", run__today=dt.date(2024, 4, 1))
     assert s.today() == dt.date(2024, 4, 1)
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(
+    settings_path_with_broken_workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["deadlines", "--config", str(settings_path_with_broken_workbook)]) in (1, 2)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("error: ") and err.count("\n") == 1
+
+
+@pytest.fixture
+def settings_path_with_broken_workbook(tmp_path: Path) -> Path:
+    """A workbook path that is a folder: reading it fails in a way no check foresees."""
+    (tmp_path / "book.xlsx").mkdir()
+    return _config_with(tmp_path, 'path = "../data/demo.xlsx"', f'path = "{tmp_path / "book.xlsx"}"')
