@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stderr.close()
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last resort: one line, details with --verbose
+    except Exception as exc:  # the last resort: one line, details with --verbose
         logging.getLogger("automation").debug("unexpected error", exc_info=True)
         hint = "" if args.verbose else "; run again with --verbose for details"
         print(f"error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
