@@ -161,14 +161,20 @@ def run_once(
     )
 
 
+SUMMARY_FIGURES = ("deadlines", "satisfaction", "complaints")
+
+
 def findings_changes(ctx: RunContext, findings: list[Finding]) -> Changes:
-    """The findings sheet rewritten whole, and the notes on every staff sheet made current."""
+    """The findings sheet rewritten whole, and the notes on every staff sheet made current;
+    after a full run also the summary sheet (a partial run lacks its figures, so keeps it)."""
+    from automation.dashboard import dashboard_grid
+
     notes = cell_notes(findings)
     present = [t.title for t in ctx.tables.sheets.values() if t.present and t.layout.owner == "staff"]
-    return Changes(
-        replace={ctx.schema["findings"].title: findings_grid(findings, ctx.lang)},
-        notes={title: notes.get(title, []) for title in present},
-    )
+    replace = {ctx.schema["findings"].title: findings_grid(findings, ctx.lang)}
+    if all(key in ctx.figures for key in SUMMARY_FIGURES):
+        replace[ctx.schema["summary"].title] = dashboard_grid(ctx.today, findings, ctx.figures, ctx.lang)
+    return Changes(replace=replace, notes={title: notes.get(title, []) for title in present})
 
 
 def summary_text(summary: RunSummary, lang: str = "th") -> str:

@@ -67,6 +67,7 @@ class SheetTitles(_Section):
     complaints: str = "เรื่องร้องเรียน"
     responses: str = "การตอบแบบฟอร์ม 1"
     findings: str = "ผลการตรวจสอบ"
+    summary: str = "ภาพรวม"
 
 
 class GSheets(_Section):

@@ -289,7 +289,7 @@ def test_init_provisions_missing_sheets_without_touching_data(
     measures_before = emulator.values(sid, gsettings.sheets.measures)
     book = open_workbook(gsettings)
     added = book.provision(list(build_schema(gsettings).sheets.values()))
-    assert added == [gsettings.sheets.findings]
+    assert added == [gsettings.sheets.findings, gsettings.sheets.summary]
     assert emulator.values(sid, gsettings.sheets.measures) == measures_before
     props = emulator.sheet_properties(sid, gsettings.sheets.findings)
     assert props["gridProperties"]["frozenRowCount"] == 1

@@ -61,6 +61,6 @@ def test_normalize_header_ignores_nbsp_and_runs_of_spaces() -> None:
 def test_schema_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"measures", "complaints", "responses", "findings"}
+    assert set(data) == {"measures", "complaints", "responses", "findings", "summary"}
     status = next(c for c in data["measures"]["columns"] if c["key"] == "status")
     assert status["type"] == "choice" and "ดำเนินการแล้ว" in status["allowed"]
