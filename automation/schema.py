@@ -283,12 +283,25 @@ def findings_sheet(settings: Settings) -> SheetSchema:
     return SheetSchema("findings", settings.sheets.findings, "Findings", FINDING_COLUMNS, "service")
 
 
+SUMMARY_COLUMNS = (
+    Column("topic", "หัวข้อ", "Topic", owner="service", width=40),
+    Column("item", "รายการ", "Item", owner="service", width=36),
+    Column("value", "ค่า", "Value", owner="service", width=12),
+    Column("note", "หมายเหตุ", "Note", owner="service", width=50),
+)
+
+
+def summary_sheet(settings: Settings) -> SheetSchema:
+    return SheetSchema("summary", settings.sheets.summary, "Summary", SUMMARY_COLUMNS, "service")
+
+
 def build_schema(settings: Settings) -> Schema:
     sheets = [
         measures_sheet(settings),
         complaints_sheet(settings),
         responses_sheet(settings),
         findings_sheet(settings),
+        summary_sheet(settings),
     ]
     return Schema({s.key: s for s in sheets})
 
