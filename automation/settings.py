@@ -78,6 +78,8 @@ class GSheets(_Section):
     max_attempts: int = Field(5, ge=1, le=20)
     deadline_seconds: float = Field(120, gt=0)
     timeout_seconds: float = Field(30, gt=0)
+    # Reads and writes each, per service account (Google allows 60 a minute per user); 0: no pacing.
+    max_requests_per_minute: int = Field(60, ge=0)
 
 
 class Unit(_Section):

@@ -7,7 +7,8 @@ write = one :batchUpdate (grid size, notes, header format) + one values:batchUpd
         each skipped when there is nothing to change, so a repeated run writes nothing.
 Every call is retried on 408/429/5xx, time-outs and dropped connections with exponential
 backoff and jitter, honouring Retry-After, within a number of attempts and a total deadline
-(gspread 6.2.1's own backoff never gives up).
+(gspread 6.2.1's own backoff never gives up). Every attempt first waits its turn under the
+account's per-minute quota (automation.pacing, `[gsheets] max_requests_per_minute`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import requests
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
+from automation.pacing import Pacer, shared_pacer
 from automation.settings import ConfigError
 from automation.workbook import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
 
@@ -81,11 +83,13 @@ class GoogleSheetsWorkbook(Workbook):
         *,
         client_email: str = "",
         retry: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.spreadsheet_id = spreadsheet_id
         self.http = http
         self.client_email = client_email
         self.retry = retry or RetryPolicy()
+        self.pacer = pacer or Pacer(0)  # none given: unpaced (tests, one-off tools)
         self.label = f"Google Sheets {spreadsheet_id}"
         self.api_calls = 0
         self._sheets: dict[str, dict[str, Any]] = {}  # title -> properties
@@ -114,6 +118,8 @@ class GoogleSheetsWorkbook(Workbook):
             http,
             client_email=client_email,
             retry=RetryPolicy(max_attempts=g.max_attempts, deadline=g.deadline_seconds),
+            # Google's quota is per account; the loopback emulator has none to respect.
+            pacer=shared_pacer(client_email, 0 if g.api_base_url else g.max_requests_per_minute),
         )
 
     # ------------------------------------------------------------------ calls
@@ -121,7 +127,9 @@ class GoogleSheetsWorkbook(Workbook):
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         started = self.retry.clock()
         attempt = 0
+        kind = "read" if what.startswith("read") else "write"  # Google's two quotas
         while True:
+            self.pacer.acquire(kind)  # every attempt counts against the per-minute quota
             self.api_calls += 1
             try:
                 return fn()
