@@ -78,14 +78,16 @@ def measures_rows(settings: Settings, fiscal_years: list[int], today: dt.date, r
     return rows
 
 
-def complaints_rows(settings: Settings, start: dt.date, today: dt.date, rng: random.Random) -> Grid:
+def complaints_rows(settings: Settings, start: dt.date, today: dt.date, rng: random.Random,
+                    count: int | None = None) -> Grid:
+    """About one complaint every 12 days, or `count` of them (the scale benchmark's big office)."""
     units = [u.name for u in settings.units if u.name != "ทุกส่วนราชการ"]
     weights = {"general": 6, "unfair_service": 2, "corruption": 1, "procurement": 1}
     cats = {c.key: c for c in CATEGORIES}
     status = {c.key: c.th for c in COMPLAINT_STATUS}
     rows: Grid = []
     days = (today - start).days
-    for _ in range(max(days // 12, 8)):
+    for _ in range(max(days // 12, 8) if count is None else count):
         received = start + dt.timedelta(days=rng.randint(0, days))
         cat = rng.choices(list(weights), list(weights.values()))[0]
         age = (today - received).days
@@ -109,14 +111,23 @@ def complaints_rows(settings: Settings, start: dt.date, today: dt.date, rng: ran
     return rows
 
 
-def response_rows(settings: Settings, start: dt.date, today: dt.date, rng: random.Random) -> Grid:
+def response_rows(settings: Settings, start: dt.date, today: dt.date, rng: random.Random,
+                  count: int | None = None) -> Grid:
+    """0-3 answers a working day, or `count` answers spread evenly over the working days."""
     survey = settings.survey
     points = [p.form_value or p.name for p in survey.service_points]
     rows: Grid = []
+    workdays = sum(1 for d in range((today - start).days + 1) if (start + dt.timedelta(days=d)).weekday() < 5)
+    seen = 0  # working days so far, for the even spread of `count`
     day = start
     while day <= today:
         if day.weekday() < 5:
-            for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
+            if count is None:
+                today_count = rng.choice([0, 1, 1, 2, 2, 3])
+            else:
+                today_count = count * (seen + 1) // workdays - count * seen // workdays
+            seen += 1
+            for _ in range(today_count):
                 stamp = dt.datetime.combine(day, dt.time(rng.randint(8, 15), rng.randint(0, 59), rng.randint(0, 59)))
                 mood = rng.choice([5, 5, 4, 4, 4, 3])
                 row: list[Any] = [stamp]

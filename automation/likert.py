@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,27 @@ def parse_likert(value: Any) -> int | None:
         if value == int(value) and 1 <= int(value) <= 5:
             return int(value)
         raise LikertError(value)
-    text = to_arabic_digits(str(value)).strip().replace("\u200b", "")
+    level = _parse_text(str(value))
+    if level is _NOT_A_LEVEL:
+        raise LikertError(value)
+    return level  # type: ignore[return-value]
+
+
+_NOT_A_LEVEL = object()
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(value: str) -> int | object | None:
+    """A text answer's level; cached, because a form has a handful of distinct answers and a
+    large office 100,000s of rows of them. _NOT_A_LEVEL (not raised, so it can be cached)."""
+    try:
+        return _parse_text_uncached(value)
+    except LikertError:
+        return _NOT_A_LEVEL
+
+
+def _parse_text_uncached(value: str) -> int | None:
+    text = to_arabic_digits(value).strip().replace("\u200b", "")
     if not text:
         return None
     if re.fullmatch(r"[1-5](?:\.0+)?", text):

@@ -7,6 +7,7 @@ knows a column letter: columns are found by header, whatever order staff put the
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -49,12 +50,17 @@ class Column:
 
     def choice_for(self, value: str) -> Choice | None:
         """The choice a typed value means exactly (label, English label, key or alias)."""
-        wanted = normalize_header(value)
+        return self._choice_index.get(normalize_header(value))
+
+    @functools.cached_property
+    def _choice_index(self) -> dict[str, Choice]:
+        """Every normalised name of every choice, the first choice winning a shared name; built
+        once per column, because validation and scoring ask about every cell (100,000s of rows)."""
+        index: dict[str, Choice] = {}
         for choice in self.choices:
-            names = (choice.th, choice.en, choice.key, *choice.aliases)
-            if any(normalize_header(name) == wanted for name in names):
-                return choice
-        return None
+            for name in (choice.th, choice.en, choice.key, *choice.aliases):
+                index.setdefault(normalize_header(name), choice)
+        return index
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,13 @@ class SheetTable:
         """Rows as dicts; an empty cell is always None (pandas may hold it as NaN)."""
         if not len(self.frame):
             return []
+        # Column lists zipped row by row: several times quicker than to_dict("records") on
+        # 100,000 rows, with the same plain Python values (tolist unboxes numpy ints).
+        keys = list(self.frame.columns)
+        columns = [self.frame[k].tolist() for k in keys]
         return [
-            {k: (None if _missing(v) else v) for k, v in rec.items()}
-            for rec in self.frame.to_dict("records")
+            {k: (None if _missing(v) else v) for k, v in zip(keys, values, strict=True)}
+            for values in zip(*columns, strict=True)
         ]
 
 

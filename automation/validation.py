@@ -12,6 +12,7 @@ parse takes no part in any cross-field rule; a date gets at most one date findin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -297,6 +298,7 @@ def check_responses(check: SheetCheck) -> None:
     check_duplicate_responses(check, scored)
 
 
+@functools.lru_cache(maxsize=65536, typed=True)  # a form has few distinct answers, and 100,000s of rows
 def _answer(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
