@@ -1,0 +1,165 @@
+"""The loopback Sheets emulator holding the benchmark's spreadsheets, in its own process.
+
+The emulator is pure Python: in the measuring process it would share the interpreter lock
+and the memory figures with the code under test. So `python -m bench.emulator_host` loads
+the municipality (and the province's offices) into an emulator, prints one JSON line
+(url, key file, spreadsheet ids) and serves until its stdin closes. It also keeps, in a
+small JSON file, how long the emulator itself spent on requests (injected latency apart),
+so the benchmark can say how much of a Sheets run was the stand-in server's own work.
+
+`Host` does the same in a thread of the calling process (the quick smoke run in tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from automation.gsheets_transport import quiet_offline_auth
+from automation.schema import build_schema
+from automation.settings import load_settings
+from automation.sheets_emulator import SheetsEmulator
+from automation.sheets_emulator import server as emulator_server
+from bench.scale import FULL, QUICK, Scale, load_province, municipality_sheets
+
+ACCOUNT = "ita-bench@bench-project.iam.gserviceaccount.com"
+READY = "BENCH-EMULATOR "
+
+
+@dataclass
+class Loaded:
+    url: str
+    key_file: str
+    municipality: str = ""
+    offices: list[str] = field(default_factory=list)
+    stats_file: str = ""
+    seconds: float = 0.0  # to generate and load everything
+
+
+class ServerClock:
+    """Seconds the emulator's request handler ran, less the delays it was told to inject."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.seconds = 0.0
+        self.requests = 0
+        self.lock = threading.Lock()
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {"server_seconds": self.seconds, "requests": self.requests}
+
+    def install(self) -> None:
+        handler = emulator_server._Handler
+        # Installed once per process; a later Host only swaps in its own clock.
+        original = getattr(handler, "_bench_original_serve", handler._serve)
+        handler._bench_original_serve = original  # type: ignore[attr-defined]
+        clock = self
+
+        def timed(self: Any) -> None:
+            started = time.perf_counter()
+            delay = _pending_delay(self)
+            try:
+                original(self)
+            finally:
+                spent = time.perf_counter() - started - delay
+                with clock.lock:
+                    clock.seconds += max(spent, 0.0)
+                    clock.requests += 1
+                    data = {"server_seconds": clock.seconds, "requests": clock.requests}
+                    if clock.path is not None:  # whole or not at all: a reader never sees half
+                        part = clock.path.with_suffix(".part")
+                        part.write_text(json.dumps(data))
+                        os.replace(part, clock.path)
+
+        handler._serve = timed  # type: ignore[method-assign]
+
+
+def _pending_delay(request: Any) -> float:
+    """The latency a matching fault rule is about to inject into this request (not the
+    emulator's own work)."""
+    emulator = request.server.emulator
+    method = request.command
+    raw_path = request.path.partition("?")[0]
+    from urllib.parse import unquote
+
+    path = unquote(raw_path)
+    with emulator.lock:
+        for rule in emulator._faults:
+            if rule.matches(method, path, raw_path):
+                return float(rule.delay or 0.0)
+    return 0.0
+
+
+def load(emulator: SheetsEmulator, config: Path, today: dt.date, scale: Scale, key_file: Path,
+         municipality: bool = True, province: bool = True) -> Loaded:
+    started = time.perf_counter()
+    settings = load_settings(config, run__today=today)
+    key = emulator.write_service_account_key(key_file, ACCOUNT)
+    loaded = Loaded(emulator.url, str(key))
+    if municipality:
+        schema = build_schema(settings)
+        sheets = municipality_sheets(settings, scale, today=today)
+        titled = {schema[k].title: grid for k, grid in sheets.items()}
+        loaded.municipality = emulator.create_spreadsheet("เทศบาลนครตัวอย่าง", titled, [ACCOUNT],
+                                                          spreadsheet_id="municipality")
+    if province:
+        loaded.offices = load_province(emulator, settings, scale, today=today, shared_with=(ACCOUNT,))
+    loaded.seconds = time.perf_counter() - started
+    return loaded
+
+
+class Host:
+    """An emulator loaded with the benchmark's data, in this process (for the quick run)."""
+
+    def __init__(self, config: Path, today: dt.date, scale: Scale, workdir: Path) -> None:
+        quiet_offline_auth()
+        self.emulator = SheetsEmulator().start()
+        self.clock = ServerClock(None)
+        self.clock.install()
+        self.loaded = load(self.emulator, config, today, scale, workdir / "bench-key.json")
+
+    def stats(self) -> dict[str, Any]:
+        return self.clock.snapshot()
+
+    def close(self) -> None:
+        self.emulator.stop()
+        handler = emulator_server._Handler
+        handler._serve = handler._bench_original_serve  # type: ignore[attr-defined,method-assign]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.emulator_host", description=__doc__)
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--today", type=dt.date.fromisoformat, required=True)
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--no-province", action="store_true")
+    args = parser.parse_args(argv)
+    quiet_offline_auth()
+    emulator = SheetsEmulator().start()
+    stats = args.workdir / "emulator-stats.json"
+    clock = ServerClock(stats)
+    clock.install()
+    try:
+        loaded = load(emulator, args.config, args.today, QUICK if args.quick else FULL,
+                      args.workdir / "bench-key.json", province=not args.no_province)
+        loaded.stats_file = str(stats)
+        stats.write_text(json.dumps(clock.snapshot()))
+        print(READY + json.dumps(asdict(loaded)), flush=True)
+        sys.stdin.read()  # serve until the benchmark closes our stdin (or dies)
+    finally:
+        emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

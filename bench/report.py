@@ -1,0 +1,112 @@
+"""The benchmark's results as a markdown table and a chart beside bench/results/latest.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def _fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def factors(results: list[dict[str, Any]]) -> dict[str, float]:
+    """The full job's time over the parse-only time, per scenario and backend."""
+    out: dict[str, float] = {}
+    for r in results:
+        if r["method"] != "service":
+            continue
+        floor = next((p for p in results if p["method"] == "pandas parse only" and p["scenario"] == r["scenario"]
+                      and p["backend"] == r["backend"]), None)
+        if floor and floor["seconds"]:
+            out[f"{r['scenario']}/{r['backend']}"] = round(r["seconds"] / floor["seconds"], 2)
+    return out
+
+
+def markdown(data: dict[str, Any]) -> str:
+    results = data["results"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {data['generated']} on {data['machine']['cpus']} CPUs ({data['machine']['platform']}, "
+        f"Python {data['machine']['python']}); `{data['command']}`; today pinned to {data['today']}.",
+        f"Scale: {data['scale']['responses']:,} form responses, {data['scale']['complaints']:,} complaints, "
+        f"{data['scale']['plan_years']} fiscal years of the plan; province of {data['scale']['offices']} offices. "
+        f"Sheets backend: the loopback emulator with {data['latency'] * 1000:.0f} ms added to every request.",
+        f"Memory: {data['memory_method']}.",
+        "",
+        "| scenario | method | backend | rows | seconds | peak MB | API calls | notes |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        lines.append(f"| {r['scenario']} | {r['method']} | {r['backend']} | {r['rows']:,} | "
+                     f"{_fmt_seconds(r['seconds'])} | {r['peak_mb']:,.0f} | {r['api_calls']:,} | {r['notes']} |")
+    lines += ["", "## What the figures say", ""]
+    for key, factor in data.get("factors", {}).items():
+        lines.append(f"- {key}: the full job takes {factor}× the parse-only time.")
+    for r in results:
+        extra = r.get("extra", {})
+        if r["method"].startswith("service") and "stages" in extra:
+            stages = ", ".join(f"{k} {v}" for k, v in extra["stages"].items())
+            lines.append(f"- {r['scenario']}/{r['backend']} {r['method']}: read {extra.get('read_seconds')} s, "
+                         f"write {extra.get('write_seconds')} s, stages {stages} s; {extra.get('findings')} findings"
+                         + (f"; of the time, the emulator's own work {extra['emulator_seconds']} s and injected "
+                            f"latency {extra['injected_latency_seconds']} s" if "emulator_seconds" in extra else ""))
+        if r["method"] == "province sweep":
+            p60, p300 = extra["paced_60_per_minute"], extra["paced_300_per_minute"]
+            lines.append(
+                f"- province: {extra['offices']} offices, {extra['calls_per_office']} calls each "
+                f"({extra['reads']} reads, {extra['writes']} writes); unpaced against the emulator "
+                f"{_fmt_seconds(r['seconds'])} s with {extra['threads']} threads. Under Google's quota of 60 "
+                f"requests a minute per user (one service account, the default pacing) the sweep takes "
+                f"{p60['minutes']} minutes (busiest minute: {p60['busiest_minute']['read']} reads, "
+                f"{p60['busiest_minute']['write']} writes); at the 300-a-minute project quota (several "
+                f"accounts) {p300['minutes']} minutes.")
+        if r["method"] == "gspread scripts":
+            lines.append(f"- gspread scripts: {extra['cell_calls']:,} per-cell calls for {extra['findings']:,} "
+                         f"findings; at 60 writes a minute those alone need "
+                         f"{extra['cell_calls'] / 60:,.0f} minutes of quota.")
+    before = data.get("before")
+    if before:
+        lines += ["", "## Before and after the speed fixes", "",
+                  "| backend | code | seconds | stages (s) |", "|---|---|---:|---|"]
+        for row in before:
+            lines.append(f"| {row['backend']} | {row['code']} | {_fmt_seconds(row['seconds'])} | {row['stages']} |")
+    fuzz = data.get("fuzz")
+    if fuzz:
+        verdict = "no crash" if not fuzz["crashes"] else f"CRASH: {fuzz['failure']}"
+        lines += ["", "## Fuzz", "",
+                  f"{fuzz['examples_run']:,} of {fuzz['examples_requested']:,} generated workbooks through every "
+                  f"stage: {verdict} ({fuzz['seconds']} s, {fuzz['when']}, `python -m bench fuzz`)."]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def chart(data: dict[str, Any], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results = [r for r in data["results"] if r["seconds"]]
+    labels = [f"{r['scenario']} · {r['backend']} · {r['method']}" for r in results]
+    seconds = [r["seconds"] for r in results]
+    colours = ["#1f77b4" if r["method"].startswith("service") or r["method"] == "province sweep" else
+               "#7f7f7f" if "parse" in r["method"] else
+               "#bcbd22" if r["method"].startswith("scale data") else "#d62728" for r in results]
+    fig, ax = plt.subplots(figsize=(10, 0.42 * len(results) + 1.4))
+    ax.barh(range(len(results)), seconds, color=colours)
+    ax.set_yticks(range(len(results)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("wall time, seconds (log scale)")
+    for i, s in enumerate(seconds):
+        ax.text(s, i, f" {_fmt_seconds(s)}", va="center", fontsize=7)
+    ax.set_title("Read → validate → score → report → write back (blue: this service, grey: parse only, "
+                 "red: other ways, olive: generating the data)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
