@@ -22,6 +22,9 @@ from collections.abc import Callable
 
 KINDS = ("read", "write")
 WINDOW = 60.0  # seconds: Google counts requests per minute
+# A wait ends a microsecond past the minute: sleeping exactly to it, float rounding may leave
+# the oldest start a hair younger than a minute, and the pacer would wait again for ever.
+EPSILON = 1e-6
 
 
 class Pacer:
@@ -52,13 +55,13 @@ class Pacer:
         while True:
             with self._lock:
                 now = self.clock()
-                while starts and starts[0] <= now - WINDOW:
+                while starts and now - starts[0] >= WINDOW:
                     starts.popleft()
                 if len(starts) < self.per_minute:
                     starts.append(now)
                     self.waited += waited
                     return waited
-                wait = starts[0] + WINDOW - now
+                wait = WINDOW - (now - starts[0]) + EPSILON
             # Sleep outside the lock: other threads' requests of the other kind go on.
             self.sleep(wait)
             waited += wait

@@ -70,6 +70,21 @@ def test_no_minute_ever_holds_more_than_the_quota_over_a_long_sweep() -> None:
     assert (starts[-1] - starts[0]) / 60 == pytest.approx(sweep_minutes(1000, 0, 60), abs=1)
 
 
+def test_a_clock_in_tenths_of_a_second_never_leaves_the_pacer_waiting_for_ever() -> None:
+    """Float rounding: 0.1 s steps from zero never add up to exactly a minute."""
+    fake = FakeClock()
+    fake.now = 0.0
+    pacer = Pacer(60, clock=fake.clock, sleep=fake.sleep)
+    starts = []
+    for _ in range(400):
+        pacer.acquire("write")
+        starts.append(fake.now)
+        fake.now += 0.1
+    assert len(fake.sleeps) < 400 and busiest_minute(starts) <= 60
+    # Each start beyond the 60th waits for the one 60 starts before it to be a minute old.
+    assert starts[-1] == pytest.approx(starts[399 - 6 * 60] + 6 * WINDOW, abs=1e-3)
+
+
 def test_reads_and_writes_have_separate_budgets() -> None:
     fake = FakeClock()
     pacer = Pacer(3, clock=fake.clock, sleep=fake.sleep)
