@@ -40,7 +40,8 @@ def parse_likert(value: Any) -> int | None:
     if isinstance(value, bool):
         raise LikertError(value)
     if isinstance(value, (int, float)):
-        if value == int(value) and 1 <= int(value) <= 5:
+        # is_integer, not int(value): an infinite or NaN cell is a bad answer, not an OverflowError
+        if (isinstance(value, int) or value.is_integer()) and 1 <= value <= 5:
             return int(value)
         raise LikertError(value)
     level = _parse_text(str(value))

@@ -107,7 +107,7 @@ def _int(value: Any) -> int | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return int(value) if value == int(value) else None
+        return int(value) if isinstance(value, int) or value.is_integer() else None  # inf/NaN: None
     text = to_arabic_digits(str(value)).strip().removesuffix(".0")
     return int(text) if text.isdigit() else None
 
@@ -115,7 +115,7 @@ def _int(value: Any) -> int | None:
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
