@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import statistics
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -226,8 +226,12 @@ def score_group(
     if not n:
         return GroupScore(key, label, 0, level_counts, percents, None, None, None, None, "",
                           None, None, small, kind, 0, None)  # fmt: skip
-    mean = statistics.fmean(answers)
-    sd = statistics.stdev(answers) if n > 1 else None  # sample S.D. (n - 1), as reports print
+    # From the level counts in exact integers (statistics.stdev's exact fractions take seconds
+    # on 100,000s of answers); the sample S.D. (n - 1), as reports print it.
+    total = sum(level * c for level, c in counts.items())
+    squares = sum(level * level * c for level, c in counts.items())
+    mean = total / n
+    sd = math.sqrt((n * squares - total * total) / (n * (n - 1))) if n > 1 else None
     se = cluster_se(clusters, mean)
     ci_low = ci_high = None
     if se is not None:
@@ -282,8 +286,24 @@ def compare(this: GroupScore, other: GroupScore, against: FiscalRound) -> Change
 # ---------------------------------------------------------------- reading the sheet
 
 
+# The last table read: a full run scores the round due and, for the report, the round before,
+# from the same 100,000s of rows; typing them once is enough. Held by weak reference and
+# dropped with the table; never stale unless a caller changes a frame in place (none does).
+_LAST_READ: list[Any] = []
+
+
 def read_responses(settings: Settings, responses: SheetTable, lang: str = "th") -> tuple[list[Response], int]:
     """Every dated response row, typed; and how many rows have no readable timestamp."""
+    if _LAST_READ and _LAST_READ[0]() is responses and _LAST_READ[1]() is responses.frame \
+            and _LAST_READ[2]() is settings and _LAST_READ[3] == lang:
+        return _LAST_READ[4]  # type: ignore[no-any-return]
+    typed = _read_responses(settings, responses, lang)
+    _LAST_READ[:] = [weakref.ref(responses), weakref.ref(responses.frame), weakref.ref(settings), lang, typed]
+    weakref.finalize(responses, _LAST_READ.clear)
+    return typed
+
+
+def _read_responses(settings: Settings, responses: SheetTable, lang: str) -> tuple[list[Response], int]:
     layout = responses.layout
     point_col = _column(layout.columns, "service_point")
     gender_col = Column("gender", "", "", "choice", choices=GENDERS)
