@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import glob
+import hashlib
 import os
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from automation.schema import SheetSchema
 from automation.workbook import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
 
 NOTE_AUTHOR = "automation"
+TEMP_PREFIX = ".~automation-"  # the copy a save writes before swapping it in
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -33,6 +37,15 @@ class XlsxWorkbook(Workbook):
         self.path = Path(path)
         self.label = str(self.path)
         self.api_calls = 0
+        # The workbook read() parsed, with the file's digest then: apply() reuses it unless
+        # someone has saved the file since (parsing a 100,000-row file takes tens of seconds).
+        self._held: tuple[bytes, openpyxl.Workbook] | None = None
+
+    def _digest(self) -> bytes:
+        try:
+            return hashlib.sha256(self.path.read_bytes()).digest()
+        except OSError:
+            return b""
 
     def _load(self, read_only: bool) -> openpyxl.Workbook:
         if not self.path.is_file():
@@ -46,34 +59,54 @@ class XlsxWorkbook(Workbook):
             raise WorkbookError(f"{self.path}: not a readable .xlsx file ({exc})") from None
 
     def read(self, titles: list[str]) -> dict[str, Grid]:
-        book = self._load(read_only=True)
-        try:
-            grids: dict[str, Grid] = {}
-            for title in titles:
-                if title not in book.sheetnames:
-                    continue
-                rows = [list(r) for r in book[title].iter_rows(values_only=True)]
-                while rows and all(v is None or v == "" for v in rows[-1]):
-                    rows.pop()
-                grids[title] = rows
-            return grids
-        finally:
-            book.close()
+        digest = self._digest()
+        book = self._load(read_only=False)
+        grids: dict[str, Grid] = {}
+        for title in titles:
+            if title not in book.sheetnames:
+                continue
+            rows = [list(r) for r in book[title].iter_rows(values_only=True)]
+            while rows and all(v is None or v == "" for v in rows[-1]):
+                rows.pop()
+            grids[title] = rows
+        self._held = (digest, book)
+        return grids
 
     def apply(self, changes: Changes) -> None:
         if changes.is_empty():
             return
-        book = self._load(read_only=False)
+        # A person may save the file while a run works: their save is never overwritten. The
+        # workbook is the one read() parsed only if the file is still byte for byte the same,
+        # and the new file replaces the old only if nobody saved in the meantime; otherwise
+        # the changes are made again on what they saved.
+        for _ in range(3):
+            digest = self._digest()
+            held, self._held = self._held, None
+            book = held[1] if held is not None and held[0] == digest else self._load(read_only=False)
+            if not self._change(book, changes):
+                return  # the file already says all of it: a repeated run writes nothing
+            if self._save_atomically(book, expected=digest):
+                return
+        raise WorkbookError(f"{self.path}: the file kept changing while the service saved it; run again")
+
+    def _change(self, book: openpyxl.Workbook, changes: Changes) -> bool:
+        """Make `changes` in `book`; False when it already held all of them."""
+        changed = False
         for title, grid in changes.replace.items():
-            self._replace_sheet(book, title, grid)
+            if title not in book.sheetnames or not _same_values(book[title], grid):
+                self._replace_sheet(book, title, grid)
+                changed = True
         for write in changes.cells:
             if write.sheet not in book.sheetnames:
                 raise WorkbookError(f"{self.path}: sheet '{write.sheet}' is missing")
-            _set_text_safe(book[write.sheet].cell(write.row, write.col), write.value)
+            cell = book[write.sheet].cell(write.row, write.col)
+            if type(cell.value) is not type(write.value) or cell.value != write.value:
+                _set_text_safe(cell, write.value)
+                changed = True
         for title, notes in changes.notes.items():
             if title in book.sheetnames:
-                self._set_notes(book[title], {(n.row, n.col): n.text for n in notes})
-        self._save_atomically(book)
+                changed |= self._set_notes(book[title], {(n.row, n.col): n.text for n in notes})
+        return changed
 
     def _replace_sheet(self, book: openpyxl.Workbook, title: str, grid: Grid) -> None:
         if title in book.sheetnames:
@@ -92,32 +125,50 @@ class XlsxWorkbook(Workbook):
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(grid[0]))}{max(len(grid), 1)}"
 
     @staticmethod
-    def _set_notes(sheet: Any, wanted: dict[tuple[int, int], str]) -> None:
+    def _set_notes(sheet: Any, wanted: dict[tuple[int, int], str]) -> bool:
         # Remove our own stale notes; a person's note is never touched or covered.
+        changed = False
         for row in sheet.iter_rows():
             for cell in row:
                 note = cell.comment
                 if note is not None and note.author == NOTE_AUTHOR:
                     if (cell.row, cell.column) not in wanted:
                         cell.comment = None
+                        changed = True
         for (r, c), text in wanted.items():
             cell = sheet.cell(r, c)
             if cell.comment is not None and cell.comment.author != NOTE_AUTHOR:
                 continue
+            if cell.comment is not None and cell.comment.text == NOTE_MARK + text:
+                continue
             comment = Comment(NOTE_MARK + text, NOTE_AUTHOR)
             comment.width, comment.height = 320, 120
             cell.comment = comment
+            changed = True
+        return changed
 
-    def _save_atomically(self, book: openpyxl.Workbook) -> None:
-        # A crash mid-save must leave the old file whole: write beside it, then swap.
-        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=self.path.parent)
+    def _save_atomically(self, book: openpyxl.Workbook, expected: bytes | None = None) -> bool:
+        # A crash mid-save must leave the old file whole: write beside it, then swap. The copy
+        # is hidden and not named .xlsx, so a half-written one left by a killed run is never
+        # opened by mistake; the next save removes such leftovers once they are an hour old.
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{self.path.stem}-", suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         try:
             book.save(tmp)
+            if expected is not None and self._digest() != expected:
+                Path(tmp).unlink(missing_ok=True)
+                return False  # saved by someone else while we wrote: theirs stays
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        for stale in self.path.parent.glob(f"{TEMP_PREFIX}{glob.escape(self.path.stem)}-*.tmp"):
+            try:
+                if stale.stat().st_mtime < time.time() - 3600:  # not another process's save in progress
+                    stale.unlink()
+            except OSError:
+                pass
+        return True
 
     def provision(self, layouts: list[SheetSchema], lang: str = "th") -> list[str]:
         if self.path.exists():
@@ -135,6 +186,19 @@ class XlsxWorkbook(Workbook):
         if added:
             self._save_atomically(book)
         return added
+
+
+def _same_values(sheet: Any, grid: Grid) -> bool:
+    """Does the sheet already hold exactly these values (blank and "" alike)?"""
+
+    def trimmed(rows: Any) -> list[list[Any]]:
+        out = [[None if v == "" else v for v in row] for row in rows]
+        out = [row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)] for row in out]
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    return trimmed(sheet.iter_rows(values_only=True)) == trimmed(grid)
 
 
 def write_layout(sheet: Any, layout: SheetSchema, lang: str = "th") -> None:
