@@ -170,12 +170,15 @@ class Privacy:
         hidden = self.hidden_columns
         for table in tables.sheets.values():
             cols = [c.key for c in table.layout.columns if c.private or normalize_header(c.key) in hidden]
+            if not cols:
+                continue  # no private column: do not walk its (maybe 100,000) rows
             for rec in table.records():
                 for key in cols:
                     value = str(rec.get(key) or "").strip()
                     if len(value) >= 3:  # digits may be shown either way: hide both forms
                         self.values.extend({value, to_thai_digits(value), to_arabic_digits(value)})
-        self.values.sort(key=len, reverse=True)  # "สมชาย ใจดี" before "สมชาย"
+        # Each value once (names repeat across complaints), longest first: "สมชาย ใจดี" before "สมชาย".
+        self.values = sorted(dict.fromkeys(self.values), key=len, reverse=True)
 
     def scrub(self, text: str) -> str:
         if not self.public or not text:
