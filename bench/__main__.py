@@ -70,8 +70,10 @@ class Runner:
     def _subprocess(job: Job, pythonpath: Path | None) -> Result:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (pythonpath, PROJECT) if p)
-        done = subprocess.run([sys.executable, "-m", "bench.scenarios", json.dumps(asdict(job))], cwd=PROJECT,
-                              env=env, capture_output=True, text=True, timeout=3600)
+        # `python -m` puts the working directory first on sys.path: run an older tree from
+        # inside it, or its `automation` would lose to this one's.
+        done = subprocess.run([sys.executable, "-m", "bench.scenarios", json.dumps(asdict(job))],
+                              cwd=pythonpath or PROJECT, env=env, capture_output=True, text=True, timeout=3600)
         line = next((ln for ln in reversed(done.stdout.splitlines()) if ln.startswith(RESULT)), None)
         if line is None:
             tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
