@@ -5,6 +5,7 @@
     python -m bench fuzz            # 10,000 generated workbooks through every stage (minutes)
     python -m bench all             # both
     python -m bench --before-tree DIR   # also time the code in DIR (an older checkout) on xlsx
+    python -m bench report          # rewrite latest.md and latest.png from latest.json
 
 Each measurement runs in a fresh worker process (`bench.scenarios`), the Sheets emulator in
 another (`bench.emulator_host`), so wall time, peak memory and API calls are each method's own.
@@ -213,8 +214,9 @@ def previous(out: Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", choices=["run", "fuzz", "all"], default="run",
-                        help="run: the benchmarks (default); fuzz: the 10,000-example fuzz; all: both")
+    parser.add_argument("command", nargs="?", choices=["run", "fuzz", "all", "report"], default="run",
+                        help="run: the benchmarks (default); fuzz: the 10,000-example fuzz; all: both; "
+                             "report: only rewrite latest.md and latest.png from latest.json")
     parser.add_argument("--quick", action="store_true", help="smoke size (a few thousand rows, 12 offices)")
     parser.add_argument("--latency", type=float, help="seconds added to each Sheets request (default 0.1; "
                                                       "0.005 with --quick)")
@@ -237,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         args.examples = 100 if args.quick else 10_000
     out = args.out or (Path(tempfile.mkdtemp(prefix="bench-results-")) if args.quick else RESULTS)
     data = previous(out)
+    if args.command == "report":
+        data["factors"] = report.factors(data.get("results", []))
     if args.command in ("run", "all"):
         kept = {k: data[k] for k in ("fuzz",) if k in data}
         if not args.before_tree and data.get("before"):
