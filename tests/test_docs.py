@@ -42,3 +42,20 @@ def test_readme_gives_exactly_the_two_setup_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def _documented_modules() -> set[str]:
+    table = README.split("| module | what it is |", 1)[1].split("\n\n", 1)[0]
+    names: set[str] = set()
+    for line in table.splitlines():
+        first_cell = line.split("|")[1] if line.startswith("|") else ""
+        names.update(n.rstrip("/") for n in re.findall(r"`([^`]+)`", first_cell))
+    return names
+
+
+def test_every_module_is_in_the_readme_module_map() -> None:
+    package = Path(__file__).resolve().parent.parent / "automation"
+    modules = {p.stem for p in package.glob("*.py") if p.stem not in {"__init__", "cli"}}
+    modules |= {p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    missing = sorted(modules - _documented_modules())
+    assert not missing, f"README's module map lacks {missing}"
