@@ -36,13 +36,23 @@ def test_units_are_choices_with_their_aliases(settings: Settings) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["เลขที่รับเรื่อง", "  เลขที่รับเรื่อง ", "เลขที่\u00a0รับเรื่อง".replace("\u00a0", ""), "Complaint ID",
-     "complaint id", "COMPLAINT_ID", "เลขที่รับเรื่อง\u200b"],
+    ["เลขที่รับเรื่อง", "  เลขที่รับเรื่อง ", "เลขที่\u00a0รับเรื่อง", "เลขที่ รับ เรื่อง", "\u00a0เลขที่รับเรื่อง\u00a0",
+     "Complaint ID", "complaint id", "Complaint\u00a0 ID", "ComplaintID", "COMPLAINT_ID", "เลขที่รับเรื่อง\u200b",
+     "\ufeffเลขที่\u200cรับ\u200dเรื่อง"],
 )
 def test_headers_match_thai_english_case_spaces_and_zero_width(settings: Settings, typed: str) -> None:
     layout = build_schema(settings)["complaints"]
     header = [typed, "วันที่รับเรื่อง"]
     assert match_headers(layout, header).positions["complaint_id"] == 0
+
+
+def test_an_exact_header_wins_over_a_spaced_lookalike(settings: Settings) -> None:
+    layout = build_schema(settings)["responses"]
+    column = layout.column("q5").th  # "… [เจ้าหน้าที่พูดจาสุภาพ อัธยาศัยดี]": a space of its own
+    header = [layout.column("timestamp").th, column.replace(" อัธยาศัย", "อัธยาศัย"), column]
+    match = match_headers(layout, header)
+    assert match.positions["q5"] == 2
+    assert match.unknown == [header[1]]
 
 
 def test_columns_are_found_in_any_order_and_missing_ones_are_named(settings: Settings) -> None:
