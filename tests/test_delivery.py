@@ -349,3 +349,20 @@ def test_a_long_digest_lists_the_first_entries_and_says_how_many_more(settings: 
     assert listed[0] == f"  - {findings[0]['message']}"  # the message names its place: not repeated
     assert "และอีก ๑๒ รายการ" in body and settings.sheets.findings in body
     assert f"ข้อมูลในตารางที่ต้องแก้ไข {len(findings)}".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in body
+
+
+def test_a_finding_about_the_responsible_unit_is_not_hidden_as_private(settings: Settings) -> None:
+    """Only the complainant and their contact are private: a misspelt unit in the plan or in a
+    complaint is shown to the unit that must fix it."""
+    unit = settings.units[1]
+    findings = [jobs.finding_record(Finding(
+        sheet=sheet, row=5, column=column, value="กองการคลังฯ", rule="choice.unknown", severity="error",
+        message=f"ชีต '{sheet}' แถว 5 ช่อง '{column}': 'กองการคลังฯ' ไม่อยู่ในรายชื่อหน่วยงาน", unit=unit.name,
+        sheet_key=key, column_key=col_key)) for sheet, key, column, col_key in (
+            ("มาตรการ", "measures", "ผู้รับผิดชอบ", "unit"), ("มาตรการ", "measures", "การกำกับติดตาม", "cadence"),
+            ("เรื่องร้องเรียน", "complaints", "หน่วยงานที่รับผิดชอบ", "unit"))]
+    with State(settings.state_path) as state:
+        body = jobs.digest_body(jobs.JobContext(settings, state, NOW), unit, [], findings)
+    assert [line for line in body.splitlines() if line.startswith("  - ")] == [
+        f"  - {f['message']}" for f in findings]
+    assert "ข้อมูลส่วนบุคคล" not in body
