@@ -324,23 +324,38 @@ class HeaderMatch:
 def match_headers(sheet: SheetSchema, header_row: list[Any]) -> HeaderMatch:
     """Find each column by its Thai header, English header or key, in any order."""
     found: dict[str, int] = {}
+    # A space typed or pasted inside a header ("วันที่ รับเรื่อง", an NBSP from a web page) is
+    # still the same header: Thai headers have no meaningful inner spaces, so spaces are
+    # dropped on a second look. Exact matches are tried first so that no column takes a
+    # header another column names exactly.
+    spaceless: dict[str, int] = {}
     for index, cell in enumerate(header_row):
         name = normalize_header(cell)
         if not name:
             continue
         found.setdefault(name, index)
+        spaceless.setdefault(name.replace(" ", ""), index)
     match = HeaderMatch()
     used: set[int] = set()
+    pending: list[Column] = []
     for col in sheet.columns:
-        for name in (col.th, col.en, col.key):
-            index = found.get(normalize_header(name))
-            if index is not None and index not in used:
-                match.positions[col.key] = index
-                used.add(index)
-                break
-        else:
+        if not _take(col, found, used, match, spaced=True):
+            pending.append(col)
+    for col in pending:
+        if not _take(col, spaceless, used, match, spaced=False):
             match.missing.append(col)
     match.unknown = [
         str(cell) for i, cell in enumerate(header_row) if i not in used and normalize_header(cell)
     ]
     return match
+
+
+def _take(col: Column, names: dict[str, int], used: set[int], match: HeaderMatch, spaced: bool) -> bool:
+    for name in (col.th, col.en, col.key):
+        wanted = normalize_header(name) if spaced else normalize_header(name).replace(" ", "")
+        index = names.get(wanted)
+        if index is not None and index not in used:
+            match.positions[col.key] = index
+            used.add(index)
+            return True
+    return False
