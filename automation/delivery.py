@@ -28,7 +28,9 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email import policy
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import Policy
 from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
@@ -77,6 +79,19 @@ def message_id(key: str, sender: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
+class _EncodedSubject(str):
+    """A non-ASCII Subject folded by `email.header.Header`, which keeps every space inside an
+    encoded word. Python 3.11's own folding can put the space between two encoded words
+    outside them, and readers drop such whitespace (RFC 2047 §6.2): "วันที่ ๓๐" arrived as
+    "วันที่๓๐". `EmailMessage` takes an object with `name` and `fold` as a ready header."""
+
+    name = "Subject"
+
+    def fold(self, *, policy: Policy) -> str:
+        encoded = Header(str(self), "utf-8", header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {encoded}{policy.linesep}"
+
+
 def compose(settings: Settings, mail: Mail, now: dt.datetime) -> EmailMessage:
     """A UTF-8 message: Thai subject (RFC 2047), Thai plain-text body, files attached."""
     sender = settings.delivery.sender or "automation@localhost"
@@ -84,7 +99,7 @@ def compose(settings: Settings, mail: Mail, now: dt.datetime) -> EmailMessage:
     msg["From"] = sender
     if mail.to:
         msg["To"] = ", ".join(mail.to)
-    msg["Subject"] = mail.subject
+    msg["Subject"] = mail.subject if mail.subject.isascii() else _EncodedSubject(mail.subject)
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = message_id(mail.key, sender)
     msg["X-Automation-Key"] = hashlib.sha256(mail.key.encode()).hexdigest()[:16]

@@ -19,14 +19,18 @@ from zoneinfo import ZoneInfo
 import docx
 import pytest
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from automation import jobs
-from automation.delivery import Mail, deliver, message_id, queue
+from automation.delivery import SMTP_POLICY, Mail, compose, deliver, message_id, queue
 from automation.findings import Finding
-from automation.settings import Settings
+from automation.settings import Settings, load_settings
 from automation.state import FAILED, LOCAL, PENDING, SENT, State
 
 BKK = ZoneInfo("Asia/Bangkok")
+SHIPPED = load_settings()
 NOW = dt.datetime(2024, 4, 22, 8, 0, tzinfo=BKK)
 SUBJECT = "สรุปงานที่ต้องดำเนินการประจำสัปดาห์ กองคลัง (๒๒ เมษายน ๒๕๖๗)"
 BODY = "เรียน กองคลัง\n\nเกินกำหนดแล้ว ๒ รายการ\n  ๑. ขั้นตอน 3.1: เผยแพร่ประกาศจัดซื้อจัดจ้าง"
@@ -140,6 +144,33 @@ def test_a_thai_message_with_the_report_attached_arrives_once(settings: Settings
     assert part.get_content() == attachment.read_bytes()
     # The output folder always gets a copy, identical to what was sent.
     assert Path(item.copy_path).read_bytes() == got.data
+
+
+REMINDER = "แจ้งเตือน: รายงานปีงบประมาณ พ.ศ. ๒๕๖๗ รอบ ๖ เดือน ครบกำหนดส่งวันที่ ๓๐ เมษายน ๒๕๖๗ (อีก ๘ วัน)"
+
+
+def test_a_long_thai_subject_arrives_with_every_space(settings: Settings) -> None:
+    """A subject long enough to be folded over several encoded words keeps the space between
+    them (Python's own folding puts it outside an encoded word, where readers drop it)."""
+    with MailCatcher() as server, State(settings.state_path) as state:
+        s = with_smtp(settings, server.port)
+        queue(s, state, Mail(key="reminder:2567:h1:14:กองช่าง", kind="reminder", to=["works@example.go.th"],
+                             subject=REMINDER, body=BODY), NOW)
+        deliver(s, state, NOW)
+        (got,) = server.received
+    assert got.message["Subject"] == REMINDER
+    assert all(len(line) <= 78 for line in got.data.split(b"\r\n\r\n")[0].split(b"\r\n"))
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["ครบกำหนดส่งวันที่", "๓๐", "เมษายน", "(อีก", "๘", "วัน)", "กองการศึกษา", "Report",
+                                 "due", "-", ":", "พ.ศ.", "๒๕๖๗"]), min_size=1, max_size=30).map(" ".join)
+       | st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=200)
+       .filter(lambda t: t == t.strip() and "  " not in t))
+def test_any_subject_survives_composing_and_reading_back(subject: str) -> None:
+    mail = Mail(key="k", kind="digest", to=["a@example.go.th"], subject=subject, body="x")
+    raw = compose(SHIPPED, mail, NOW).as_bytes(policy=SMTP_POLICY)
+    assert email.message_from_bytes(raw, policy=policy.default)["Subject"] == subject
 
 
 def test_a_non_ascii_password_is_one_clear_line_not_a_crash(settings: Settings, tmp_path: Path,
