@@ -257,7 +257,6 @@ class Service:
                 missed = job.slot_after(covered.covered_until.astimezone(self.tz).replace(tzinfo=None))
                 if missed <= self.local_now():
                     job.next_run, job.catch_up = missed, True
-                    log.info("%s missed its slot of %s: it runs once now", spec.name, missed.isoformat(" "))
 
     def _jobs(self) -> list[_SlotJob]:
         return [j for j in self.scheduler.jobs if isinstance(j, _SlotJob)]
@@ -293,6 +292,8 @@ class Service:
         for job in sorted(j for j in self._jobs() if j.should_run):
             if stop is not None and stop.is_set():
                 break
+            if job.catch_up:  # said here, not on start: `serve --job` and `status` run no catch-up
+                log.info("%s missed its slot of %s: it runs once now", job.spec.name, job.next_run.isoformat(" "))
             job.run()
             done.append(self.history[-1])
         return done
@@ -309,7 +310,7 @@ class Service:
     def _execute(self, job: _SlotJob, on_demand: bool = False) -> None:
         started = self.clock.now()
         slot = self.aware(job.next_run) if job.next_run and not on_demand else None
-        catch_up = job.catch_up
+        catch_up = job.catch_up and not on_demand  # a run on request is not a catch-up, whenever it happens
         run_id = self.state.start_run(job.spec.name, started, slot, catch_up)
         ctx = jobs.JobContext(self.settings, self.state, started, self.deps)
         try:

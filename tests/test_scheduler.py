@@ -262,7 +262,9 @@ def test_a_stop_request_lets_the_current_job_finish_and_skips_the_rest(settings:
     assert clock.now() < dt.datetime(2024, 6, 11, tzinfo=BKK)  # it stopped, it did not go on to the next day
 
 
-def test_serve_stops_cleanly_on_sigterm_with_exit_code_0(settings: Settings, demo_workbook: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_serve_stops_cleanly_on_sigterm_or_ctrl_c_with_exit_code_0(settings: Settings, demo_workbook: Path,
+                                                                   sig: signal.Signals) -> None:
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
     proc = subprocess.Popen([sys.executable, "main.py", "serve", "--log-json", "--config", str(settings.source)],
                             cwd=PROJECT, env=env, stderr=subprocess.PIPE, text=True)
@@ -275,7 +277,7 @@ def test_serve_stops_cleanly_on_sigterm_with_exit_code_0(settings: Settings, dem
                 break
         assert started is not None and started["level"] == "INFO"
         assert InstanceLock(settings.state_path).holder() == proc.pid
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         code = proc.wait(20)
     finally:
         if proc.poll() is None:
@@ -286,6 +288,7 @@ def test_serve_stops_cleanly_on_sigterm_with_exit_code_0(settings: Settings, dem
     log_lines = (settings.output_dir / "logs" / "automation.log").read_text(encoding="utf-8").splitlines()
     messages = [json.loads(line)["message"] for line in log_lines]
     assert any("service started" in m for m in messages) and any("service stopped" in m for m in messages)
+    assert any(f"stop requested ({sig.name})" in m for m in messages)
 
 
 def test_the_real_pipeline_digest_and_report_on_the_demo_workbook(settings: Settings, demo_workbook: Path) -> None:
@@ -345,3 +348,24 @@ def test_status_on_a_fresh_install_creates_no_state(settings: Settings) -> None:
     assert data["runs"] == [] and [n["job"] for n in data["next"]][:1] == ["check"]
     assert not any(n["catch_up"] for n in data["next"])
 
+
+
+def test_a_job_run_on_request_after_a_gap_is_not_a_catch_up_and_announces_no_other_job(
+        settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    """`serve --job digest` after downtime runs the digest only: neither its run nor the log
+    claim the missed checks run now."""
+    calls: list[str] = []
+    specs = [JobSpec(name, lambda ctx, name=name: calls.append(name) or jobs.JobOutcome(), "07:30", "workdays")
+             for name in ("check", "digest")]
+    clock = FakeClock(dt.datetime(2024, 6, 10, 6, 0, tzinfo=BKK))
+    with State(settings.state_path) as state:
+        Service(settings, state, clock, specs=specs).start()  # the service first met its jobs here
+    clock.set(dt.datetime(2024, 6, 20, 9, 0, tzinfo=BKK))  # ten days later
+    with State(settings.state_path) as state, caplog.at_level("INFO", logger="automation.scheduler"):
+        later = Service(settings, state, clock, specs=specs)
+        run = later.run_now("digest")
+        (record,) = state.runs("digest")
+        missed = {p.name for p in later.plan() if p.catch_up}
+    assert calls == ["digest"] and not run.catch_up and not record.catch_up
+    assert "missed its slot" not in caplog.text
+    assert missed == {"check"}  # the check still catches up at the next `serve`
