@@ -369,3 +369,23 @@ def test_a_job_run_on_request_after_a_gap_is_not_a_catch_up_and_announces_no_oth
     assert calls == ["digest"] and not run.catch_up and not record.catch_up
     assert "missed its slot" not in caplog.text
     assert missed == {"check"}  # the check still catches up at the next `serve`
+
+
+def test_status_lists_mail_that_could_not_be_sent_in_thai_digits(settings: Settings) -> None:
+    from automation.commands.service import status_data, status_text
+    from automation.delivery import Mail, deliver, queue
+
+    clock = FakeClock(dt.datetime(2024, 4, 22, 8, 0, tzinfo=BKK))
+    with MailCatcher() as smtp:
+        s = with_smtp(settings, smtp.port)
+        smtp.mode = "refuse"
+        with State(s.state_path) as state:
+            queue(s, state, Mail(key="digest:กองคลัง:2024-04-22", kind="digest", to=["finance@example.go.th"],
+                                 subject="สรุปงาน กองคลัง", body="เรียน กองคลัง"), clock.now())
+            deliver(s, state, clock.now())
+    data = status_data(s, clock=clock)
+    text = status_text(data, s, "th")
+    assert data["mail"] == {"pending": 1, "sent": 0, "local": 0, "failed": 0}
+    assert "อีเมล: รอส่ง ๑, ส่งแล้ว ๐, เก็บในโฟลเดอร์เท่านั้น ๐, ส่งไม่สำเร็จ (เลิกส่ง) ๐" in text
+    assert "  ! สรุปงาน กองคลัง → finance@example.go.th: รอส่ง, พยายาม ๑ ครั้ง, SMTPDataError" in text
+    assert "waiting 1, sent 0" in status_text(data, s, "en")

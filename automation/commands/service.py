@@ -196,10 +196,12 @@ def status_text(data: dict[str, Any], settings: Settings, lang: str) -> str:
     lines.append("")
     mail = data["mail"]
     words = _MAIL["en" if en else "th"]
-    lines.append(("E-mail: " if en else "อีเมล: ") + ", ".join(f"{words[k]} {v}" for k, v in mail.items()))
+    lines.append(("E-mail: " if en else "อีเมล: ")
+                 + ", ".join(f"{words[k]} {digits(str(v), style)}" for k, v in mail.items()))
     for m in data["mail_problems"]:
+        tries = digits(str(m["attempts"]), style)
         lines.append(f"  ! {m['subject']} → {', '.join(m['to'])}: {words[m['status']]}, "
-                     + (f"{m['attempts']} attempt(s), {m['error']}" if en else f"พยายาม {m['attempts']} ครั้ง, {m['error']}"))
+                     + (f"{tries} attempt(s), {m['error']}" if en else f"พยายาม {tries} ครั้ง, {m['error']}"))
     return "\n".join(lines)
 
 
