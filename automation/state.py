@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from automation.settings import ConfigError
+
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -137,17 +139,27 @@ class State:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"[state] path {self.path}: its folder cannot be created ({exc.strerror or exc}); "
+                              "set [state] path to a file in a writable folder") from None
         # isolation_level=None: autocommit; multi-statement writes use explicit transactions.
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.db.row_factory = sqlite3.Row
-        # WAL lets `status` read while `serve` writes.
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
-        self.db.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
+        try:
+            self.db.row_factory = sqlite3.Row
+            # WAL lets `status` read while `serve` writes.
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            # A damaged or foreign file: never overwrite it (it may hold the record of sent mail).
+            raise ConfigError(f"[state] path {self.path}: not a usable SQLite state file ({exc}); move it aside "
+                              "to start a fresh state, or set [state] path to another file") from None
 
     def close(self) -> None:
         self.db.close()
@@ -357,8 +369,12 @@ class InstanceLock:
         self._fd: int | None = None
 
     def acquire(self) -> InstanceLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ConfigError(f"[state] path: the lock file {self.path} cannot be created ({exc.strerror or exc}); "
+                              "set [state] path to a file in a writable folder") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from automation.cli import main
-from automation.settings import Settings
+from automation.settings import ConfigError, Settings
 from automation.state import FAILED, PENDING, SENT, AlreadyRunning, InstanceLock, State
 
 BKK = ZoneInfo("Asia/Bangkok")
@@ -131,3 +131,25 @@ def test_serve_refuses_to_start_while_another_instance_runs(settings: Settings, 
         code = main(["serve", "--once", "--config", str(settings.source)])
     assert code == 2
     assert "already running" in capsys.readouterr().err
+
+
+def test_a_damaged_state_file_is_one_line_naming_it_and_is_left_untouched(
+        settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    settings.state_path.parent.mkdir(parents=True, exist_ok=True)
+    settings.state_path.write_bytes(b"not a database, maybe a backup copied over it\n" * 20)
+    before = settings.state_path.read_bytes()
+    for command in (["status"], ["serve", "--once"]):
+        assert main([*command, "--config", str(settings.source)]) == 2
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"error: [state] path {settings.state_path}: not a usable SQLite state file")
+        assert "move it aside" in line
+    assert settings.state_path.read_bytes() == before
+
+
+def test_a_state_path_in_a_folder_that_cannot_exist_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(ConfigError, match=r"^\[state\] path .*cannot be created.*writable folder"):
+        State(blocker / "automation.sqlite")
+    with pytest.raises(ConfigError, match=r"^\[state\] path: the lock file .*cannot be created"):
+        InstanceLock(blocker / "automation.sqlite").acquire()
