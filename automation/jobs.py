@@ -11,7 +11,9 @@
 
 Every message is queued with an idempotency key, so re-running a job (a retry, a catch-up)
 never mails anyone twice. Private complaint data (the complainant, their contact) stays out
-of e-mail unless `[privacy] allow_private_in_email`; other text is passed through `mask_pii`.
+of e-mail unless `[privacy] allow_private_in_email`: findings on those columns are not quoted,
+and other text is scrubbed as public reports are (phones, e-mails and ids masked, a
+complainant's name removed even from inside a complaint's subject).
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ class JobContext:
     state: State
     now: dt.datetime  # aware, in the office's time zone
     deps: Deps = field(default_factory=Deps)
+    # Set once the tables are read: removes complainants' names and contacts from any text.
+    privacy: Any = None  # automation.reports.context.Privacy
 
     @property
     def today(self) -> dt.date:
@@ -186,12 +190,22 @@ def _office(ctx: JobContext) -> str:
 
 
 def _private_text(ctx: JobContext, text: str) -> str:
-    """Free text bound for an e-mail: phones, e-mail addresses and ids masked unless allowed."""
+    """Free text bound for an e-mail: phones, e-mail addresses and ids masked, and any
+    private column's value (a complainant's name typed into a subject) removed, unless allowed."""
     if ctx.settings.privacy.allow_private_in_email or not text:
         return text
+    if ctx.privacy is not None:
+        return str(ctx.privacy.scrub(text))
     from automation.privacy import mask_pii
 
     return mask_pii(text, ctx.lang)
+
+
+def _know_private_values(ctx: JobContext, tables: Tables) -> None:
+    if not ctx.settings.privacy.allow_private_in_email:
+        from automation.reports.context import Privacy
+
+        ctx.privacy = Privacy(ctx.settings, tables, public=True, lang=ctx.lang)
 
 
 def _is_private_column(ctx: JobContext, finding: dict[str, Any]) -> bool:
@@ -287,6 +301,7 @@ def digest_body(ctx: JobContext, unit: Unit, owed: list[Any], findings: list[dic
 def digest(ctx: JobContext) -> JobOutcome:
     """One e-mail per unit with what it owes; a unit that owes nothing gets none."""
     tables, api_calls = ctx.deps.load_tables(ctx.settings)
+    _know_private_values(ctx, tables)
     owed = ctx.deps.owed_by_unit(ctx.settings, tables, ctx.today, ctx.lang)
     findings = [f for f in ctx.state.last_findings() if f.get("severity") in ("error", "warning")]
     queued = units = 0

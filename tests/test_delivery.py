@@ -397,3 +397,32 @@ def test_a_finding_about_the_responsible_unit_is_not_hidden_as_private(settings:
     assert [line for line in body.splitlines() if line.startswith("  - ")] == [
         f"  - {f['message']}" for f in findings]
     assert "ข้อมูลส่วนบุคคล" not in body
+
+
+def test_a_complainants_name_typed_into_the_subject_stays_out_of_the_digest(settings: Settings,
+                                                                           demo_workbook: Path) -> None:
+    """Staff often write "<name> แจ้งว่า…" into the subject: the name is a private column's
+    value, so the digest leaves it out wherever it turns up, as the public report does."""
+    import openpyxl
+
+    from automation.scheduler import FakeClock, Service
+
+    book = openpyxl.load_workbook(demo_workbook)
+    sheet = book[settings.sheets.complaints]
+    header = [c.value for c in sheet[1]]
+    name_col, subject_col = header.index("ชื่อผู้ร้องเรียน") + 1, header.index("เรื่องที่ร้องเรียน") + 1
+    names = []
+    for row in range(2, sheet.max_row + 1):
+        name = sheet.cell(row, name_col).value
+        if name:
+            names.append(str(name))
+            sheet.cell(row, subject_col).value = f"{name} แจ้งว่า {sheet.cell(row, subject_col).value or ''}"
+    book.save(demo_workbook)
+    with State(settings.state_path) as state:
+        Service(settings, state, FakeClock(dt.datetime(2024, 4, 22, 8, 0, tzinfo=BKK))).run_now("digest")
+        bodies = [email.message_from_bytes(m.eml, policy=policy.default).get_body(("plain",)).get_content()
+                  for m in state.outbox() if m.kind == "digest"]
+    complaint_lines = [line for body in bodies for line in body.splitlines() if "เรื่องร้องเรียน ร" in line]
+    assert complaint_lines and all("แจ้งว่า" in line for line in complaint_lines)  # the subjects are there…
+    assert not [n for n in names for body in bodies if n in body]  # …the names are not
+    assert all("[ปกปิด] แจ้งว่า" in line for line in complaint_lines)
