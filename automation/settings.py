@@ -7,9 +7,11 @@ value and what is expected; the CLI prints it and exits 2.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -261,34 +263,144 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
     return data
 
 
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The settings section a location points into (for listing the keys it knows)."""
+    kind: Any = Settings
+    for item in loc:
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(item, str):
+            field = kind.model_fields.get(item)
+            if field is None:
+                return None
+            kind = field.annotation
+        elif get_origin(kind) in (list, dict):
+            kind = get_args(kind)[-1]  # a list position or a table's own key
+        else:
+            return None
+        if get_origin(kind) in (Union, UnionType):
+            kind = next((a for a in get_args(kind) if a is not type(None)), kind)
+    return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+
+
+def _unknown_key(source: Path, loc: tuple[Any, ...], data: dict[str, Any]) -> ConfigError:
+    key = _key_path(loc, data)
+    model = _model_at(loc[:-1])
+    known = [k for k in (model.model_fields if model else {}) if k != "source"]
+    near = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    hint = f"did you mean '{near[0]}'? " if near else ""
+    listing = f"; {hint}expected one of: {', '.join(known)}" if known else "; check its spelling"
+    return ConfigError(f"{source}: key '{key}' is not a known setting{listing}")
+
+
+# Pydantic's wording where it does not read as "what is expected".
+_EXPECTED = {
+    "path_type": "a path as text, such as \"../data/demo.xlsx\"",
+    "model_type": "a table of settings",
+    "model_attributes_type": "a table of settings",
+}
+
+
+def _invalid(where: str, key: str, value: Any, expected: str) -> ConfigError:
+    return ConfigError(f"{where}: key '{key}' = {value!r} is not valid; expected {expected}")
+
+
 def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
     """Read and check a settings file. `overrides` are dotted keys, e.g. run__today=date."""
     source = Path(path) if path else DEFAULT_CONFIG
     if not source.is_file():
-        raise ConfigError(f"{source}: file not found; pass --config with a settings.toml path")
+        what = "is a folder, not a file" if source.is_dir() else "file not found"
+        raise ConfigError(f"{source}: {what}; pass --config with a settings.toml path")
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML ({exc}); fix the syntax there") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{source}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot be read ({exc.strerror}); check its permissions") from None
     for dotted, value in overrides.items():
         section, _, key = dotted.partition("__")
-        data.setdefault(section, {})[key] = value
+        table = data.setdefault(section, {})
+        if not isinstance(table, dict):
+            raise _invalid(str(source), section, table, f"a table [{section}]")
+        table[key] = value
     data["source"] = source.resolve()
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # A misspelt key also leaves the real one missing: naming the misspelling (with the
+        # likely fix) helps more than naming the key that seems absent.
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         key = _key_path(err["loc"], data)
         if err["type"] == "missing":
             raise ConfigError(f"{source}: key '{key}' is missing; add it") from None
         if err["type"] == "extra_forbidden":
-            raise ConfigError(
-                f"{source}: key '{key}' is not a known setting; check its spelling"
-            ) from None
+            raise _unknown_key(source, err["loc"], data) from None
         value = _lookup(data, err["loc"])
-        expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
-        raise ConfigError(
-            f"{source}: key '{key}' = {value!r} is not valid; expected {expected}"
-        ) from None
+        expected = _EXPECTED.get(err["type"]) or (
+            err["msg"].removeprefix("Value error, ").removeprefix("Input should be "))
+        raise _invalid(str(source), key, value, expected) from None
+    _check_together(settings, data, source)
+    _check_paths(settings, source, from_cli={k for k in overrides if k == "workbook__path"})
+    return settings
+
+
+def _check_together(settings: Settings, data: dict[str, Any], source: Path) -> None:
+    """What one key cannot check alone: names that must refer to other keys, and keys that
+    must be unique (a second question with the same key would silently replace the first)."""
+    survey = settings.survey
+    aspects = list(survey.aspects)
+    seen_keys: set[str] = set()
+    seen_columns: set[str] = set()
+    for i, q in enumerate(survey.questions, start=1):
+        where = f"survey.questions[{i}]"
+        if q.aspect not in survey.aspects:
+            raise _invalid(str(source), f"{where}.aspect", q.aspect,
+                           f"one of the [survey.aspects] keys: {', '.join(aspects)}")
+        if q.key in seen_keys:
+            raise _invalid(str(source), f"{where}.key", q.key, "a key no other question uses")
+        if q.column in seen_columns:
+            raise _invalid(str(source), f"{where}.column", q.column, "a column no other question uses")
+        seen_keys.add(q.key)
+        seen_columns.add(q.column)
+    names: set[str] = set()
+    for i, unit in enumerate(settings.units, start=1):
+        if unit.name in names:
+            raise _invalid(str(source), f"units[{i}].name", unit.name, "a name no other unit has")
+        names.add(unit.name)
+    points: set[str] = set()
+    for i, point in enumerate(survey.service_points, start=1):
+        if point.key in points:
+            raise _invalid(str(source), f"survey.service_points[{i}].key", point.key,
+                           "a key no other service point uses")
+        points.add(point.key)
+    from automation.schema import CATEGORIES
+
+    categories = [c.key for c in CATEGORIES]
+    for name in settings.deadlines.complaint_limits:
+        if name not in categories:
+            raise ConfigError(
+                f"{source}: key 'deadlines.complaint_limits.{name}' is not a known setting; "
+                f"expected a complaint category: {', '.join(categories)}")
+
+
+def _check_paths(settings: Settings, source: Path, from_cli: set[str]) -> None:
+    """A path that exists as the wrong kind of thing is a settings mistake, caught here
+    rather than as an error half-way through a run."""
+    def fail(key: str, value: Path, expected: str) -> ConfigError:
+        if key == "workbook.path" and "workbook__path" in from_cli:
+            return ConfigError(f"--workbook {value}: not valid; expected {expected}")
+        return _invalid(str(source), key, str(value), expected)
+
+    book = settings.workbook_path
+    if settings.workbook.backend == "xlsx":
+        if book.is_dir():
+            raise fail("workbook.path", book, "an .xlsx file, not a folder")
+        if book.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise fail("workbook.path", book, "a file name ending in .xlsx")
+    for key, folder in (("run.output_dir", settings.output_dir),
+                        ("report.template_dir", settings.resolve(settings.report.template_dir))):
+        if folder.exists() and not folder.is_dir():
+            raise fail(key, folder, "a folder, but it is a file")
+    if settings.state_path.is_dir():
+        raise fail("state.path", settings.state_path, "a file path, not a folder")
