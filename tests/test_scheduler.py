@@ -389,3 +389,15 @@ def test_status_lists_mail_that_could_not_be_sent_in_thai_digits(settings: Setti
     assert "อีเมล: รอส่ง ๑, ส่งแล้ว ๐, เก็บในโฟลเดอร์เท่านั้น ๐, ส่งไม่สำเร็จ (เลิกส่ง) ๐" in text
     assert "  ! สรุปงาน กองคลัง → finance@example.go.th: รอส่ง, พยายาม ๑ ครั้ง, SMTPDataError" in text
     assert "waiting 1, sent 0" in status_text(data, s, "en")
+
+
+def test_serve_once_with_nothing_due_says_when_the_next_jobs_are(settings: Settings, demo_workbook: Path) -> None:
+    from automation.cli import main
+
+    # Saturday 20 April 2024: a first start owes nothing from before it.
+    assert main(["serve", "--once", "--today", "2024-04-20", "--config", str(settings.source)]) == 0
+    log = (settings.output_dir / "logs" / "automation.log").read_text(encoding="utf-8")
+    assert "nothing due now; next: check 2024-04-22 07:30+07:00, report 2024-04-22 07:30+07:00, " \
+           "reminders 2024-04-22 07:30+07:00, digest 2024-04-22 08:00+07:00" in log
+    with State(settings.state_path) as state:
+        assert state.runs() == []

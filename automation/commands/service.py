@@ -96,9 +96,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 service.start()
                 service.deliver()
                 runs = service.run_pending(stop)
+                if not runs:  # say so: a cron line that seems to do nothing is otherwise a mystery
+                    log.info("nothing due now; next: %s", _next_jobs(service))
                 return 1 if any(r.outcome == "failed" for r in runs) else 0
-            log.info("service started (pid lock %s); next: %s", lock.path, ", ".join(
-                f"{p.name} {p.next_run.isoformat(' ', 'minutes')}" for p in service.plan()))
+            log.info("service started (pid lock %s); next: %s", lock.path, _next_jobs(service))
             service.serve(stop)
             log.info("service stopped")
             return 0
@@ -106,6 +107,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         restore()
         lock.release()
         logs.close()
+
+
+def _next_jobs(service: Any) -> str:
+    return ", ".join(f"{p.name} {p.next_run.isoformat(' ', 'minutes')}" for p in service.plan())
 
 
 # ---------------------------------------------------------------- status
