@@ -277,6 +277,11 @@ def test_serve_stops_cleanly_on_sigterm_or_ctrl_c_with_exit_code_0(settings: Set
                 break
         assert started is not None and started["level"] == "INFO"
         assert InstanceLock(settings.state_path).holder() == proc.pid
+        second = subprocess.run([sys.executable, "main.py", "serve", "--once", "--config", str(settings.source)],
+                                cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert second.stderr.strip() == (f"error: the service is already running (process {proc.pid}, lock "
+                                         f"{settings.state_path}.lock); stop it first")
         proc.send_signal(sig)
         code = proc.wait(20)
     finally:
