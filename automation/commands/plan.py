@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from automation.cli import arguments, command, print_json
+from automation.commands import fiscal_year_argument
 from automation.plan import PlanError, parse_plan
 from automation.plan_sheet import PlanImport, merge_plan
 from automation.schema import SheetSchema, build_schema
@@ -60,8 +61,9 @@ def report_lines(result: PlanImport, lang: str, layout: SheetSchema) -> list[str
 def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="FILE",
                    help="the plan: .txt (tab-separated text from a PDF) or .docx (a Word table)")
-    p.add_argument("--fiscal-year", type=int, metavar="N",
-                   help="BE fiscal year of the plan (default: the year in the plan's title)")
+    p.add_argument("--fiscal-year", type=fiscal_year_argument, metavar="N",
+                   help="fiscal year of the plan, BE (2563, ๒๕๖๓) or CE (2020) "
+                        "(default: the year in the plan's title)")
     p.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
     p.add_argument("--json", action="store_true",
                    help="print the plan read from FILE as JSON (the change list goes to stderr)")
