@@ -168,7 +168,17 @@ def test_a_fiscal_year_on_a_fake_clock(settings: Settings, demo_owed: tuple[Tabl
     assert all(m.recipients == [] for m in outbox if m.status == LOCAL)  # no address: folder copy only
     assert any(m.attempts > 1 for m in sent)  # some did have to be retried
     kinds = Counter(m.kind for m in sent)
-    assert kinds["report"] == 3 and kinds["reminder"] and kinds["digest"]
+    addressed = [u for u in s.units if u.email]
+    assert kinds["report"] == 3 and kinds["reminder"] == len(reminders) * (1 + len(addressed))
+    # Each digest day, exactly the units with an address that owe work or have entries to fix
+    # (CheapCheck's findings of the last check before the digest) got one digest.
+    def owes(unit_name: str, day: dt.date) -> bool:
+        last_check = max(d for d in checks if d <= day)
+        fix = unit_name == s.units[2].name or (unit_name == s.units[1].name and last_check.month % 2 == 0)
+        return fix or any(i.status in ("overdue", "due_soon") for i in owed.get(unit_name, []))
+
+    expected_digests = {f"digest:{u.name}:{day.isoformat()}" for day in digests for u in addressed if owes(u.name, day)}
+    assert {m.key for m in sent if m.kind == "digest"} == expected_digests
     reports_mail = [email.message_from_bytes(smtp_msg.data, policy=policy.default) for smtp_msg in smtp.received
                     if smtp_msg.rcpt_tos == [s.delivery.coordinator_email]]
     attached = [p.get_filename() for m in reports_mail for p in m.iter_attachments()]
