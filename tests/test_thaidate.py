@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -112,9 +114,68 @@ def test_numeric_forms_round_trip(day: dt.date) -> None:
         assert parse_date(form) == day, form
 
 
-@given(days)
-def test_serial_numbers_round_trip(day: dt.date) -> None:
-    assert from_serial(to_serial(day)).date() == day
+def every_typed_form(day: dt.date) -> list[str]:
+    """The day in each form DOMAIN.md lists, as a person would type it."""
+    be, ce = be_year(day.year), day.year
+    forms = [
+        f"{day.day:02d}/{day.month:02d}/{be}",  # 15/03/2567
+        f"{day.day}/{day.month}/{ce}",  # 15/3/2024
+        f"{day.day} {MONTHS_FULL[day.month - 1]} {be}",  # 15 มีนาคม 2567
+        to_thai_digits(f"{day.day} {MONTHS_FULL[day.month - 1]} {be}"),  # ๑๕ มีนาคม ๒๕๖๗
+        f"{day.day} {MONTHS_ABBR[day.month - 1]} {be}",  # 15 มี.ค. 2567
+        day.isoformat(),  # 2024-03-15
+        to_thai_digits(f"{day.day:02d}/{day.month:02d}/{be}"),  # ๑๕/๐๓/๒๕๖๗
+    ]
+    # Two-digit years: 40-99 are BE (67 = 2567), 00-39 are CE (24 = 2024).
+    if be % 100 >= 40:
+        forms += [f"{day.day} {MONTHS_ABBR[day.month - 1]} {be % 100:02d}",  # 15 มี.ค. 67
+                  f"{day.day}/{day.month}/{be % 100:02d}"]  # 15/3/67
+    if ce % 100 < 40:
+        forms.append(f"{day.day}/{day.month}/{ce % 100:02d}")  # 15/3/24
+    return forms
+
+
+@given(st.dates(min_value=dt.date(1997, 1, 1), max_value=dt.date(2039, 12, 31)))
+def test_every_typed_form_round_trips(day: dt.date) -> None:
+    for form in every_typed_form(day):
+        assert parse_date(form) == day, form
+
+
+@given(days, st.times())
+def test_date_cells_round_trip(day: dt.date, clock: dt.time) -> None:
+    assert parse_date(day) == day
+    assert parse_date(dt.datetime.combine(day, clock)) == day
+    assert parse_date(pd.Timestamp(dt.datetime.combine(day, clock))) == day
+
+
+@given(days, st.floats(min_value=0, max_value=0.999, allow_nan=False))
+def test_serial_numbers_round_trip(day: dt.date, fraction: float) -> None:
+    serial = to_serial(day)
+    assert from_serial(serial).date() == day
+    assert parse_date(serial) == day
+    assert parse_date(serial + fraction) == day  # a date-time serial: the day is its whole part
+    assert parse_date(str(serial)) == day  # a serial that arrived as text
+
+
+@given(
+    st.integers(min_value=2000, max_value=2039),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=29, max_value=31),
+)
+def test_an_impossible_day_fails_as_impossible_in_every_form(year: int, month: int, day: int) -> None:
+    if day <= calendar.monthrange(year, month)[1]:
+        return  # a real day; only the impossible ones are this test's business
+    be = be_year(year)
+    forms = [
+        f"{day}/{month:02d}/{be}", f"{day}/{month}/{year}", f"{day}/{month}/{be % 100:02d}",
+        f"{day} {MONTHS_ABBR[month - 1]} {be % 100:02d}", to_thai_digits(f"{day} {MONTHS_FULL[month - 1]} {be}"),
+        f"{year}-{month:02d}-{day:02d}",
+    ]
+    for form in forms:
+        with pytest.raises(DateParseError) as info:
+            parse_date(form)
+        assert info.value.reason == "impossible", form
+        assert form in str(info.value)  # the message shows what was typed
 
 
 @given(st.text(max_size=30))
