@@ -246,6 +246,14 @@ def check(ctx: JobContext) -> JobOutcome:
 # ---------------------------------------------------------------- digest
 
 
+def _entries_to_fix(ctx: JobContext) -> list[dict[str, Any]]:
+    """The last check's findings without the overdue/due-soon notes: the mails list late work
+    on its own, from the deadlines, so it is not told twice (once as "to fix")."""
+    from automation.deadlines import DueSoon, Overdue
+
+    return [f for f in ctx.state.last_findings() if f.get("rule") not in (Overdue.id, DueSoon.id)]
+
+
 def _item_line(ctx: JobContext, index: int, item: Any) -> str:
     kind = _t(ctx, f"kind.{getattr(item, 'kind', 'step')}") if getattr(item, "kind", "") in (
         "step", "measure", "complaint") else str(getattr(item, "kind", ""))
@@ -303,7 +311,7 @@ def digest(ctx: JobContext) -> JobOutcome:
     tables, api_calls = ctx.deps.load_tables(ctx.settings)
     _know_private_values(ctx, tables)
     owed = ctx.deps.owed_by_unit(ctx.settings, tables, ctx.today, ctx.lang)
-    findings = [f for f in ctx.state.last_findings() if f.get("severity") in ("error", "warning")]
+    findings = [f for f in _entries_to_fix(ctx) if f.get("severity") in ("error", "warning")]
     queued = units = 0
     for unit in ctx.settings.units:
         items = [i for i in owed.get(unit.name, []) if getattr(i, "status", "") in ("overdue", "due_soon")]
@@ -353,7 +361,7 @@ def report(ctx: JobContext) -> JobOutcome:
            file=path.name, due=_date(ctx, report_due(ctx.settings, round_))),
         "",
     ]
-    to_fix = [f for f in ctx.state.last_findings() if f.get("severity") == "error"]
+    to_fix = [f for f in _entries_to_fix(ctx) if f.get("severity") == "error"]
     lines.append(_t(ctx, "report.fix", n=_num(ctx, len(to_fix))))
     lines += _owed_summary(ctx, tables)
     lines += ["", _t(ctx, "signature", office=_office(ctx))]

@@ -335,6 +335,18 @@ def test_the_real_pipeline_digest_and_report_on_the_demo_workbook(settings: Sett
         text = email.message_from_bytes(item.eml, policy=policy.default).get_body(("plain",)).get_content()
         assert not [p for p in private if p in text], item.key
     assert all(Path(m.copy_path).exists() for m in mails)  # and the output folder has every message
+    # Overdue work is listed once, under "overdue", not again among the sheet entries to fix;
+    # the report mail counts as "to fix" only entries that are not late work.
+    late = [f for f in last if f["rule"] == "overdue"]
+    assert late
+    for item in mails:
+        text = email.message_from_bytes(item.eml, policy=policy.default).get_body(("plain",)).get_content()
+        fix_part = text.split("ข้อมูลในตารางที่ต้องแก้ไข")[1] if "ข้อมูลในตารางที่ต้องแก้ไข" in text else ""
+        assert not [f for f in late if f["message"] in fix_part], item.key
+    to_fix = sum(1 for f in last if f["severity"] == "error" and f["rule"] != "overdue")
+    fix_line = f"ประเด็นข้อมูลที่ยังต้องแก้ไข (ตรวจครั้งล่าสุด): {to_fix} รายการ"
+    assert fix_line.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in \
+        msg.get_body(("plain",)).get_content()
 
 
 def test_status_shows_recent_runs_and_the_next_jobs_in_thai(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
