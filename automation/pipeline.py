@@ -257,6 +257,8 @@ def _stage_line(stage: StageResult, lang: str) -> str:
     if isinstance(values.get("round_label"), str):
         values["round_label"] = " " + values["round_label"]
     name = stage.name
+    if name == "satisfaction":
+        values["round"] = _round_words(values.get("round"), lang)
     if name == "satisfaction" and not values.get("responses"):
         name = "satisfaction-empty"
     template = STAGE_LINES.get(lang, STAGE_LINES["th"]).get(name)
@@ -264,6 +266,16 @@ def _stage_line(stage: StageResult, lang: str) -> str:
         return template.format(**values) if template else _plain(stage)
     except (KeyError, IndexError, ValueError):
         return _plain(stage)
+
+
+def _round_words(round_key: Any, lang: str) -> Any:
+    """"h1 2567" (the JSON's key for a round) as a person reads it: "ปีงบประมาณ พ.ศ. 2567 รอบ 6 เดือน"."""
+    from automation.thaidate import FiscalRound
+
+    kind, _, year = str(round_key).partition(" ")
+    if kind not in ("h1", "annual") or not year.isdigit():
+        return round_key
+    return FiscalRound.parse(kind, int(year)).label(lang, "arabic")
 
 
 def _plain(stage: StageResult) -> str:

@@ -118,5 +118,32 @@ def test_the_summary_reads_in_thai_and_in_english(
     assert thai.startswith("ผลการตรวจสอบวันที่ 20 เมษายน 2567")
     assert "ตรวจสอบข้อมูล: พบ" in thai and "กำหนดเวลา: เกินกำหนด" in thai
     assert "ความพึงพอใจ" in thai and "ร่างรายงาน 2 ฉบับ" in thai
+    # The round in words, never the JSON's key ("h1 2567") in the middle of Thai text.
+    line = next(x for x in thai.splitlines() if "ความพึงพอใจ" in x)
+    assert line.startswith("  - ความพึงพอใจ ปีงบประมาณ พ.ศ. 2567 รอบ 6 เดือน: ผู้ตอบ"), line
     english = summary_text(summary, "en")
     assert "deadlines:" in english and "overdue" in english
+    assert "satisfaction fiscal year 2567 BE, 6-month round:" in english
+
+
+def test_run_on_the_embedded_settings_builds_the_missing_workbook_first(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from automation.cli import _ensure_demo_workbook
+    from automation.settings import DEFAULT_CONFIG
+
+    book = tmp_path / "fresh" / "demo.xlsx"
+    embedded = settings.model_copy(update={
+        "source": DEFAULT_CONFIG.resolve(),
+        "workbook": settings.workbook.model_copy(update={"path": book}),
+    })
+    _ensure_demo_workbook(embedded)
+    assert "demo workbook created" in capsys.readouterr().err
+    titles = [layout.title for layout in build_schema(settings).staff_sheets]
+    grids = XlsxWorkbook(book).read(titles)
+    assert set(grids) == set(titles) and all(len(grid) > 1 for grid in grids.values())
+    # Another settings file never gets a demo workbook in place of its own, missing one.
+    other = tmp_path / "other.xlsx"
+    _ensure_demo_workbook(settings.model_copy(update={
+        "workbook": settings.workbook.model_copy(update={"path": other})}))
+    assert not other.exists()
