@@ -37,6 +37,46 @@ def test_init_creates_every_sheet_with_headers_frozen_rows_and_dropdowns(
     assert measures.column_dimensions["D"].width == 50
 
 
+def test_init_at_a_workbook_path_lays_out_every_column_of_every_sheet(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl.utils import get_column_letter
+
+    path = tmp_path / "new" / "office.xlsx"
+    assert main(["init", "--workbook", str(path), "--config", str(settings.source)]) == 0
+    assert not settings.workbook_path.exists()  # --workbook, not the configured file
+    book = openpyxl.load_workbook(path)
+    for layout in build_schema(settings).sheets.values():
+        sheet = book[layout.title]
+        assert sheet.freeze_panes == "A2"
+        lists = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
+        for c, col in enumerate(layout.columns, start=1):
+            letter = get_column_letter(c)
+            cell = sheet.cell(1, c)
+            assert cell.value == col.th and cell.font.bold, (layout.key, col.key)
+            assert sheet.column_dimensions[letter].width == col.width, (layout.key, col.key)
+            if col.type == "choice" and col.choices:
+                assert lists[f"{letter}2:{letter}5000"] == '"' + ",".join(ch.th for ch in col.choices) + '"'
+        assert len(lists) == sum(c.type == "choice" and bool(c.choices) for c in layout.columns)
+    assert "added sheet: มาตรการ" in capsys.readouterr().out
+    before = path.read_bytes()
+    assert main(["init", "--workbook", str(path), "--config", str(settings.source)]) == 2
+    assert "already exists" in capsys.readouterr().err and path.read_bytes() == before
+
+
+def test_a_value_with_a_comma_gets_no_dropdown_that_would_split_it(settings: Settings, tmp_path: Path) -> None:
+    from automation.schema import Choice, Column, SheetSchema
+    from automation.workbook.xlsx import write_layout
+
+    layout = SheetSchema("x", "x", "x", (
+        Column("a", "ก", "a", "choice", choices=(Choice("1", "กองการศึกษา, ศาสนาและวัฒนธรรม", "x"),)),
+        Column("b", "ข", "b", "choice", choices=(Choice("1", "กองคลัง", "x"), Choice("2", "กองช่าง", "y"))),
+    ))
+    book = openpyxl.Workbook()
+    write_layout(book.active, layout)
+    assert [str(dv.sqref) for dv in book.active.data_validations.dataValidation] == ["B2:B5000"]
+
+
 def test_init_refuses_to_overwrite_an_existing_workbook(
     settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -99,3 +139,7 @@ def test_a_missing_or_broken_file_is_a_clear_error(tmp_path: Path) -> None:
     broken.write_text("not a zip")
     with pytest.raises(WorkbookError, match=r"not a readable \.xlsx"):
         XlsxWorkbook(broken).read(["x"])
+    other = tmp_path / "plan.csv"
+    other.write_text("a,b")
+    with pytest.raises(WorkbookError, match=r"not a readable \.xlsx"):
+        XlsxWorkbook(other).read(["x"])

@@ -15,6 +15,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation.schema import SheetSchema
@@ -55,7 +56,7 @@ class XlsxWorkbook(Workbook):
             )
         try:
             return openpyxl.load_workbook(self.path, read_only=read_only, data_only=False)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
             raise WorkbookError(f"{self.path}: not a readable .xlsx file ({exc})") from None
 
     def read(self, titles: list[str]) -> dict[str, Grid]:
@@ -209,9 +210,12 @@ def write_layout(sheet: Any, layout: SheetSchema, lang: str = "th") -> None:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(c)].width = col.width
-        if col.type == "choice" and col.choices:
-            labels = ",".join(ch.label(lang).replace('"', "'") for ch in col.choices)
-            if len(labels) <= 250:  # Excel's limit for an inline list
+        names = [ch.label(lang).replace('"', "'") for ch in col.choices]
+        if col.type == "choice" and names and not any("," in n for n in names):
+            # An inline list cannot hold a comma (it would split one value in two) and Excel
+            # takes at most 255 characters; beyond that, findings still name a wrong value.
+            labels = ",".join(names)
+            if len(labels) <= 250:
                 rule = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
                 rule.showErrorMessage = False  # warn through findings, never block staff
                 letter = get_column_letter(c)
