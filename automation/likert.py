@@ -22,6 +22,7 @@ _WORDS = {
 # reported rather than guessed.
 del _WORDS["ดีมาก"]
 _PREFIX = re.compile(r"^(?:ความ)?(?:พึงพอใจ|พอใจ)\s*")
+_OUT_OF_FIVE = re.compile(r"(?:/|จาก|out\s+of|of)\s*5(?:\s*คะแนน)?", re.IGNORECASE)
 
 
 class LikertError(ValueError):
@@ -74,6 +75,10 @@ def _parse_text_uncached(value: str) -> int | None:
     if m:
         number = int(m[1] or m[4])
         label = (m[2] or m[3]).strip()
+        # A digit in the "label" means the level digit was only the start of something else:
+        # "15", "3.5", "10", "15/03/2567" are not levels 1, 3, 1, 1. "4/5", "4 จาก 5" are.
+        if re.search(r"\d", label) and not _OUT_OF_FIVE.fullmatch(label):
+            raise LikertError(value)
         word = _WORDS.get(_PREFIX.sub("", label).strip().casefold())
         if word is None or word == number:
             return number

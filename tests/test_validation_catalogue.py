@@ -258,6 +258,13 @@ CASES: list[Case] = [
     R({"q5": "ไม่แน่ใจ"}, "likert", note="not sure"),
     R({"q6": 2.5}, "likert", note="fraction"),
     R({"q10": "๖"}, "likert", note="thai six"),
+    # a level digit that only starts a bigger number is no level: never read "15" as 1
+    R({"q7": "15"}, "likert", note="fifteen"),
+    R({"q8": "10"}, "likert", note="ten"),
+    R({"q9": "3.5"}, "likert", note="fraction typed"),
+    R({"q1": "๑๕"}, "likert", note="thai fifteen"),
+    R({"q2": "4/10"}, "likert", note="out of ten"),
+    R({"q3": "15/03/2567"}, "likert", note="a date"),
     R(NO_RATINGS, "no-ratings", "q1"),
     R({"service_point": "งานอื่น ๆ"}, "choice"),
     R({"gender": "ไม่บอก"}, "choice", note="gender"),
@@ -344,6 +351,9 @@ def test_identical_answers_three_minutes_apart_are_two_people() -> None:
         ("measures", {"status": "Done"}),
         ("responses", {"q1": "(5) มากที่สุด"}),
         ("responses", {"q2": 5.0}),
+        ("responses", {"q3": "4/5"}),  # four out of five
+        ("responses", {"q4": "4 จาก 5"}),
+        ("responses", {"q7": "5 คะแนน"}),
         ("responses", {"gender": "อื่น ๆ"}),  # a form option that is an alias: not the office's to fix
         ("responses", {"service_point": "งานประปา "}),  # citizens' form values are not nagged about
     ],
