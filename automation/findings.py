@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from automation.schema import FINDING_COLUMNS
 from automation.workbook import CellNote, Grid
+
+if TYPE_CHECKING:
+    from automation.schema import Schema
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -139,16 +142,28 @@ class StampedFindings:
     resolved: int = 0
 
 
-def stamp(findings: list[Finding], previous: list[dict[str, Any]], today: dt.date) -> StampedFindings:
-    """Carry each finding's first-seen date over from the last findings sheet."""
+def stamp(
+    findings: list[Finding], previous: list[dict[str, Any]], today: dt.date, schema: Schema | None = None
+) -> StampedFindings:
+    """Carry each finding's first-seen date over from the last findings sheet.
+
+    With the schema, a column is known by its key, not by the header text the last run wrote,
+    so a run in the other language (`--lang en`) still recognises every finding.
+    """
     from automation.thaidate import DateParseError, parse_date
+
+    keys = _column_keys(schema) if schema is not None else {}
+
+    def column_of(sheet: str, text: str) -> str:
+        return keys.get((sheet, text), text)
 
     seen: dict[tuple[str, str, str, str], dt.date] = {}
     for row in previous:
+        sheet = str(row.get("sheet") or "")
         ident = (
-            str(row.get("sheet") or ""),
+            sheet,
             str(row.get("row_id") or row.get("row") or ""),
-            str(row.get("column") or ""),
+            column_of(sheet, str(row.get("column") or "")),
             str(row.get("rule") or ""),
         )
         try:
@@ -158,7 +173,8 @@ def stamp(findings: list[Finding], previous: list[dict[str, Any]], today: dt.dat
     stamped, new = [], []
     current = set()
     for f in findings:
-        ident = (f.sheet, f.row_id or str(f.row or ""), f.column, f.rule)
+        column = f.column_key if keys and f.column_key else column_of(f.sheet, f.column)
+        ident = (f.sheet, f.row_id or str(f.row or ""), column, f.rule)
         current.add(ident)
         first = seen.get(ident)
         if first is None:
@@ -167,6 +183,16 @@ def stamp(findings: list[Finding], previous: list[dict[str, Any]], today: dt.dat
         stamped.append(replace(f, first_seen=first, last_seen=today))
     resolved = sum(1 for ident in seen if ident not in current)
     return StampedFindings(sort_findings(stamped), new, resolved)
+
+
+def _column_keys(schema: Schema) -> dict[tuple[str, str], str]:
+    """(sheet title, header in either language) -> column key, for the staff sheets."""
+    keys: dict[tuple[str, str], str] = {}
+    for layout in schema.staff_sheets:
+        for col in layout.columns:
+            for text in (col.th, col.en):
+                keys.setdefault((layout.title, text), col.key)
+    return keys
 
 
 def findings_grid(findings: list[Finding], lang: str = "th", digit_style: str = "arabic") -> Grid:

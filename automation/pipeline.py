@@ -167,7 +167,7 @@ def run_once(
     found = [f for r in results for f in r.findings]
     if only_sheet:
         found = [f for f in found if f.sheet_key == only_sheet]
-    stamped = stamp(found, tables["findings"].records(), today)
+    stamped = stamp(found, tables["findings"].records(), today, schema)
     if write:
         workbook.apply(findings_changes(ctx, stamped.findings))
     return RunSummary(

@@ -62,6 +62,14 @@ FISCAL_YEARS_BACK = 10  # measures sheets keep a few years of plans, not decades
 # ---------------------------------------------------------------- one sheet
 
 
+def shown_header(column: Column, lang: str) -> str:
+    """The header a finding names. A form question has no English header of its own (its
+    English name is the config key, "q1"): staff find it by the question the form wrote."""
+    if column.type == "likert":
+        return column.th
+    return column.header(lang)
+
+
 def _render(value: Any, lang: str) -> Any:
     if isinstance(value, dict) and "th" in value:
         return value.get(lang, value["th"])
@@ -107,7 +115,7 @@ class SheetCheck:
             problem.rule.make(
                 sheet=self.layout.title,
                 row=row.number if row else None,
-                column=col.header(self.lang) if col else "",
+                column=shown_header(col, self.lang) if col else "",
                 value=display_value(value),
                 lang=self.lang,
                 row_id=row.row_id if row else "",
@@ -123,7 +131,7 @@ class SheetCheck:
             row.flagged.add(key)
 
     def header(self, key: str) -> str:
-        return self.layout.column(key).header(self.lang)
+        return shown_header(self.layout.column(key), self.lang)
 
     def present(self, key: str) -> bool:
         return key in self.table.match.positions
@@ -347,7 +355,7 @@ def structure_findings(table: SheetTable, lang: str) -> list[Finding]:
         return [MissingSheet.make(sheet=layout.title, lang=lang, sheet_key=layout.key)]
     return [
         MissingColumn.make(
-            sheet=layout.title, column=col.header(lang), lang=lang,
+            sheet=layout.title, column=shown_header(col, lang), lang=lang,
             sheet_key=layout.key, column_key=col.key, severity="error" if col.required else "warning",
         )
         for col in table.match.missing

@@ -353,3 +353,25 @@ def test_rules_lists_the_validation_catalogue(settings: Settings, capsys: pytest
     ids = {row["rule"] for row in json.loads(capsys.readouterr().out)}
     assert {"required", "choice-typo", "wrong-era", "duplicate-response", "formula-like"} <= ids
 
+
+
+def test_a_run_in_the_other_language_keeps_every_first_seen_date(settings: Settings, demo_workbook: Path) -> None:
+    # The findings sheet names columns by their header in the run's language; an English run
+    # must still know the Thai run's findings (and the Thai run after it the English ones).
+    english = load_settings(Path(settings.source), run__today=TODAY, run__language="en")
+    first = validate(settings)
+    later = validate(english, today=TODAY + dt.timedelta(days=3))
+    again = validate(settings, today=TODAY + dt.timedelta(days=6))
+    assert later.findings and {f.column for f in later.findings} != {f.column for f in first.findings}
+    for summary in (later, again):
+        assert (summary.new_findings, summary.resolved_findings) == (0, 0)
+        assert {f.first_seen for f in summary.findings} == {TODAY}
+
+
+def test_a_form_question_is_named_by_the_forms_own_header_in_english(
+    settings: Settings, demo_workbook: Path
+) -> None:
+    english = load_settings(Path(settings.source), run__today=TODAY, run__language="en")
+    question = settings.survey.questions[0].column  # the header Google Forms wrote, in Thai
+    likert = next(f for f in validate(english, write=False).findings if f.rule == "likert")
+    assert likert.column == question and f"'{question}'" in likert.message
