@@ -38,3 +38,28 @@ def test_what_is_not_given_comes_from_the_round_due(
     assert settings.today() == dt.date(2024, 4, 20)
     args = argparse.Namespace(round=round_, fiscal_year=year)
     assert chosen_round(args, settings) == expected
+
+
+def test_help_explains_itself_and_a_bare_or_wrong_command_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from automation.cli import COMMANDS, main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert "Integrity and transparency service" in out
+    assert all(name in out for name in COMMANDS)
+    for name, cmd in COMMANDS.items():
+        with pytest.raises(SystemExit) as stop:
+            main([name, "--help"])
+        assert stop.value.code == 0
+        out = capsys.readouterr().out
+        assert "--config" in out and "--workbook" in out, name
+        assert " ".join(cmd.description.split()[:3]) in " ".join(out.split()), name
+    assert main([]) == 2  # no command: the help, and the exit code of a usage error
+    assert "COMMAND" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as stop:
+        main(["no-such-command"])
+    assert stop.value.code == 2
