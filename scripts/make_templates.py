@@ -37,6 +37,7 @@ LABELS = {
         "per_measure_head": ["ที่", "มาตรการ", "ผู้รับผิดชอบ", "ขั้นตอนที่แล้วเสร็จ", "สถานะ"],
         "detail": "รายละเอียดผลการดำเนินการรายขั้นตอน",
         "detail_head": ["ที่", "ขั้นตอนหรือวิธีการ", "ผู้รับผิดชอบ", "สถานะ", "ผลการดำเนินการ", "หลักฐาน"],
+        "links": "ลิงก์หลักฐาน (ที่อยู่เต็ม):",
         "overdue": "รายการที่เกินกำหนด จำแนกตามหน่วยงาน",
         "overdue_none": "ณ วันที่ {{ overdue.as_of }} ไม่มีรายการที่เกินกำหนด",
         "overdue_head": ["หน่วยงาน", "ประเภท", "รายการ", "กำหนดแล้วเสร็จ", "เกินกำหนด (วัน)"],
@@ -45,7 +46,8 @@ LABELS = {
         "sat_intro": "ผู้ตอบแบบประเมินทั้งหมด {{ sat.n }} ราย ผลการประเมินเป็นดังนี้ "
                      "(ค่าเฉลี่ยเต็ม {{ d(5) }} คะแนน ร้อยละ = ค่าเฉลี่ย ÷ {{ d(5) }} × {{ d(100) }})",
         "sat_aspects": "ผลการประเมินรายด้าน",
-        "score_head": ["รายการ", "จำนวน (n)", "ค่าเฉลี่ย", "S.D.", "ร้อยละ", "ระดับ"],
+        "score_head": ["รายการ", "ผู้ตอบ (ราย)", "คำตอบ (n)", "ค่าเฉลี่ย", "S.D.", "ร้อยละ", "ระดับ"],
+        "question_head": ["ข้อคำถาม", "ผู้ตอบ (n)", "ค่าเฉลี่ย", "S.D.", "ร้อยละ", "ระดับ"],
         "sat_questions": "ผลการประเมินรายข้อ",
         "sat_levels": "จำนวนผู้ตอบจำแนกตามระดับความพึงพอใจ (ร้อยละ)",
         "levels_head": ["ข้อคำถาม", "มากที่สุด", "มาก", "ปานกลาง", "น้อย", "น้อยที่สุด"],
@@ -73,7 +75,8 @@ LABELS = {
         "per_measure": "Summary by measure",
         "per_measure_head": ["No.", "Measure", "Responsible", "Steps done", "Status"],
         "detail": "Progress step by step",
-        "detail_head": ["No.", "Step", "Responsible", "Status", "Result", "Evidence"],
+        "detail_head": ["No.", "Step", "Unit", "Status", "Result", "Evidence"],
+        "links": "Evidence links in full:",
         "overdue": "Overdue items by unit",
         "overdue_none": "As of {{ overdue.as_of }} nothing is overdue.",
         "overdue_head": ["Unit", "Kind", "Item", "Due", "Days late"],
@@ -81,7 +84,8 @@ LABELS = {
         "sat": "Satisfaction survey",
         "sat_intro": "{{ sat.n }} people answered the survey (means out of 5; percent = mean ÷ 5 × 100).",
         "sat_aspects": "By aspect",
-        "score_head": ["Item", "n", "Mean", "S.D.", "Percent", "Level"],
+        "score_head": ["Item", "People", "Answers (n)", "Mean", "S.D.", "Percent", "Level"],
+        "question_head": ["Question", "People (n)", "Mean", "S.D.", "Percent", "Level"],
         "sat_questions": "By question",
         "sat_levels": "Answers by level (percent)",
         "levels_head": ["Question", "Very high", "High", "Moderate", "Low", "Very low"],
@@ -142,10 +146,12 @@ def _style(doc, name: str, font: str, size: int, bold: bool = False, base: str |
     style.font.size = Pt(size)
     style.font.color.rgb = None
     _fonts(style.element.get_or_add_rPr(), font, size)
-    if bold:
-        rpr = style.element.get_or_add_rPr()
-        if rpr.find(qn("w:bCs")) is None:
-            rpr.append(OxmlElement("w:bCs"))
+    rpr = style.element.get_or_add_rPr()
+    bcs = rpr.find(qn("w:bCs"))
+    if bold and bcs is None:
+        rpr.append(OxmlElement("w:bCs"))
+    elif not bold and bcs is not None:  # Thai text is bold by w:bCs, not w:b: the default Caption has it
+        rpr.remove(bcs)
     fmt = style.paragraph_format
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
@@ -179,7 +185,11 @@ def _setup(doc, font: str, size: int) -> None:
     _style(doc, "Table Heading", font, size - 2, bold=True, base="Normal").paragraph_format.alignment = (
         WD_ALIGN_PARAGRAPH.CENTER
     )
-    _style(doc, "Caption", font, size - 2, base="Normal").paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption = _style(doc, "Caption", font, size - 2, base="Normal")
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # A chart right under a table would cover its bottom border without a little space.
+    caption.paragraph_format.space_before = Pt(6)
+    caption.paragraph_format.space_after = Pt(6)
 
 
 def _p(doc, text: str = "", style: str = "Normal", align=None, bold: bool = False):
@@ -200,8 +210,14 @@ def _repeat_header(row) -> None:
     trpr.append(el)
 
 
+def _keep_whole(row) -> None:
+    """A row is not split across pages: half a step on one page and its date on the next
+    reads badly (a row taller than a page still breaks, Word and LibreOffice allow no less)."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _table(doc, head: list[str], loop: str, cells: list[str], widths: list[float],
-           extra_rows: list[list[str]] | None = None, left: tuple[int, ...] = (0,)):
+           extra_rows: list[list[str]] | None = None, left: tuple[int, ...] = (0,), whole: bool = True):
     """A table with a heading row and a docxtpl row loop: `{%tr for ... %}` rows around the
     data row, so each item becomes one row that keeps the template's formatting. Columns not
     in `left` (figures) are centred."""
@@ -238,20 +254,25 @@ def _table(doc, head: list[str], loop: str, cells: list[str], widths: list[float
 
     _repeat_header(row(head, "Table Heading"))
     row([f"{{%tr for {loop} %}}"] + [""] * (len(head) - 1))
-    row(cells)
+    data = row(cells)
+    if whole:
+        _keep_whole(data)
     row(["{%tr endfor %}"] + [""] * (len(head) - 1))
     for values in extra_rows or []:
         row(values)
     return table
 
 
+# People and answers both: a pooled group (an aspect, a service point) has one answer per
+# question per person, and the few-answers mark (*) counts people.
+SCORE_CELLS = ["{{ r.label }}", "{{ r.respondents }}", "{{ r.n }}", "{{ r.mean }}", "{{ r.sd }}",
+               "{{ r.percent }}", "{{ r.band }}"]
+SCORE_WIDTHS = [4.4, 1.8, 1.9, 1.9, 1.9, 2.1, 2.0]  # Thai digits are wide: ๘๑.๗๕ needs 2 cm
+
+
 def _score_table(doc, L: dict, loop: str, overall: bool) -> None:
-    cells = ["{{ r.label }}", "{{ r.n }}", "{{ r.mean }}", "{{ r.sd }}", "{{ r.percent }}", "{{ r.band }}"]
-    extra = [[
-        "{{ sat.overall.label }}", "{{ sat.overall.n }}", "{{ sat.overall.mean }}", "{{ sat.overall.sd }}",
-        "{{ sat.overall.percent }}", "{{ sat.overall.band }}",
-    ]] if overall else None
-    _table(doc, L["score_head"], loop, cells, [6.0, 2.0, 2.0, 2.0, 2.0, 2.0], extra_rows=extra)
+    extra = [[cell.replace("r.", "sat.overall.") for cell in SCORE_CELLS]] if overall else None
+    _table(doc, L["score_head"], loop, SCORE_CELLS, SCORE_WIDTHS, extra_rows=extra)
 
 
 def build_template(lang: str, path: Path, font: str, size: int) -> Path:
@@ -291,13 +312,20 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, f"{{{{ d('2.1') }}}} {L['per_measure']}", "Heading 2")
     _table(doc, L["per_measure_head"], "r in m.per_measure",
            ["{{ r.no }}", "{{ r.title }}", "{{ r.units }}", "{{ r.done }}/{{ r.steps }}", "{{ r.status }}"],
-           [1.2, 7.0, 3.3, 2.0, 2.5], left=(1, 2, 4))
+           [1.2, 7.0, 3.3, 2.0, 2.5], left=(1, 2, 4), whole=False)  # a long measure may run on
     _p(doc)
     _p(doc, f"{{{{ d('2.2') }}}} {L['detail']}", "Heading 2")
     _table(doc, L["detail_head"], "r in m.rows",
            ["{{ r.measure }}", "{{ r.step }}", "{{ r.unit }}", "{{ r.status }}", "{{ r.result }}",
             "{{r r.evidence }}"],
-           [1.3, 5.0, 2.3, 2.5, 2.5, 2.4], left=(1, 2, 3, 4, 5))
+           [1.2, 4.3, 2.7, 2.6, 2.8, 2.4], left=(1, 2, 3, 4, 5))
+    # The cells show "ลิงก์ ๓"; the addresses in full, for a printed copy.
+    _p(doc, "{%p if m.links %}")
+    _p(doc, L["links"], "Table Text").paragraph_format.space_before = Pt(6)
+    _p(doc, "{%p for l in m.links %}")
+    _p(doc, "{{r l.line }}", "Table Text")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p endif %}")
 
     _p(doc, f"{{{{ d(3) }}}}. {L['overdue']}", "Heading 1")
@@ -309,7 +337,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, L["overdue_intro"], "Body Text")
     _table(doc, L["overdue_head"], "r in overdue.rows",
            ["{{ r.unit }}", "{{ r.kind }}", "{{ r.item }}", "{{ r.due }}", "{{ r.days_late }}"],
-           [3.2, 2.2, 6.0, 2.8, 1.8], left=(0, 1, 2))
+           [2.8, 2.4, 5.4, 2.8, 2.6], left=(0, 1, 2))
     _p(doc, "{%p endif %}")
 
     _p(doc, f"{{{{ d(4) }}}}. {L['sat']}", "Heading 1")
@@ -321,7 +349,8 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _score_table(doc, L, "r in sat.aspects", overall=True)
     _p(doc, "{{ sat.charts.aspects }}", "Caption")
     _p(doc, f"{{{{ d('4.2') }}}} {L['sat_questions']}", "Heading 2")
-    _table(doc, L["score_head"], "r in sat.questions",
+    # One answer per person per question: n is the number of people, one column is enough.
+    _table(doc, L["question_head"], "r in sat.questions",
            ["{{ r.label }}", "{{ r.n }}", "{{ r.mean }}", "{{ r.sd }}", "{{ r.percent }}", "{{ r.band }}"],
            [6.0, 2.0, 2.0, 2.0, 2.0, 2.0])
     _p(doc, f"{{{{ d('4.3') }}}} {L['sat_levels']}", "Heading 2")

@@ -9,10 +9,12 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
 from docx.document import Document
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from automation.cli import main
@@ -136,6 +138,21 @@ def test_the_summary_states_measures_satisfaction_and_complaints_from_the_figure
     assert f"อยู่ในระดับ{overall.band}" in summary
     assert f"มีเรื่องร้องเรียนทั้งหมด {digits(str(figures.complaints.total), 'thai')} เรื่อง" in summary
     assert "จากรอบก่อน" in summary  # the change since the previous round
+    change = figures.satisfaction.trend.previous
+    verdict = {True: "ซึ่งแตกต่างอย่างมีนัยสำคัญทางสถิติที่ระดับ ๐.๐๕", False: "ซึ่งไม่แตกต่างอย่างมีนัยสำคัญทางสถิติ",
+               None: "ผู้ตอบน้อยเกินกว่าจะทดสอบนัยสำคัญทางสถิติ"}[change.significant]
+    assert verdict in summary  # whether the change is larger than the noise, said either way
+
+
+def test_the_english_summary_says_whether_the_change_is_significant_in_plain_english(drafts: Drafts) -> None:
+    figures = gather_figures(drafts.settings, drafts.tables, H1, TODAY, "en")
+    body = " ".join(p.text for p in drafts.open("english").paragraphs if p.style.name == "Body Text")
+    verdict = {True: "a statistically significant change", False: "not statistically significant",
+               None: "too few respondents to test"}[figures.satisfaction.trend.previous.significant]
+    assert verdict in body
+    assert not re.search(r"(?<![\d.,])1 (steps|plan steps|complaints)\b", body)
+    steps = figures.deadlines and sum(1 for i in overdue_items(figures) if i.kind == "step")
+    assert f"{steps} plan step{'' if steps == 1 else 's'} and" in body
 
 
 def test_the_measures_table_lists_every_step_of_the_fiscal_year_with_its_status(drafts: Drafts) -> None:
@@ -147,7 +164,38 @@ def test_the_measures_table_lists_every_step_of_the_fiscal_year_with_its_status(
     for row in rows:
         assert row[3].split(" (")[0] in labels
     evidence = [r["evidence_url"] for r in steps if str(r["evidence_url"] or "").startswith("https://")]
-    assert evidence and all(url in {row[5] for row in rows} for url in evidence)
+    assert evidence
+    # Each link is a short clickable "ลิงก์ ๓" in its narrow column, whose target is the address.
+    document = drafts.open("h1")
+    cells = [row.cells[5] for row in detail_table(document).rows[1:]]
+    links = [link for cell in cells for link in hyperlinks(document, cell._tc)]
+    assert [target for _text, target in links] == evidence
+    assert [text for text, _target in links] == [f"ลิงก์ {digits(str(i), 'thai')}" for i in range(1, len(links) + 1)]
+    assert not any(URL.search(cell.text) for cell in cells)  # no address to break letter by letter
+    # ... and the list under the table gives every address in full, for a printed copy.
+    listed = [link for p in document.paragraphs for link in hyperlinks(document, p._p) if URL.match(link[0])]
+    assert [text for text, _target in listed] == [target for _text, target in listed] == evidence
+
+
+def test_a_cell_with_words_and_several_links_keeps_the_words_and_numbers_each_link() -> None:
+    from automation.reports.sections import evidence_parts
+
+    text = "ดูแฟ้มกองคลัง https://a.example.go.th/1, และ https://b.example.go.th/2)"
+    assert evidence_parts(text) == ("ดูแฟ้มกองคลัง และ", ["https://a.example.go.th/1", "https://b.example.go.th/2"])
+    assert evidence_parts("ดูในแฟ้มกองคลัง") == ("ดูในแฟ้มกองคลัง", [])
+
+
+def detail_table(document: Document) -> Any:
+    return next(t for t in document.tables if "หลักฐาน" in [c.text.strip() for c in t.rows[0].cells])
+
+
+def hyperlinks(document: Document, element: Any) -> list[tuple[str, str]]:
+    """(shown text, target address) of each hyperlink inside a paragraph or cell element."""
+    found = []
+    for link in element.iter(qn("w:hyperlink")):
+        rid = link.get(qn("r:id"))
+        found.append(("".join(t.text or "" for t in link.iter(qn("w:t"))), document.part.rels[rid].target_ref))
+    return found
 
 
 def test_the_per_measure_table_counts_done_steps_out_of_all(drafts: Drafts) -> None:
@@ -176,13 +224,39 @@ def test_the_satisfaction_tables_show_the_score_reports_figures(drafts: Drafts) 
     by_label = {r[0].rstrip(" *"): r for r in rows[1:]}
     for group in [*report.aspects, report.overall]:
         row = by_label[group.label]
-        assert row[1] == digits(f"{group.n:,}", "thai")
-        assert row[2] == digits(f"{group.mean:.2f}", "thai")
-        assert row[3] == digits(f"{group.sd:.2f}", "thai")
-        assert row[4] == digits(f"{group.percent:.2f}", "thai")
-        assert row[5] == group.band
+        assert row[1] == digits(f"{group.respondents:,}", "thai")  # people: what the * mark counts
+        assert row[2] == digits(f"{group.n:,}", "thai")  # answers, pooled over the questions
+        assert row[3] == digits(f"{group.mean:.2f}", "thai")
+        assert row[4] == digits(f"{group.sd:.2f}", "thai")
+        assert row[5] == digits(f"{group.percent:.2f}", "thai")
+        assert row[6] == group.band
     questions = table_with(drafts.open("h1"), "ข้อคำถาม", "มากที่สุด", "น้อยที่สุด")[1:]
     assert [r[0] for r in questions] == [q.label for q in report.questions]
+    per_question = table_with(drafts.open("h1"), "ข้อคำถาม", "ผู้ตอบ (n)", "ค่าเฉลี่ย")[1:]
+    assert [r[1] for r in per_question] == [digits(f"{q.n:,}", "thai") for q in report.questions]
+
+
+def test_a_service_point_with_few_respondents_is_marked_and_shows_how_few(drafts: Drafts) -> None:
+    people = sorted(p.respondents for p in compute_scores(drafts.settings, drafts.tables["responses"], H1).service_points)
+    min_n = people[len(people) // 2]
+    settings = drafts.settings.model_copy(update={"survey": drafts.settings.survey.model_copy(update={"min_n": min_n})})
+    report = compute_scores(settings, drafts.tables["responses"], H1, today=TODAY)
+    few = [p for p in report.service_points if p.small_n]
+    assert few and len(few) < len(report.service_points)
+    assert all(p.n >= min_n for p in few)  # answers alone would not show why they are marked
+    out = build_report(settings, drafts.tables, H1, TODAY, out=drafts.h1.parent / "few.docx")
+    document = docx.Document(str(out))
+    tables = [[[c.text.strip() for c in r.cells] for r in t.rows] for t in document.tables]
+    points = next(t for t in tables if t[0][:3] == ["รายการ", "ผู้ตอบ (ราย)", "คำตอบ (n)"]
+                  and t[1][0].rstrip(" *") == report.service_points[0].label)
+    rows = {r[0]: r for r in points[1:]}
+    for point in report.service_points:
+        marked = f"{point.label} *"
+        assert (marked in rows) == point.small_n
+        row = rows[marked if point.small_n else point.label]
+        assert row[1] == digits(str(point.respondents), "thai") and row[2] == digits(f"{point.n:,}", "thai")
+    note = f"* จำนวนผู้ตอบน้อยกว่า {digits(str(min_n), 'thai')} ราย"
+    assert any(p.text.startswith(note) for p in document.paragraphs)
 
 
 def test_complaint_statistics_are_given_with_corruption_separately(drafts: Drafts) -> None:
@@ -273,6 +347,16 @@ def test_a_template_staff_edited_in_word_still_renders(drafts: Drafts, tmp_path:
     assert table_with(document, "รายการ", "ค่าเฉลี่ย", "S.D.")
 
 
+def test_drafts_are_readable_by_others_like_any_file_the_office_saves(drafts: Drafts) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for path in (drafts.h1, drafts.annual, drafts.english):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0600
+
+
 def test_a_broken_template_tag_is_one_line_naming_the_file(drafts: Drafts, tmp_path: Path) -> None:
     template = docx.Document(str(PROJECT / "templates" / "report.docx"))
     template.add_paragraph("{% if sat.available %} ไม่มีแท็กปิด")
@@ -327,6 +411,16 @@ def test_measure_progress_reads_statuses_as_staff_type_them(settings: Settings) 
     assert progress.steps_counted == 3 and progress.steps_with("done") == 2
     at_round_1 = measure_progress(table, 2567, as_of=H1.end)  # done on 2 May: not done by 31 March
     assert at_round_1.steps_with("done") == 1 and at_round_1.measures[0].status == "in_progress"
+
+
+def test_a_done_date_cell_holding_a_be_year_is_read_as_be(settings: Settings) -> None:
+    layout = build_schema(settings)["measures"]
+    rows = [["2567-01-01", 2567, 1, "เผยแพร่ข้อมูล", 1, "จัดทำมาตรการ", "กองคลัง", "รอบ ๖ เดือนและประจำปี",
+             None, "ดำเนินการแล้ว", dt.datetime(2567, 3, 15), None, None, None]]  # 15 Mar 2024 typed in BE
+    progress = measure_progress(to_table(layout, [layout.headers("th"), *rows]), 2567, as_of=H1.end)
+    step = progress.steps[0]
+    assert step.done_date == dt.date(2024, 3, 15)  # not the year 3110 in the report
+    assert step.status == "done"  # done by the close of round 1
 
 
 def test_charts_use_a_thai_font_without_missing_glyphs(recwarn: pytest.WarningsRecorder) -> None:

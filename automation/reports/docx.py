@@ -29,6 +29,25 @@ _WARNED: set[Path] = set()
 CHART_WIDTH = Cm(15)  # the text column is 16 cm wide between 3 cm and 2 cm margins
 
 
+def readable(path: str | Path) -> None:
+    """Give a file written through mkstemp (0600) the permissions a plain open() would: a
+    draft on a shared folder, or the public page on a web server, must be readable by others."""
+    os.chmod(path, 0o666 & ~_umask())
+
+
+def _umask() -> int:
+    # Linux tells it without changing it; setting and restoring it would race other threads.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def template_file(settings: Settings, name: str) -> Path:
     """A template from [report] template_dir; the shipped one when that folder lacks it (a
     settings file copied elsewhere still drafts reports), with a warning saying so."""
@@ -52,11 +71,26 @@ def template_path(settings: Settings, lang: str) -> Path:
     return path
 
 
-def _evidence(tpl: DocxTemplate, text: str) -> RichText:
-    """A link as a clickable hyperlink showing the address (it must survive printing too)."""
-    if text.startswith(("http://", "https://")):
-        return RichText(text, url_id=tpl.build_url_id(text), color="1F4E79", underline=True, size=24)
-    return RichText(text)
+LINK_COLOR = "1F4E79"
+
+
+def _evidence(tpl: DocxTemplate, row: dict[str, Any]) -> RichText:
+    """The evidence cell: staff's words, then each link as a short clickable "ลิงก์ ๓"."""
+    rich = RichText(row.get("evidence_text", ""))
+    for i, link in enumerate(row.get("links", [])):
+        if i or row.get("evidence_text"):
+            rich.add(" ")
+        rich.add(link["label"], url_id=tpl.build_url_id(link["url"]), color=LINK_COLOR, underline=True)
+    if not row.get("links") and not row.get("evidence_text"):
+        rich.add("–")
+    return rich
+
+
+def _link_line(tpl: DocxTemplate, link: dict[str, Any]) -> RichText:
+    """One line of the list under the measures table: "๓ (ข้อ ๒.๑) https://…", the address in full."""
+    rich = RichText(f"{link['label']} ({link['step']}) ")
+    rich.add(link["url"], url_id=tpl.build_url_id(link["url"]), color=LINK_COLOR, underline=True)
+    return rich
 
 
 def render_docx(settings: Settings, context: dict[str, Any], out: Path, template: Path | None = None) -> Path:
@@ -71,8 +105,11 @@ def render_docx(settings: Settings, context: dict[str, Any], out: Path, template
         return InlineImage(tpl, io.BytesIO(render_png(chart, digit_style)), width=CHART_WIDTH)
 
     filled = replace_charts(context, picture)
-    for row in filled.get("m", {}).get("rows", []):
-        row["evidence"] = _evidence(tpl, row["evidence"])
+    measures = filled.get("m", {})
+    for row in measures.get("rows", []):
+        row["evidence"] = _evidence(tpl, row)
+    for link in measures.get("links", []):
+        link["line"] = _link_line(tpl, link)
     try:
         tpl.render(filled, autoescape=True)
     except jinja2.TemplateError as exc:
@@ -87,6 +124,7 @@ def render_docx(settings: Settings, context: dict[str, Any], out: Path, template
     os.close(fd)
     try:
         tpl.save(tmp)
+        readable(tmp)
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):

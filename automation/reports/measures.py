@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from automation.cells import shift_year
 from automation.schema import Column
 from automation.tables import ROW, SheetTable
 from automation.thaidate import DateParseError, parse_date, to_arabic_digits
@@ -124,9 +125,12 @@ def _date(value: Any) -> dt.date | None:
     if value is None or value != value:  # blank, NaN or pandas' NaT (which is unequal to itself)
         return None
     try:
-        return parse_date(value)
+        day = parse_date(value)
     except DateParseError:
         return None
+    if day.year > 2400:  # a BE year in a real date cell (validation flags the era): read it as BE
+        return shift_year(day, -543)
+    return day
 
 
 def _choice_label(column: Column, value: Any, lang: str) -> tuple[str | None, str]:

@@ -16,14 +16,14 @@ import jinja2
 
 from automation.reports.charts import Chart, render_png
 from automation.reports.context import replace_charts
-from automation.reports.docx import template_file
+from automation.reports.docx import readable, template_file
 from automation.settings import ConfigError, Settings
 from automation.thaidate import Digits
 
 PAGE_TEMPLATE = "public.html"
 LABELS = {
     "th": {
-        "fy": "ปีงบประมาณ พ.ศ.", "sat": "ผลการประเมินความพึงพอใจของผู้รับบริการ", "respondents": "ผู้ตอบแบบประเมิน (ราย)",
+        "fy": "ปีงบประมาณ พ.ศ.", "sat": "ผลการประเมินความพึงพอใจของผู้รับบริการ", "respondents": "ผู้ตอบแบบประเมิน (ราย)", "people": "ผู้ตอบ (ราย)", "answers": "คำตอบ (n)",
         "mean": "ค่าเฉลี่ย", "percent": "ร้อยละ", "level": "ระดับ", "by_aspect": "ผลการประเมินรายด้าน",
         "aspect": "ด้าน", "by_question": "ผลการประเมินรายข้อ", "question": "ข้อคำถาม",
         "by_service": "ผลการประเมินจำแนกตามงานบริการ", "service": "งานบริการ", "monthly": "จำนวนผู้ตอบรายเดือน",
@@ -35,7 +35,7 @@ LABELS = {
         "privacy": "ไม่เปิดเผยชื่อและข้อมูลติดต่อของผู้ร้องเรียนและผู้ตอบแบบประเมิน",
     },
     "en": {
-        "fy": "Fiscal year (BE)", "sat": "Satisfaction survey", "respondents": "Respondents", "mean": "Mean",
+        "fy": "Fiscal year (BE)", "sat": "Satisfaction survey", "respondents": "Respondents", "people": "People", "answers": "Answers (n)", "mean": "Mean",
         "percent": "Percent", "level": "Level", "by_aspect": "By aspect", "aspect": "Aspect",
         "by_question": "By question", "question": "Question", "by_service": "By service", "service": "Service",
         "monthly": "Responses per month",
@@ -73,6 +73,7 @@ def _write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".page-", dir=path.parent)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+    readable(tmp)  # a web server serves the copied folder as another user
     os.replace(tmp, path)
 
 

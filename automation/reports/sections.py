@@ -7,6 +7,7 @@ applied), so the Word template and the public page only place them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from automation.reports.charts import Chart
@@ -38,6 +39,22 @@ CHECKPOINT_STATE = {
     "en": {"round1": "not started", "year_end": "not done", "due_date": "not done",
            "acknowledge": "not acknowledged", "close": "not closed"},
 }  # fmt: skip
+
+
+# Whether a change of the satisfaction mean is larger than the noise (Welch's t test at 95%).
+SIGNIFICANCE = {
+    "th": {True: "ซึ่งแตกต่างอย่างมีนัยสำคัญทางสถิติที่ระดับ 0.05",
+           False: "ซึ่งไม่แตกต่างอย่างมีนัยสำคัญทางสถิติ",
+           None: "(ผู้ตอบน้อยเกินกว่าจะทดสอบนัยสำคัญทางสถิติ)"},
+    "en": {True: "a statistically significant change at the 5% level",
+           False: "within the noise: not statistically significant",
+           None: "too few respondents to test"},
+}  # fmt: skip
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 step', '2 steps' (English only)."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _t(lang: str, th: str, en: str) -> str:
@@ -82,14 +99,36 @@ def _first_only(rows: list[dict[str, Any]], key: str) -> None:
 # ------------------------------------------------------------------ measures
 
 
+LINK_WORD = {"th": "ลิงก์", "en": "Link"}
+# A link as staff paste it, up to the first space; a trailing bracket or full stop is prose.
+_URL = re.compile(r"https?://[^\s<>\"]+")
+_URL_TAIL = ".,;:)]}>\"'"
+
+
+def evidence_parts(text: str) -> tuple[str, list[str]]:
+    """(the words around the links, the links) of an evidence cell: "ดูแฟ้ม https://a.go.th/x"
+    gives ("ดูแฟ้ม", ["https://a.go.th/x"])."""
+    urls = [m.rstrip(_URL_TAIL) for m in _URL.findall(text)]
+    words = " ".join(_URL.sub(" ", text).split())
+    return words, [u for u in urls if len(u) > len("https://")]
+
+
 def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, Any]:
+    """The per-measure summary and the step-by-step table. An evidence link is shown in its
+    narrow column as a short numbered hyperlink ("ลิงก์ ๓"): a long address would break letter
+    by letter there. The list of links under the table gives each address in full, so a
+    printed report keeps them; links keep Arabic digits."""
     status_names = MEASURE_STATUS[_key(num.lang)]
-    rows = []
+    word = LINK_WORD[_key(num.lang)]
+    rows, links = [], []
     for m in fig.measures.measures:
         for s in m.steps:
-            evidence = s.evidence_url
-            if not evidence.startswith(("http://", "https://")):  # a link keeps Arabic digits
-                evidence = privacy.scrub(num.d(evidence))
+            words, urls = evidence_parts(s.evidence_url)
+            row_links = []
+            for url in urls:
+                links.append({"no": num.int(len(links) + 1), "label": f"{word} {num.int(len(links) + 1)}",
+                              "url": url, "step": num.d(f"{_t(num.lang, 'ขั้นตอน', 'step')} {m.no}.{s.step_no}")})
+                row_links.append(links[-1])
             rows.append({
                 "measure": num.int(m.no),  # the title is in the summary table above
                 "step": num.d(f"{s.step_no}. {s.step}"),
@@ -97,7 +136,11 @@ def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, 
                 "status": s.status_label + (f" ({num.date(s.done_date)})" if s.status == DONE and s.done_date
                                             else ""),
                 "result": privacy.scrub(num.d(s.result)) or "–",
-                "evidence": evidence or "–",
+                # Plain text for any reader of the context; the Word renderer makes the links.
+                "evidence": " ".join([privacy.scrub(num.d(words)), *(link["label"] for link in row_links)]).strip()
+                            or "–",
+                "evidence_text": privacy.scrub(num.d(words)),
+                "links": row_links,
             })
     _first_only(rows, "measure")
     per_measure = [
@@ -111,6 +154,7 @@ def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, 
     p = fig.measures
     return {
         "rows": rows,
+        "links": links,
         "per_measure": per_measure,
         "empty": not rows,
         "count": num.int(len(p.measures)),
@@ -179,6 +223,7 @@ def _score_row(g: Any, num: Numbers, label: str | None = None) -> dict[str, Any]
         "key": g.key,
         "label": num.d(label or g.label) + (" *" if g.small_n else ""),
         "n": num.int(g.n),
+        "respondents": num.int(g.respondents),
         "mean": num.dec(g.mean),
         "sd": num.dec(g.sd),
         "percent": num.dec(g.percent),
@@ -388,8 +433,9 @@ def summary_paragraphs(
     if overdue.get("available"):
         steps, complaints, soon = overdue["steps"], overdue["complaints"], overdue["steps_due_soon"]
         if lang == "en":
-            text = (f"As of {overdue['as_of']}, {steps} plan steps and {complaints} complaints are past their "
-                    f"due date; {soon} steps fall due within {settings.deadlines.due_soon_days} days.")
+            text = (f"As of {overdue['as_of']}, {_count(steps, 'plan step')} and {_count(complaints, 'complaint')} "
+                    f"{'is' if steps + complaints == 1 else 'are'} past their due date; {_count(soon, 'step')} "
+                    f"{'falls' if soon == 1 else 'fall'} due within {settings.deadlines.due_soon_days} days.")
         else:
             text = (f"ณ วันที่ {overdue['as_of']} มีขั้นตอนตามมาตรการที่เกินกำหนด {num.int(steps)} ขั้นตอน "
                     f"เรื่องร้องเรียนที่เกินกำหนด {num.int(complaints)} เรื่อง และขั้นตอนที่จะครบกำหนดภายใน "
@@ -397,15 +443,15 @@ def summary_paragraphs(
         out.append(text)
     if sat.get("available"):
         o = sat["overall"]
+        verdict = num.d(SIGNIFICANCE[_key(lang)][sat["significant"]])
         if lang == "en":
-            change = f" ({sat['change']} on the previous round's {sat['prev_mean']})" if sat["change"] else ""
+            change = f" ({sat['change']} on the previous round's {sat['prev_mean']}, {verdict})" if sat["change"] else ""
             out.append(f"{sat['n']} people answered the satisfaction survey ({o['n']} answers): mean "
                        f"{o['mean']} of 5 ({o['percent']}%), level \"{o['band']}\"{change}.")
         else:
             change = ""
             if sat["change"]:
-                noise = " ซึ่งไม่แตกต่างอย่างมีนัยสำคัญทางสถิติ" if sat["significant"] is False else ""
-                change = f" {sat['change']} จากรอบก่อน (ค่าเฉลี่ย {sat['prev_mean']}){noise}"
+                change = f" {sat['change']} จากรอบก่อน (ค่าเฉลี่ย {sat['prev_mean']}) {verdict}"
             out.append(f"ผลการประเมินความพึงพอใจของผู้รับบริการ จำนวน {sat['n']} ราย ({o['n']} คำตอบ) "
                        f"มีค่าเฉลี่ยโดยรวม {o['mean']} คิดเป็นร้อยละ {o['percent']} อยู่ในระดับ{o['band']}{change}")
     if cmp.get("available"):
@@ -413,8 +459,9 @@ def summary_paragraphs(
         corruption = cs.corruption.total if cs.corruption is not None else 0
         prev_total = fig.complaints_prev.total if fig.complaints_prev is not None else None
         if lang == "en":
-            text = (f"{cs.total} complaints were received: {cs.closed} closed, {cs.open} open "
-                    f"({cs.overdue} past the time limit); {corruption} concerned corruption or misconduct.")
+            text = (f"{_count(cs.total, 'complaint')} {'was' if cs.total == 1 else 'were'} received: {cs.closed} "
+                    f"closed, {cs.open} open ({cs.overdue} past the time limit); {corruption} concerned "
+                    "corruption or misconduct.")
             if prev_total is not None:
                 text += f" The same round last year had {prev_total}."
         else:
