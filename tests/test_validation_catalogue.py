@@ -141,6 +141,7 @@ CASES: list[Case] = [
     M({"due_date": dt.date(1481, 3, 31)}, "wrong-era", note="CE date cell far back"),
     M({"done_date": "15/03/2010"}, "date-implausible"),
     M({"due_date": dt.date(1950, 1, 1)}, "date-implausible", note="1950"),
+    M({"due_date": dt.date(9999, 12, 31)}, "date-implausible", note="placeholder 9999 is no era mix-up"),
     M({"done_date": "15/05/2567"}, "date-future"),
     M({"done_date": "01/04/2025"}, "date-future", note="future and outside the year: future only"),
     M({"due_date": "15/10/2567"}, "outside-fiscal-year"),
