@@ -136,6 +136,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "en": "{where}: measure {measure}: step {no} found where step {expected} should be"},
     "empty_step": {"th": "{where}: มาตรการที่ {measure} ขั้นตอนที่ {no} ไม่มีข้อความ",
                    "en": "{where}: measure {measure}, step {no} has no text"},
+    "no_measures": {"th": "ตารางแผนมีแต่หัวตาราง ไม่มีมาตรการใดเลย — ตรวจว่าเลือกไฟล์ถูกต้อง",
+                    "en": "the plan table has a header but no measures; check that this is the right file"},
     "no_steps": {"th": "{where}: มาตรการที่ {measure} ไม่มีขั้นตอนหรือวิธีการ",
                  "en": "{where}: measure {measure} has no steps"},
     "missing_unit": {"th": "{where}: มาตรการที่ {measure} ไม่ระบุผู้รับผิดชอบ",
@@ -410,6 +412,9 @@ def build_plan(
         if steps_cell:
             _add_steps(draft, steps_cell, row.where, lang)
 
+    if not drafts:
+        # Importing nothing would list every row of the sheet as gone from the plan.
+        raise PlanError("no_measures", None, lang)
     measures: list[Measure] = []
     problems: list[tuple[str, Where, dict[str, Any]]] = []
     for d in drafts:

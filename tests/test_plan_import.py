@@ -355,6 +355,21 @@ def test_docx_with_the_wrong_columns_names_the_table_row(settings: Settings, tmp
     assert "ตารางที่ 1 แถว 1" in str(caught.value)
 
 
+def test_docx_table_with_only_its_header_is_an_error_not_an_empty_plan(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "book.xlsx"
+    run(capsys, settings, "import-plan", str(SEED), "--workbook", str(book))
+    before = book.read_bytes()
+    document = Document()
+    document.add_paragraph(TITLE)
+    _add_row(document.add_table(rows=0, cols=4), HEADER.split("\t"))
+    document.save(str(tmp_path / "empty.docx"))
+    code, out, err = run(capsys, settings, "import-plan", str(tmp_path / "empty.docx"), "--workbook", str(book))
+    assert code == 2 and out == "" and err.startswith("error: ตารางแผนมีแต่หัวตาราง") and err.count("\n") == 1
+    assert book.read_bytes() == before
+
+
 def test_docx_step_out_of_order_names_the_table_row(settings: Settings, tmp_path: Path) -> None:
     document = Document()
     document.add_paragraph(TITLE)
@@ -433,6 +448,7 @@ BAD_PLANS = {
     "empty_step": (plan_text(f"๑. ก\t๑. ข ๒.\t{FIN}\t{YEAR_END_TEXT}"), 4),
     "text_before_step": (plan_text(f"๑. ก\tนำ ๑. ข\t{FIN}\t{YEAR_END_TEXT}"), 4),
     "no_fiscal_year": (plan_text(GOOD, title="แผนส่งเสริมคุณธรรม"), None),
+    "no_measures": (plan_text(), None),
 }
 
 
