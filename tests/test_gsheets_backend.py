@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,6 +80,10 @@ def identity(findings: list) -> list[tuple]:
     return sorted((f.sheet, f.row, f.column, f.rule) for f in findings)
 
 
+def every_field(findings: list) -> list[str]:
+    return sorted(json.dumps(f.as_json(), ensure_ascii=False, sort_keys=True, default=str) for f in findings)
+
+
 def test_a_run_gives_the_same_findings_as_the_xlsx_backend_in_four_calls(
     settings: Settings, gsettings: Settings, emulator: SheetsEmulator
 ) -> None:
@@ -88,6 +93,7 @@ def test_a_run_gives_the_same_findings_as_the_xlsx_backend_in_four_calls(
     book = open_workbook(gsettings)
     remote = run_once(gsettings, book)
     assert identity(remote.findings) == identity(local.findings)
+    assert every_field(remote.findings) == every_field(local.findings)  # messages, values, dates
     assert report_text(remote) == local_report
     assert remote.findings
     sheets_calls = [c for c in emulator.calls if c.path.startswith("/v4/")]
@@ -132,7 +138,30 @@ def test_values_are_written_raw_and_citizen_formulas_stay_text(
         assert emulator.formulas(sid, title) == {}
     values = emulator.values(sid, gsettings.sheets.findings)
     assert any(isinstance(v, str) and v.startswith("=IMPORTXML") for row in values for v in row)
-    assert any(c.query.get("valueInputOption") == ["RAW"] or c.method == "POST" for c in emulator.calls)
+    writes = [c for c in emulator.calls if c.path.endswith("/values:batchUpdate")]
+    assert writes and all(c.body.get("valueInputOption") == "RAW" for c in writes)
+
+
+def test_a_run_reads_raw_serials_in_two_calls_and_writes_in_two(
+    gsettings: Settings, emulator: SheetsEmulator
+) -> None:
+    sid = gsettings.gsheets.spreadsheet_id
+    emulator.reset_calls()
+    run(gsettings)
+    calls = [c for c in emulator.calls if c.path.startswith("/v4/")]
+    assert [c.label for c in calls] == [
+        f"GET /v4/spreadsheets/{sid}",
+        f"GET /v4/spreadsheets/{sid}/values:batchGet",
+        f"POST /v4/spreadsheets/{sid}:batchUpdate",
+        f"POST /v4/spreadsheets/{sid}/values:batchUpdate",
+    ]
+    meta, read, _, write = calls
+    assert meta.query["includeGridData"] == ["true"] and "note" in meta.query["fields"][0]
+    assert read.query["valueRenderOption"] == ["UNFORMATTED_VALUE"]
+    assert read.query["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
+    staff = [gsettings.sheets.measures, gsettings.sheets.complaints, gsettings.sheets.responses]
+    assert sorted(read.query["ranges"]) == sorted(f"'{t}'" for t in staff)
+    assert write.body == {"valueInputOption": "RAW"}
 
 
 def test_notes_mark_the_offending_cells_and_leave_a_persons_note(
@@ -309,3 +338,145 @@ def test_init_on_an_empty_spreadsheet_adds_dropdowns(
     book.provision(list(build_schema(s).sheets.values()))
     rules = emulator.data_validations(sid, s.sheets.measures)
     assert any("ดำเนินการแล้ว" in json.dumps(r, ensure_ascii=False) for r in rules)
+
+
+# ---------------------------------------------------------------- the real command line
+
+
+def gsheets_config(settings: Settings, emulator: SheetsEmulator, key: Path, sid: str) -> Path:
+    """The settings file itself set up for the emulator, as a person would edit it."""
+    text = settings.source.read_text(encoding="utf-8")
+    for old, new in [
+        ('backend = "xlsx"', 'backend = "gsheets"'),
+        ('spreadsheet_id = ""', f'spreadsheet_id = "{sid}"'),
+        ('# credentials_file = "/etc/automation/service-account.json"', f'credentials_file = "{key}"'),
+        ('api_base_url = ""', f'api_base_url = "{emulator.url}"'),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new)
+    settings.source.write_text(text, encoding="utf-8")
+    return settings.source
+
+
+def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main([*args, "--today", TODAY.isoformat()])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_cli_runs_on_the_emulator_and_reports_the_call_count(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path, spreadsheet: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = gsheets_config(settings, emulator, key_file, spreadsheet)
+    code, out, err = cli(["validate", "--json", "--config", str(config)], capsys)
+    assert code == 0 and json.loads(out), err
+    code, out, _ = cli(["run", "--json", "--config", str(config)], capsys)
+    assert code == 0 and json.loads(out)["api_calls"] == 4  # the summary sheet is the run's own
+    code, out, _ = cli(["run", "--config", str(config)], capsys)
+    assert code == 0 and "API calls: 2" in out and f"Google Sheets {spreadsheet}" in out
+
+
+def test_a_dry_run_on_google_sheets_reads_and_writes_nothing(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path, spreadsheet: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = gsheets_config(settings, emulator, key_file, spreadsheet)
+    before = emulator.snapshot()
+    emulator.reset_calls()
+    code, out, _ = cli(["run", "--dry-run", "--json", "--config", str(config)], capsys)
+    assert code == 0 and json.loads(out)["findings"]["total"] > 0
+    assert emulator.snapshot() == before
+    assert [c.method for c in emulator.calls if c.path.startswith("/v4/")] == ["GET", "GET"]
+
+
+def _unshare(emulator: SheetsEmulator, sid: str, key: Path) -> str:
+    emulator.unshare(sid, BOT)
+    return f"share it with {BOT} as Editor"
+
+
+def _unknown(emulator: SheetsEmulator, sid: str, key: Path) -> str:
+    emulator.delete_spreadsheet(sid)
+    return f"spreadsheet {sid} not found"
+
+
+def _not_json(emulator: SheetsEmulator, sid: str, key: Path) -> str:
+    key.write_text('{"type": "service_account",', encoding="utf-8")
+    return "not valid JSON"
+
+
+def _bad_private_key(emulator: SheetsEmulator, sid: str, key: Path) -> str:
+    info = json.loads(key.read_text(encoding="utf-8"))
+    info["private_key"] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+    key.write_text(json.dumps(info), encoding="utf-8")
+    return "private_key in the service-account key file"
+
+
+def _no_key(emulator: SheetsEmulator, sid: str, key: Path) -> str:
+    key.unlink()
+    return "file not found"
+
+
+@pytest.mark.parametrize("break_it", [_unshare, _unknown, _not_json, _bad_private_key, _no_key])
+def test_each_access_problem_is_one_line_with_exit_2(
+    break_it: Any, settings: Settings, emulator: SheetsEmulator, key_file: Path, spreadsheet: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = gsheets_config(settings, emulator, key_file, spreadsheet)
+    expected = break_it(emulator, spreadsheet, key_file)
+    code, out, err = cli(["run", "--config", str(config)], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert expected in err and "Traceback" not in err
+    if break_it in (_not_json, _bad_private_key, _no_key):
+        assert "gsheets.credentials_file" in err and str(key_file) in err
+
+
+def test_a_renamed_sheet_and_a_missing_header_are_findings_on_google_sheets(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path, demo_workbook: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(demo_workbook)
+    book[settings.sheets.complaints].title = "ร้องเรียน (สำเนา)"
+    measures = book[settings.sheets.measures]
+    header = next(c for c in measures[1] if c.value == "สถานะ")
+    header.value = "สถานะงาน"
+    book.save(demo_workbook)
+    sid = emulator.import_xlsx(demo_workbook, shared_with=[BOT])
+    config = gsheets_config(settings, emulator, key_file, sid)
+    code, out, err = cli(["validate", "--json", "--config", str(config)], capsys)
+    assert code == 0, err
+    found = {(f["rule"], f["sheet"]): f for f in json.loads(out)}
+    missing_sheet = found[("missing-sheet", settings.sheets.complaints)]
+    assert settings.sheets.complaints in missing_sheet["message"]
+    missing_column = found[("missing-column", settings.sheets.measures)]
+    assert missing_column["column"] == "สถานะ"
+    written = emulator.values(sid, settings.sheets.findings)
+    assert any(row[6] == "missing-sheet" for row in written[1:])
+
+
+def test_date_cells_and_plain_numbers_read_as_they_do_from_the_xlsx_file(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path, demo_workbook: Path
+) -> None:
+    """UNFORMATTED_VALUE gives a date cell as a bare serial: its date format makes it a date
+    again (the finding names 2024-03-15, not 45366), while a number typed into a cell with no
+    date format stays a number, as openpyxl reads the same two cells."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(demo_workbook)
+    complaints = book[settings.sheets.complaints]
+    received = next(c.column for c in complaints[1] if c.value == "วันที่รับเรื่อง")
+    complaints.cell(2, received, dt.datetime(2567, 3, 15))  # a BE year typed into a date cell
+    complaints.cell(3, received, 45366).number_format = "General"  # a serial typed as a number
+    book.save(demo_workbook)
+    sid = emulator.import_xlsx(demo_workbook, shared_with=[BOT])
+    remote = GoogleSheetsWorkbook.from_settings(gsheets_settings(settings, emulator, key_file, sid))
+    local = open_workbook(settings)
+    title = settings.sheets.complaints
+    got, want = remote.read([title])[title], local.read([title])[title]
+    assert got[1][received - 1] == want[1][received - 1] == dt.datetime(2567, 3, 15)
+    assert got[2][received - 1] == want[2][received - 1] == 45366

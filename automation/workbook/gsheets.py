@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 RETRYABLE = {408, 429, 500, 502, 503, 504}
+DATE_TYPES = {"DATE", "DATE_TIME"}  # numberFormat types whose serials mean a day (and time)
 T = TypeVar("T")
 
 
@@ -95,6 +96,7 @@ class GoogleSheetsWorkbook(Workbook):
         self._sheets: dict[str, dict[str, Any]] = {}  # title -> properties
         self._notes: dict[str, dict[tuple[int, int], str]] = {}  # title -> {(row, col): note}
         self._grids: dict[str, Grid] = {}
+        self._dates: dict[str, set[tuple[int, int]]] = {}  # title -> {(row0, col0)} formatted as dates
 
     # ------------------------------------------------------------------ set-up
 
@@ -177,9 +179,11 @@ class GoogleSheetsWorkbook(Workbook):
     # ------------------------------------------------------------------ read
 
     def _load_metadata(self) -> None:
+        # Notes, and which cells are formatted as dates: UNFORMATTED_VALUE gives a date cell
+        # as a bare day serial, and only its format says it is a date (as openpyxl reads it).
         fields = (
             "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),"
-            "data(startRow,startColumn,rowData(values(note))))"
+            "data(startRow,startColumn,rowData(values(note,userEnteredFormat(numberFormat(type))))))"
         )
         meta = self._call(
             "read sheet list",
@@ -187,18 +191,22 @@ class GoogleSheetsWorkbook(Workbook):
                 self.spreadsheet_id, params={"includeGridData": "true", "fields": fields}
             ),
         )
-        self._sheets, self._notes = {}, {}
+        self._sheets, self._notes, self._dates = {}, {}, {}
         for sheet in meta.get("sheets", []):
             props = sheet["properties"]
             self._sheets[props["title"]] = props
             notes: dict[tuple[int, int], str] = {}
+            dates: set[tuple[int, int]] = set()
             for block in sheet.get("data", []):
                 r0, c0 = block.get("startRow", 0), block.get("startColumn", 0)
                 for r, row in enumerate(block.get("rowData", [])):
                     for c, cell in enumerate(row.get("values", [])):
                         if cell.get("note"):
                             notes[(r0 + r + 1, c0 + c + 1)] = cell["note"]
+                        if "userEnteredFormat" in cell and _number_type(cell) in DATE_TYPES:
+                            dates.add((r0 + r, c0 + c))
             self._notes[props["title"]] = notes
+            self._dates[props["title"]] = dates
 
     def read(self, titles: list[str]) -> dict[str, Grid]:
         self._load_metadata()
@@ -220,6 +228,7 @@ class GoogleSheetsWorkbook(Workbook):
         grids: dict[str, Grid] = {}
         for title, block in zip(present, answer.get("valueRanges", []), strict=False):
             rows = [list(r) for r in block.get("values", [])]
+            _dates_from_serials(rows, self._dates.get(title, set()))
             width = max((len(r) for r in rows), default=0)
             grids[title] = [r + [None] * (width - len(r)) for r in rows]
         self._grids = grids
@@ -382,6 +391,27 @@ def _raw(value: Any) -> Any:
     if isinstance(value, (int, float, str, bool)):
         return value
     return str(value)
+
+
+def _number_type(cell: dict[str, Any]) -> str | None:
+    number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat") or {}
+    return number_format.get("type")
+
+
+def _dates_from_serials(rows: list[list[Any]], dates: set[tuple[int, int]]) -> None:
+    """Date-formatted cells' serials as datetimes, exactly as openpyxl reads the same cell from
+    an .xlsx file, so both backends hand validation (and the findings' "value found") the
+    same thing. A number too large to be a date stays the number it is."""
+    from openpyxl.utils.datetime import from_excel
+
+    for r, c in dates:
+        if r < len(rows) and c < len(rows[r]):
+            value = rows[r][c]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                try:
+                    rows[r][c] = from_excel(value)
+                except (OverflowError, ValueError):
+                    pass
 
 
 def _same_grid(old: Grid, new: Grid) -> bool:
