@@ -86,7 +86,12 @@ def service_account_credentials(key_file: str | Path | None = None, *,
     missing = [k for k in ("client_email", "private_key", "token_uri") if not info.get(k)]
     if missing:
         raise ValueError(f"the service-account {source} lacks {', '.join(missing)}")
-    return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
+    try:
+        return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
+    except ValueError as exc:
+        # cryptography's own text (ASN.1 tags ...) tells an office nothing: say which field.
+        raise ValueError(f"the private_key in the service-account {source} cannot be read "
+                         "(not an unchanged PEM RSA key)") from exc
 
 
 class _DropLookupNoise(logging.Filter):

@@ -409,7 +409,8 @@ def test_faults_and_calls_are_reachable_over_http(sheets_emulator: SheetsEmulato
     assert statuses == [503, 503, 200]
     calls = requests.get(f"{sheets_emulator.url}/_emulator/calls", timeout=5).json()
     assert calls["counts"] == {f"GET /v4/spreadsheets/{sid}": 3}
-    assert calls["calls"][0] == {"method": "GET", "path": f"/v4/spreadsheets/{sid}", "query": {}}
+    assert calls["calls"][0] == {"method": "GET", "path": f"/v4/spreadsheets/{sid}", "query": {},
+                                 "body": {}}
     requests.delete(f"{sheets_emulator.url}/_emulator/calls", timeout=5)
     assert sheets_emulator.calls == []
 

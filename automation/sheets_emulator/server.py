@@ -108,11 +108,14 @@ def default_properties(title: str, locale: str, time_zone: str) -> dict[str, Any
 
 
 class Call(NamedTuple):
-    """One request as the emulator saw it; `path` is percent-decoded, without the query."""
+    """One request as the emulator saw it; `path` is percent-decoded, without the query.
+    `body` holds the top-level scalar fields of a JSON body (`valueInputOption` ...): enough
+    to check how a write was asked for, without keeping every value written."""
 
     method: str
     path: str
     query: dict[str, list[str]]
+    body: dict[str, Any] = {}
 
     @property
     def label(self) -> str:
@@ -493,9 +496,10 @@ class SheetsEmulator:
                     return rule
         return None
 
-    def _record(self, method: str, path: str, query: dict[str, list[str]]) -> None:
+    def _record(self, method: str, path: str, query: dict[str, list[str]],
+                body: bytes = b"") -> None:
         with self.lock:
-            self._calls.append(Call(method, path, query))
+            self._calls.append(Call(method, path, query, _scalar_fields(body)))
 
     # -- request handling (called from handler threads)
     def handle(self, method: str, raw_path: str, query: dict[str, list[str]], body: bytes,
@@ -684,6 +688,18 @@ class SheetsEmulator:
         return Answer(404, ApiError(404, f"No emulator control at {method} {path}").body(), {})
 
 
+def _scalar_fields(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    if not isinstance(payload, dict):
+        return {}
+    return {k: v for k, v in payload.items() if isinstance(v, str | int | float | bool)}
+
+
 def _signature_ok(public_pem: str, assertion: str, signature: bytes) -> bool:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes, serialization
@@ -781,7 +797,7 @@ class _Handler(BaseHTTPRequestHandler):
             except (json.JSONDecodeError, AttributeError) as exc:
                 self._send(Answer(400, ApiError(400, f"Bad control request: {exc}").body(), {}))
             return
-        emulator._record(method, path, query)
+        emulator._record(method, path, query, body)
         log.info("%s %s", method, path)
         rule = emulator._take_fault(method, path, raw_path)
         if rule is not None:
