@@ -144,6 +144,20 @@ def test_the_page_is_self_contained_thai_and_made_for_phones(published: Publishe
     assert "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ" in html
 
 
+def test_the_page_and_its_pictures_can_be_served_by_a_web_server_running_as_another_user(
+    published: Published,
+) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    files = [published.page, *published.page.parent.glob("*.png")]
+    assert len(files) >= 5
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name  # not mkstemp's 0600
+
+
 def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM
     return subprocess.run(
