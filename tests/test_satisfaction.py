@@ -435,6 +435,20 @@ def test_scores_command_prints_thai_tables(settings: Settings, demo_workbook: Pa
     assert "081-234-5678" not in text
 
 
+def test_the_printed_tables_show_people_beside_answers_so_the_few_mark_makes_sense(
+    hand: tuple[Settings, ScoreReport],
+) -> None:
+    from automation.commands.scores import render
+
+    _s, report = hand
+    lines = render(report).splitlines()
+    tax = next(line for line in lines if line.endswith("งานจัดเก็บภาษี") and "." in line)
+    registry = next(line for line in lines if line.endswith("งานทะเบียนและบัตร") and "." in line)
+    assert tax.split()[:3] == ["2*", "4", "4.25"]  # two people (below min_n 3), four answers
+    assert registry.split()[:3] == ["3", "9", "4.00"]  # three people: not marked
+    assert "ผู้ตอบ" in next(line for line in lines if "เฉลี่ย" in line and "S.D." in line)
+
+
 def test_scores_command_json_gives_every_group(settings: Settings, demo_workbook: Path) -> None:
     code, text = _cli("scores", "--config", str(settings.source), "--today", "2024-04-20",
                       "--round", "h1", "--fiscal-year", "2566", "--json")  # fmt: skip

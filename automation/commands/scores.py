@@ -25,8 +25,8 @@ TEXT = {
                 "en": "{n} rows have no readable timestamp and belong to no round"},
     "none": {"th": "ไม่มีคำตอบในรอบนี้", "en": "No responses in this round"},
     "summary": {"th": "สรุปคะแนน", "en": "Scores"},
-    "head": {"th": "n      เฉลี่ย  S.D.  ร้อยละ  4–5(%)  ช่วงเชื่อมั่น95%  ระดับ       รายการ",
-             "en": "n      mean    S.D.  %       4–5(%)  95% CI           band        item"},
+    "head": {"th": "ผู้ตอบ   n      เฉลี่ย  S.D.  ร้อยละ  4–5(%)  ช่วงเชื่อมั่น95%  ระดับ       รายการ",
+             "en": "people n      mean    S.D.  %       4–5(%)  95% CI           band        item"},
     "levels": {"th": "จำนวน (ร้อยละ) ในแต่ละระดับ", "en": "Answers (%) at each level"},
     "levels_head": {"th": "n      5 มากที่สุด   4 มาก        3 ปานกลาง    2 น้อย       1 น้อยที่สุด  รายการ",
                     "en": "n      5 very high   4 high       3 moderate   2 low        1 very low   item"},
@@ -70,8 +70,9 @@ def _num(value: float | None, places: int = 2) -> str:
 
 def score_line(g: GroupScore) -> str:
     ci = f"{_num(g.ci_low)}–{_num(g.ci_high)}" if g.ci_low is not None else "–"
-    n = f"{g.n}{'*' if g.small_n else ''}"
-    return (f"{n:<6} {_num(g.mean):>6} {_num(g.sd):>5} {_num(g.percent):>7} {_num(g.top2_share, 1):>7}  "
+    # The * (too few) counts people; n counts answers, one per question for pooled groups.
+    people = f"{g.respondents}{'*' if g.small_n else ''}"
+    return (f"{people:<6} {g.n:<6} {_num(g.mean):>6} {_num(g.sd):>5} {_num(g.percent):>7} {_num(g.top2_share, 1):>7}  "
             f"{ci:<16} {_pad(g.band or '–', 11)} {g.label}")  # fmt: skip
 
 
