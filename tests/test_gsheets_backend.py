@@ -282,6 +282,37 @@ def test_a_dropped_connection_is_retried(gsettings: Settings, emulator: SheetsEm
     assert len(values) > 1
 
 
+@pytest.mark.parametrize("step", ["values:batchGet", "values:batchUpdate"])
+def test_an_answer_cut_off_half_way_is_retried(gsettings: Settings, emulator: SheetsEmulator, step: str) -> None:
+    emulator.inject_fault(step, cut=True, times=1)
+    summary = run(gsettings, fast(open_workbook(gsettings)))
+    assert summary.api_calls == 5
+    values = emulator.values(gsettings.gsheets.spreadsheet_id, gsettings.sheets.findings)
+    assert len(values) == len(summary.findings) + 1
+
+
+def test_a_retry_after_beyond_the_deadline_gives_up_at_once(gsettings: Settings, emulator: SheetsEmulator) -> None:
+    waits: list[float] = []
+    book = fast(open_workbook(gsettings), attempts=5, deadline=10)
+    book.retry.sleep = waits.append
+    emulator.inject_fault("values:batchGet", status=429, retry_after=60, times=1)
+    with pytest.raises(SheetsUnavailable, match=r"after 1 attempts .*HTTP 429 RESOURCE_EXHAUSTED"):
+        run(gsettings, book)
+    assert waits == []  # no point sleeping 60 s when the run may only take 10
+
+
+def test_the_backoff_doubles_with_full_jitter_and_a_cap() -> None:
+    import random
+
+    policy = RetryPolicy(base=0.5, cap=4.0, rng=random.Random(7))
+    for attempt in range(8):
+        delays = [policy.delay(attempt, None) for _ in range(200)]
+        ceiling = min(4.0, 0.5 * 2**attempt)
+        assert 0 <= min(delays) and max(delays) <= ceiling
+        assert max(delays) > ceiling * 0.8 and len(set(delays)) == 200  # spread, not fixed
+    assert policy.delay(0, 3.0) == 3.0  # never sooner than the server asked
+
+
 def test_a_slow_answer_times_out_and_is_retried(gsettings: Settings, emulator: SheetsEmulator) -> None:
     emulator.inject_fault("values:batchGet", delay=3, times=1)  # the client gives up after 2 s
     summary = run(gsettings, fast(open_workbook(gsettings)))

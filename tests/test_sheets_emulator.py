@@ -380,6 +380,16 @@ def test_committed_fault_applies_the_write_but_loses_the_answer(
     assert sheets_emulator.values(sid, THAI_TAB)[1] == ["C-1", "x"]  # a retry would duplicate it
 
 
+def test_an_answer_cut_off_half_way_is_a_broken_read_after_the_write(
+        sheets_emulator: SheetsEmulator, gspread_client: gspread.Client) -> None:
+    sid = _book(sheets_emulator)
+    sheet = gspread_client.open_by_key(sid).worksheet(THAI_TAB)
+    sheets_emulator.inject_fault("values:batchUpdate", cut=True)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        sheet.batch_update([{"range": "A2", "values": [["C-1"]]}])
+    assert sheets_emulator.values(sid, THAI_TAB)[1] == ["C-1"]
+
+
 def test_slow_answer_times_the_client_out_and_is_not_applied(
         sheets_emulator: SheetsEmulator, gspread_client: gspread.Client) -> None:
     sid = _book(sheets_emulator)

@@ -129,8 +129,9 @@ class FaultRule:
     answers that error (Google's body, plus Retry-After when given); `drop` closes the
     socket without an answer; `delay` waits first. Faulted requests change nothing unless
     `commit` is set, which applies the request and then fails it: the "write happened but
-    the answer was lost" case. A delay-only rule is a slow but normal answer; if the client
-    has given up by then, the request is not applied."""
+    the answer was lost" case. `cut` applies the request and sends half of the answer before
+    closing the socket: a connection that drops mid-answer. A delay-only rule is a slow but
+    normal answer; if the client has given up by then, the request is not applied."""
 
     match: str | None = None
     status: int | None = None
@@ -139,14 +140,15 @@ class FaultRule:
     delay: float = 0.0
     times: int = 1
     commit: bool = False
+    cut: bool = False
 
     def __post_init__(self) -> None:
         if self.status is not None and not 400 <= int(self.status) <= 599:
             raise ValueError(f"fault status must be an HTTP error code, not {self.status}")
         if self.times < 1 or self.delay < 0:
             raise ValueError("fault times must be >= 1 and delay >= 0")
-        if self.status is None and not self.drop and not self.delay:
-            raise ValueError("a fault needs a status, drop=True or a delay")
+        if self.status is None and not self.drop and not self.delay and not self.cut:
+            raise ValueError("a fault needs a status, drop=True, cut=True or a delay")
 
     def matches(self, method: str, path: str, raw_path: str) -> bool:
         if self.match is None:
@@ -340,8 +342,8 @@ class SheetsEmulator:
     # -- faults and the call log
     def inject_fault(self, match: str | None = None, *, status: int | None = None,
                      retry_after: float | None = None, drop: bool = False, delay: float = 0.0,
-                     times: int = 1, commit: bool = False) -> FaultRule:
-        rule = FaultRule(match, status, retry_after, drop, delay, times, commit)
+                     times: int = 1, commit: bool = False, cut: bool = False) -> FaultRule:
+        rule = FaultRule(match, status, retry_after, drop, delay, times, commit, cut)
         with self.lock:
             self._faults.append(rule)
         return rule
@@ -803,6 +805,9 @@ class _Handler(BaseHTTPRequestHandler):
         if rule is not None:
             if rule.delay:
                 time.sleep(rule.delay)
+            if rule.cut:
+                self._send(emulator.handle(method, raw_path, query, body, self.headers), cut=True)
+                return
             if rule.status is None and not rule.drop:
                 if self._peer_gone():  # the client timed out: do not apply the request
                     self.close_connection = True
@@ -828,7 +833,7 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             return True
 
-    def _send(self, answer: Answer) -> None:
+    def _send(self, answer: Answer, cut: bool = False) -> None:
         data = json.dumps(answer.body, ensure_ascii=False, indent=2).encode("utf-8")
         try:
             self.send_response(answer.status)
@@ -838,6 +843,12 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in answer.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if cut:  # the promised length, half of it sent, then the line goes dead
+                self.wfile.write(data[: len(data) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.wfile.write(data)
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 RETRYABLE = {408, 429, 500, 502, 503, 504}
+# Time-outs and connections that drop before or during the answer (ChunkedEncodingError is
+# the answer cut off half-way: it is no ConnectionError).
+DROPPED = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 DATE_TYPES = {"DATE", "DATE_TIME"}  # numberFormat types whose serials mean a day (and time)
 T = TypeVar("T")
 
@@ -140,7 +143,7 @@ class GoogleSheetsWorkbook(Workbook):
                     raise self._explain(exc, what) from None
                 last: Exception = exc
                 wait = self.retry.delay(attempt, _retry_after(exc))
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except DROPPED as exc:
                 last, wait = exc, self.retry.delay(attempt, None)
             except Exception as exc:  # google-auth token errors and the like
                 raise self._explain(exc, what) from None
