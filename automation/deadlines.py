@@ -576,11 +576,14 @@ def stage(ctx: RunContext) -> StageResult:
     ctx.figures["deadlines"] = report
     owed = report.by_unit()
     overdue_units = {u: sum(i.status == "overdue" for i in items) for u, items in owed.items()}
-    summary = ", ".join(f"{u or NO_UNIT['th']} {n}" for u, n in overdue_units.items() if n)
+    lang = "en" if ctx.lang == "en" else "th"
+    summary = ", ".join(f"{u or NO_UNIT[lang]} {n}" for u, n in overdue_units.items() if n)
     figures: dict[str, Any] = {
         "overdue": len(report.overdue),
         "due_soon": len(report.due_soon),
         "overdue_by_unit": summary,
+        # for the run's one-screen summary: who owes the overdue items, or nothing
+        "overdue_units": f" ({summary})" if summary else "",
         "counts": report.counts(),
     }
     return StageResult("deadlines", report.findings, figures)

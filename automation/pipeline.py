@@ -232,7 +232,7 @@ def summary_text(summary: RunSummary, lang: str = "th") -> str:
 STAGE_LINES = {
     "th": {
         "validation": "ตรวจสอบข้อมูล: พบ {findings} รายการ",
-        "deadlines": "กำหนดเวลา: เกินกำหนด {overdue} รายการ ใกล้ครบกำหนด {due_soon} รายการ",
+        "deadlines": "กำหนดเวลา: เกินกำหนด {overdue} รายการ{overdue_units} ใกล้ครบกำหนด {due_soon} รายการ",
         "satisfaction": "ความพึงพอใจ {round}: ผู้ตอบ {responses} คน ค่าเฉลี่ย {mean} (ร้อยละ {percent})",
         "complaints": "เรื่องร้องเรียน{round_label}: {total} เรื่อง ยุติแล้ว {closed} ค้าง {open} เกินกำหนด {overdue}",
         "reports": "ร่างรายงาน {reports} ฉบับ",
@@ -240,7 +240,7 @@ STAGE_LINES = {
     },
     "en": {
         "validation": "validation: {findings} findings",
-        "deadlines": "deadlines: {overdue} overdue, {due_soon} due soon",
+        "deadlines": "deadlines: {overdue} overdue{overdue_units}, {due_soon} due soon",
         "satisfaction": "satisfaction {round}: {responses} respondents, mean {mean} ({percent}%)",
         "complaints": "complaints: {total} received, {closed} closed, {open} open, {overdue} overdue",
         "reports": "{reports} report drafts",

@@ -14,7 +14,7 @@ import pytest
 from automation.cli import main
 from automation.deadlines import DeadlineItem, DeadlineReport, compute_deadlines, stage
 from automation.findings import RULES
-from automation.pipeline import RunContext, run_once
+from automation.pipeline import RunContext, RunSummary, run_once, summary_text
 from automation.schema import build_schema
 from automation.settings import Settings, load_settings
 from automation.tables import Tables, to_table
@@ -335,3 +335,16 @@ def test_the_stage_leaves_the_report_for_later_stages(settings: Settings) -> Non
     assert isinstance(ctx.figures["deadlines"], DeadlineReport)
     assert result.figures["overdue"] == 2  # the step and its measure
     assert result.figures["overdue_by_unit"] == "กองคลัง 2"
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("th", "กำหนดเวลา: เกินกำหนด 3 รายการ (กองคลัง 2, กองช่าง 1) ใกล้ครบกำหนด 0 รายการ"),
+    ("en", "deadlines: 3 overdue (กองคลัง 2, กองช่าง 1), 0 due soon"),
+])
+def test_the_run_summary_names_the_units_that_owe_overdue_items(settings: Settings, lang: str, line: str) -> None:
+    # FY 2566's step (and so its measure) is 173 days late for กองคลัง; the complaint received
+    # 1 March 2024 was due to be acknowledged on 4 March, for กองช่าง.
+    t = tables(settings, [step(2566, 1, status=IN_PROGRESS)], [complaint("ร67-080", D(2024, 3, 1))])
+    result = stage(RunContext(settings, build_schema(settings), t, D(2024, 4, 20), lang))
+    summary = RunSummary(D(2024, 4, 20), "demo.xlsx", [result], result.findings, 0, 0, 0, 0.0, False)
+    assert f"  - {line}\n" in summary_text(summary, lang)
