@@ -89,6 +89,16 @@ def test_likert_answers_type_to_levels_and_anything_else_is_a_problem() -> None:
     assert parse_cell(SCORE, None).blank
 
 
+@given(number=st.one_of(st.integers().filter(lambda n: not 1 <= n <= 5),
+                        st.decimals(1, 5, places=2, allow_nan=False).filter(lambda d: d != d.to_integral())))
+def test_a_number_that_is_not_a_level_is_never_read_as_one(number: Any) -> None:
+    from automation.thaidate import to_thai_digits
+
+    for text in (str(number), to_thai_digits(str(number))):
+        parsed = parse_cell(SCORE, text)
+        assert parsed.value is None and parsed.problem is not None and parsed.problem.rule.id == "likert", text
+
+
 any_value = st.one_of(
     st.none(), st.text(), st.integers(), st.floats(), st.booleans(), st.dates(), st.datetimes(),
     st.text(alphabet=st.characters(min_codepoint=0x0E00, max_codepoint=0x0E7F)),
