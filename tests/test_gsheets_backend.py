@@ -511,3 +511,51 @@ def test_date_cells_and_plain_numbers_read_as_they_do_from_the_xlsx_file(
     got, want = remote.read([title])[title], local.read([title])[title]
     assert got[1][received - 1] == want[1][received - 1] == dt.datetime(2567, 3, 15)
     assert got[2][received - 1] == want[2][received - 1] == 45366
+
+
+def test_init_completes_an_existing_spreadsheet_without_touching_data(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Staff made the tabs by hand: no frozen row, no dropdowns, one tab still blank, a findings
+    tab nobody protected, and a dropdown of their own. `init --backend gsheets` through the
+    real command line adds what is missing and changes no value and no rule of theirs."""
+    import requests
+
+    schema = build_schema(settings)
+    measures, complaints = schema["measures"], schema["complaints"]
+    row = ["2567-01-01", 2567, 1, "มาตรการหนึ่ง", 1, "ขั้นตอนแรก", "กองคลัง", "ณ สิ้นปีงบประมาณ", "", "ดำเนินการแล้ว"]
+    sid = emulator.create_spreadsheet("ทำเอง", {
+        measures.title: [measures.headers("th"), row],
+        complaints.title: [],
+        settings.sheets.findings: [["ระดับ"], ["บันทึกของเจ้าหน้าที่"]],
+    }, shared_with=[BOT])
+    own_rule = {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "ของเรา"}]}}
+    status = measures.headers("th").index("สถานะ")
+    unit = measures.headers("th").index("ผู้รับผิดชอบ")
+    answer = requests.post(f"{emulator.url}/v4/spreadsheets/{sid}:batchUpdate", timeout=5,
+                           headers={"Authorization": f"Bearer {emulator.issue_token(BOT)}"},
+                           json={"requests": [{"setDataValidation": {"rule": own_rule, "range": {
+                               "sheetId": emulator.sheet_properties(sid, measures.title)["sheetId"],
+                               "startRowIndex": 1, "startColumnIndex": unit, "endColumnIndex": unit + 1}}}]})
+    assert answer.status_code == 200
+    before = {t: emulator.values(sid, t) for t in emulator.sheet_titles(sid)}
+    config = gsheets_config(settings, emulator, key_file, sid)
+    code, out, err = cli(["init", "--backend", "gsheets", "--config", str(config)], capsys)
+    assert code == 0, err
+    assert out.splitlines() == [f"added sheet: {settings.sheets.responses}", f"added sheet: {settings.sheets.summary}"]
+    assert emulator.values(sid, measures.title) == before[measures.title]
+    assert emulator.values(sid, settings.sheets.findings) == before[settings.sheets.findings]
+    assert emulator.values(sid, complaints.title) == [complaints.headers("th")]  # the blank tab
+    for title in emulator.sheet_titles(sid):
+        assert emulator.sheet_properties(sid, title)["gridProperties"]["frozenRowCount"] == 1, title
+    from gspread.utils import rowcol_to_a1
+
+    rules = {a1.split("!")[1]: json.dumps(rule, ensure_ascii=False)
+             for a1, rule in emulator.data_validations(sid, measures.title)}
+    assert len(rules) == 3  # theirs, and the status and monitoring columns'
+    assert rules[f"{rowcol_to_a1(2, unit + 1)}:{rowcol_to_a1(1000, unit + 1)}"] == json.dumps(own_rule, ensure_ascii=False)
+    assert "ดำเนินการแล้ว" in rules[f"{rowcol_to_a1(2, status + 1)}:{rowcol_to_a1(1000, status + 1)}"]
+    assert emulator.protected_ranges(sid, settings.sheets.findings)[0]["warningOnly"] is True
+    again = emulator.snapshot()
+    code, out, _ = cli(["init", "--backend", "gsheets", "--config", str(config)], capsys)
+    assert code == 0 and out == "" and emulator.snapshot() == again

@@ -321,14 +321,24 @@ class GoogleSheetsWorkbook(Workbook):
     # ------------------------------------------------------------------ provision
 
     def provision(self, layouts: list[SheetSchema], lang: str = "th") -> list[str]:
+        """Add the missing sheets (headers, frozen header row, widths, dropdowns, the service's
+        sheets protected with a warning) and give the sheets already there what they lack
+        of that: a frozen header row, headers on a sheet that is still empty, dropdowns on
+        choice columns that have none, the warning on a service sheet. Never a value or a
+        validation someone set."""
         self._load_metadata()
         requests_: list[dict[str, Any]] = []
         data: list[dict[str, Any]] = []
         added = []
+        existing = self._first_rows([layout.title for layout in layouts if layout.title in self._sheets])
         for layout in layouts:
-            if layout.title in self._sheets:
-                continue
             headers = layout.headers(lang)
+            if layout.title in self._sheets:
+                header, ruled, protected, empty = existing[layout.title]
+                requests_ += self._complete_sheet(layout, lang, header, ruled, protected)
+                if empty:  # a tab made by hand and left blank: it gets the headers
+                    data.append({"range": absolute_range_name(layout.title, "A1"), "values": [headers]})
+                continue
             requests_ += self._ensure_sheet(layout.title, 1000, len(headers))
             sheet_id = self._sheets[layout.title]["sheetId"]
             for c, col in enumerate(layout.columns):
@@ -338,9 +348,7 @@ class GoogleSheetsWorkbook(Workbook):
                     "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
                     "properties": {"pixelSize": col.width * 7}, "fields": "pixelSize"}})  # fmt: skip
             if layout.owner == "service":
-                requests_.append({"addProtectedRange": {"protectedRange": {
-                    "range": {"sheetId": sheet_id}, "warningOnly": True,
-                    "description": "เขียนโดยระบบตรวจสอบอัตโนมัติ: การแก้ไขจะถูกเขียนทับในรอบถัดไป"}}})  # fmt: skip
+                requests_.append(_warning_protection(sheet_id))
             data.append({"range": absolute_range_name(layout.title, "A1"), "values": [headers]})
             added.append(layout.title)
         if requests_:
@@ -349,6 +357,54 @@ class GoogleSheetsWorkbook(Workbook):
             self._call("write headers", lambda: self.http.values_batch_update(
                 self.spreadsheet_id, {"valueInputOption": "RAW", "data": data}))  # fmt: skip
         return added
+
+
+    def _first_rows(self, titles: list[str]) -> dict[str, tuple[list[Any], list[bool], bool, bool]]:
+        """Per existing sheet: its header row, which columns have a rule on row 2, whether it
+        is protected, and whether rows 1-2 are blank. One spreadsheets.get (init only)."""
+        if not titles:
+            return {}
+        fields = ("sheets(properties(title),protectedRanges(protectedRangeId),"
+                  "data(rowData(values(formattedValue,dataValidation))))")
+        meta = self._call("read header rows", lambda: self.http.fetch_sheet_metadata(
+            self.spreadsheet_id, params={"ranges": [absolute_range_name(t, "1:2") for t in titles],
+                                         "includeGridData": "true", "fields": fields}))  # fmt: skip
+        out: dict[str, tuple[list[Any], list[bool], bool, bool]] = {t: ([], [], False, True) for t in titles}
+        for sheet in meta.get("sheets", []):
+            rows = [r.get("values", []) for block in sheet.get("data", []) for r in block.get("rowData", [])]
+            header = [cell.get("formattedValue") for cell in (rows[0] if rows else [])]
+            ruled = ["dataValidation" in cell for cell in (rows[1] if len(rows) > 1 else [])]
+            blank = not any(cell.get("formattedValue") not in (None, "") for row in rows for cell in row)
+            out[sheet["properties"]["title"]] = (header, ruled, bool(sheet.get("protectedRanges")), blank)
+        return out
+
+    def _complete_sheet(self, layout: SheetSchema, lang: str, header: list[Any], ruled: list[bool],
+                        protected: bool) -> list[dict[str, Any]]:
+        from automation.schema import match_headers
+
+        props = self._sheets[layout.title]
+        sheet_id = props["sheetId"]
+        out: list[dict[str, Any]] = []
+        if not props.get("gridProperties", {}).get("frozenRowCount"):
+            out.append({"updateSheetProperties": {
+                "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
+                "fields": "gridProperties.frozenRowCount"}})  # fmt: skip
+        positions = match_headers(layout, header).positions if any(header) else {
+            c.key: i for i, c in enumerate(layout.columns)}  # an empty sheet gets the headers
+        for col in layout.columns:
+            index = positions.get(col.key)
+            if col.type == "choice" and col.choices and index is not None and not (
+                    index < len(ruled) and ruled[index]):
+                out.append(_dropdown(sheet_id, index, [ch.label(lang) for ch in col.choices]))
+        if layout.owner == "service" and not protected:
+            out.append(_warning_protection(sheet_id))
+        return out
+
+
+def _warning_protection(sheet_id: int) -> dict[str, Any]:
+    return {"addProtectedRange": {"protectedRange": {
+        "range": {"sheetId": sheet_id}, "warningOnly": True,
+        "description": "เขียนโดยระบบตรวจสอบอัตโนมัติ: การแก้ไขจะถูกเขียนทับในรอบถัดไป"}}}  # fmt: skip
 
 
 def service_account(settings: Settings) -> tuple[Any, str]:
