@@ -82,8 +82,12 @@ def shared_pacer(account: str, per_minute: float) -> Pacer:
 
 
 def sweep_minutes(reads: int, writes: int, per_minute: float) -> float:
-    """Least time, in minutes, `reads` and `writes` requests take under the pacer's quota
-    (the two kinds are paced separately and go on side by side)."""
-    if per_minute <= 0:
+    """Least time, in minutes, before the last of `reads` and `writes` requests may start
+    under the pacer's quota (the two kinds are paced separately and go on side by side).
+    A sliding window lets `per_minute` start at once, the next `per_minute` a minute later:
+    n requests need (n - 1) // per_minute whole minutes, not n / per_minute (60 fit in no
+    time at all; 1,000 at 60 a minute need 16 minutes, not 16.7)."""
+    busiest = max(reads, writes)
+    if per_minute <= 0 or busiest <= 0:
         return 0.0
-    return max(reads, writes) / per_minute
+    return float((busiest - 1) // int(per_minute))

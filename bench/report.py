@@ -62,19 +62,22 @@ def markdown(data: dict[str, Any]) -> str:
                          + (f"; of the time, the emulator's own work {extra['emulator_seconds']} s and injected "
                             f"latency {extra['injected_latency_seconds']} s" if "emulator_seconds" in extra else ""))
         if r["method"] == "province sweep":
+            from automation.pacing import sweep_minutes
+
             p60, p300 = extra["paced_60_per_minute"], extra["paced_300_per_minute"]
-            busiest = max(extra["reads"], extra["writes"])
+            floor60 = sweep_minutes(extra["reads"], extra["writes"], 60)
+            floor300 = sweep_minutes(extra["reads"], extra["writes"], 300)
             lines.append(
                 f"- province: {extra['offices']} offices, {extra['calls_per_office']} calls each "
                 f"({extra['reads']} reads, {extra['writes']} writes); unpaced against the emulator "
                 f"{_fmt_seconds(r['seconds'])} s with {extra['threads']} offices at a time. Google allows 60 "
                 f"reads and 60 writes a minute per user (one service account): the quota alone makes the "
-                f"sweep last at least {busiest / 60:.1f} minutes, and the service paced at the default "
+                f"sweep last at least {floor60:.0f} minutes, and the service paced at the default "
                 f"`max_requests_per_minute = 60`, one office after another, takes {p60['minutes']} minutes "
                 f"(simulated on a fake clock with the measured calls and times; busiest minute "
                 f"{p60['busiest_minute']['read']} reads, {p60['busiest_minute']['write']} writes). With "
                 f"several accounts up to the project's 300 a minute, the quota floor is "
-                f"{busiest / 300:.1f} minutes; one office at a time then takes {p300['minutes']} minutes, "
+                f"{floor300:.0f} minutes; one office at a time then takes {p300['minutes']} minutes, "
                 f"so a sweep that fast needs offices checked side by side.")
         if r["method"] == "gspread scripts":
             lines.append(f"- gspread scripts: {extra['cell_calls']:,} per-cell calls for {extra['findings']:,} "
