@@ -192,6 +192,28 @@ def _choice_text(value: Any) -> str:
     return str(value)
 
 
+_SPACES = {"th": "มีช่องว่างเกินหรือขาด", "en": "has extra or missing spaces"}
+_DIGITS = {"th": "ใช้ตัวเลขต่างแบบจากรายการ (เลขไทย/เลขอารบิก)", "en": "uses other digits than the list (Thai/Arabic)"}
+_CASE = {"th": "ใช้ตัวพิมพ์เล็ก/ใหญ่ต่างจากรายการ", "en": "differs from the list in upper/lower case"}
+_AND = {"th": "และ", "en": "and"}
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")  # zero-width characters a paste leaves
+
+
+def _variant_of(text: str, choice: Choice) -> dict[str, str] | None:
+    """How a value that means a choice's label differs from it, or None when it is an alias."""
+    labels = (choice.th, choice.en)
+    visible = _INVISIBLE.sub("", text).replace("\u00a0", " ")
+    collapsed = " ".join(visible.split())
+    if normalize_header(text) in (normalize_header(n) for n in labels):
+        spaces, case = collapsed != text, collapsed not in labels
+        if spaces and case:
+            return {lang: f"{_SPACES[lang]} {_AND[lang]} {_CASE[lang]}" for lang in ("th", "en")}
+        return _CASE if case else _SPACES
+    if to_arabic_digits(normalize_header(text)) in (to_arabic_digits(normalize_header(n)) for n in labels):
+        return _DIGITS
+    return None
+
+
 def _parse_choice(column: Column, value: Any) -> Parsed:
     text = _choice_text(value)
     for choice in column.choices:
@@ -203,19 +225,20 @@ def _parse_choice(column: Column, value: Any) -> Parsed:
         label = _label(hit)
         if citizen:
             return Parsed(hit.key)
-        if normalize_header(text) in (normalize_header(hit.th), normalize_header(hit.en)):
-            return Parsed(hit.key, Problem(ChoiceSpacing, {"suggested": label}))
+        detail = _variant_of(text, hit)
+        if detail is not None:
+            return Parsed(hit.key, Problem(ChoiceSpacing, {"suggested": label, "detail": detail}))
         severity: Severity = "warning" if column.key == "unit" else "info"  # units route findings
         return Parsed(hit.key, Problem(ChoiceAlias, {"suggested": label}, severity))
     names = {}
     for choice in column.choices:
         for name in (choice.th, choice.en, *choice.aliases):
-            names.setdefault(compact(name), choice)
-    wanted = compact(text)
+            names.setdefault(to_arabic_digits(compact(name)), choice)
+    wanted = to_arabic_digits(compact(text))
     near = names.get(wanted)  # the right word with stray spaces inside it (a PDF wrap)
     if near is not None:
         label = _label(near)
-        return Parsed(near.key, None if citizen else Problem(ChoiceSpacing, {"suggested": label}))
+        return Parsed(near.key, None if citizen else Problem(ChoiceSpacing, {"suggested": label, "detail": _SPACES}))
     bare = {_THAI_MARKS.sub("", name): choice for name, choice in names.items()}
     near = bare.get(_THAI_MARKS.sub("", wanted))
     if near is None and wanted:

@@ -49,8 +49,9 @@ class Column:
         return self.en if lang == "en" else self.th
 
     def choice_for(self, value: str) -> Choice | None:
-        """The choice a typed value means exactly (label, English label, key or alias)."""
-        return self._choice_index.get(normalize_header(value))
+        """The choice a typed value means exactly (label, English label, key or alias); Thai
+        and Arabic digits are the same digits ("รอบ 6 เดือน…" is "รอบ ๖ เดือน…")."""
+        return self._choice_index.get(normalize_header(value).translate(_ARABIC_DIGITS))
 
     @functools.cached_property
     def _choice_index(self) -> dict[str, Choice]:
@@ -59,7 +60,7 @@ class Column:
         index: dict[str, Choice] = {}
         for choice in self.choices:
             for name in (choice.th, choice.en, choice.key, *choice.aliases):
-                index.setdefault(normalize_header(name), choice)
+                index.setdefault(normalize_header(name).translate(_ARABIC_DIGITS), choice)
         return index
 
 
@@ -120,6 +121,9 @@ class Schema:
 
 
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+_ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def normalize_header(text: Any) -> str:

@@ -190,8 +190,8 @@ class ChoiceSpacing(Rule):
     severity = "warning"
     title = {"th": "ช่องว่างเกินในตัวเลือก", "en": "Extra spaces in a value"}
     template = {
-        "th": _WHERE_TH + ": '{value}' มีช่องว่างเกินหรือขาด ระบบอ่านเป็น '{suggested}' แต่ตัวกรองในชีตจะนับแยกกัน",
-        "en": _WHERE_EN + ": '{value}' has extra or missing spaces; read as '{suggested}', "
+        "th": _WHERE_TH + ": '{value}' {detail} ระบบอ่านเป็น '{suggested}' แต่ตัวกรองในชีตจะนับแยกกัน",
+        "en": _WHERE_EN + ": '{value}' {detail}; read as '{suggested}', "
         "but sheet filters count it apart",
     }
     fix = {"th": "แก้เป็น '{suggested}' (เลือกจากรายการ)", "en": "Change it to '{suggested}' (pick from the list)"}

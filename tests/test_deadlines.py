@@ -87,6 +87,15 @@ def test_round_one_closes_on_31_march_and_is_late_on_1_april(settings: Settings)
         "year_end", D(2024, 9, 30), "ok", 182)
 
 
+def test_a_cadence_typed_with_an_arabic_six_has_the_same_deadlines(settings: Settings) -> None:
+    # "รอบ 6 เดือนและประจำปี" is the plan's "รอบ ๖ เดือนและประจำปี": round 1 + 30 days grace.
+    t = tables(settings, [step(m=1, cadence="รอบ 6 เดือนและประจำปี"), step(m=2, cadence=SEMI)])
+    report = compute_deadlines(settings, t, D(2024, 4, 20))
+    typed, plan = only(report, "step", "2567-01-01"), only(report, "step", "2567-02-01")
+    assert (typed.checkpoint, typed.due_date, typed.days_left) == ("round1", D(2024, 4, 30), 10)
+    assert (plan.checkpoint, plan.due_date, plan.days_left) == ("round1", D(2024, 4, 30), 10)
+
+
 def test_the_shipped_grace_moves_round_one_to_30_april(settings: Settings) -> None:
     assert settings.deadlines.report_grace_days == 30
     t = tables(settings, [step(status=NOT_STARTED)])

@@ -170,6 +170,9 @@ CASES: list[Case] = [
     M({"unit": "สำนักงานปลัด  อบต."}, "choice-spacing", note="double space"),
     M({"cadence": "รอบ ๖ เดือน และประจำปี"}, "choice-spacing", note="PDF-wrap space"),
     M({"status": "done "}, "choice-spacing", note="English label in lower case"),
+    M({"cadence": "รอบ 6 เดือนและประจำปี"}, "choice-spacing", note="Arabic digit for Thai"),
+    M({"cadence": "รอบ 6 เดือน และประจำปี"}, "choice-spacing", note="Arabic digit and a PDF-wrap space"),
+    M({"status": "DONE"}, "choice-spacing", note="upper case"),
     M({"unit": "สำนักปลัด"}, "choice-alias"),
     M({"unit": "กองการคลัง"}, "choice-alias", note="finance alias"),
     M({"unit": "สป."}, "choice-alias", note="abbreviation"),
@@ -380,6 +383,21 @@ def test_every_duplicate_after_the_first_is_named() -> None:
     found = findings_for("complaints", rows)
     assert [(f.row, f.rule) for f in found] == [(3, "duplicate-id"), (4, "duplicate-id")]
     assert all("แถว 2" in f.message for f in found)
+
+
+@pytest.mark.parametrize(("changes", "th", "en"), [
+    ({"status": "ดำเนินการแล้ว "}, "มีช่องว่างเกินหรือขาด", "has extra or missing spaces"),
+    ({"cadence": "รอบ 6 เดือนและประจำปี"}, "ใช้ตัวเลขต่างแบบจากรายการ (เลขไทย/เลขอารบิก)",
+     "uses other digits than the list (Thai/Arabic)"),
+    ({"status": "done"}, "ใช้ตัวพิมพ์เล็ก/ใหญ่ต่างจากรายการ", "differs from the list in upper/lower case"),
+])
+def test_a_near_miss_says_what_differs(changes: dict[str, Any], th: str, en: str) -> None:
+    rows = [CLEAN["measures"][0], {**CLEAN["measures"][1], **changes}]
+    [thai] = findings_for("measures", rows)
+    [english] = findings_for("measures", rows, lang="en")
+    value = next(iter(changes.values()))
+    assert f"'{value}' {th} ระบบอ่านเป็น" in thai.message
+    assert f"'{value}' {en}; read as" in english.message
 
 
 def test_messages_are_english_with_lang_en() -> None:
