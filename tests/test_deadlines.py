@@ -357,3 +357,41 @@ def test_the_run_summary_names_the_units_that_owe_overdue_items(settings: Settin
     result = stage(RunContext(settings, build_schema(settings), t, D(2024, 4, 20), lang))
     summary = RunSummary(D(2024, 4, 20), "demo.xlsx", [result], result.findings, 0, 0, 0, 0.0, False)
     assert f"  - {line}\n" in summary_text(summary, lang)
+
+
+def test_deadlines_command_prints_each_unit_oldest_first_with_thai_dates(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    schema = build_schema(settings)
+    rows = {"measures": [step(2566, 1, status=IN_PROGRESS), step(2567, 2, unit="กองช่าง", due="2024-04-22",
+                                                                    status=IN_PROGRESS)],
+            "complaints": [complaint("ร67-090", D(2024, 3, 1))]}
+    for key, records in rows.items():
+        sheet = book.create_sheet(schema[key].title)
+        sheet.append(schema[key].headers())
+        for r in records:
+            sheet.append([r.get(c.key) for c in schema[key].columns])
+    settings.workbook_path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(settings.workbook_path)
+    for lang, expected in [
+        ("th", ["ณ วันที่ 20 เมษายน 2567", "", "กองคลัง",
+                # FY 2566 closed 30 Sep 2023 + 30 days grace: 30 Oct 2023 (BE 2566), 173 days ago
+                "  เลยกำหนด     30/10/2566  มาตรการ 2566-01  มาตรการทดสอบที่ 1  เลยมา 173 วัน",
+                "  เลยกำหนด     30/10/2566  ขั้นตอน 2566-01-01  ขั้นตอนทดสอบที่ 1  เลยมา 173 วัน", "", "กองช่าง",
+                # received 1 March: acknowledgement due 4 March (3 calendar days), 47 days ago
+                "  เลยกำหนด     04/03/2567  เรื่องร้องเรียน ร67-090  ขอให้ซ่อมถนนหมู่ ๕  เลยมา 47 วัน",
+                "  ใกล้ครบกำหนด 22/04/2567  ขั้นตอน 2567-02-01  ขั้นตอนทดสอบที่ 1  อีก 2 วัน", "",
+                "เลยกำหนด 3 รายการ ใกล้ครบกำหนด 1 รายการ"]),
+        ("en", ["As of 20 April 2024", "", "กองคลัง",
+                "  overdue      2023-10-30  measure 2566-01  มาตรการทดสอบที่ 1  173 days late",
+                "  overdue      2023-10-30  step 2566-01-01  ขั้นตอนทดสอบที่ 1  173 days late", "", "กองช่าง",
+                "  overdue      2024-03-04  complaint ร67-090  ขอให้ซ่อมถนนหมู่ ๕  47 days late",
+                "  due soon     2024-04-22  step 2567-02-01  ขั้นตอนทดสอบที่ 1  in 2 days", "",
+                "overdue 3, due soon 1"]),
+    ]:
+        assert main(["deadlines", "--config", str(settings.source), "--today", "2024-04-20", "--lang", lang]) == 0
+        assert capsys.readouterr().out.splitlines() == expected

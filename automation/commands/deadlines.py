@@ -36,6 +36,7 @@ def _deadlines_args(p: argparse.ArgumentParser) -> None:
          "owes, oldest first. Reads the workbook only; `run` writes the findings.")
 @arguments(_deadlines_args)
 def cmd_deadlines(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.cells import show_date
     from automation.deadlines import NO_UNIT, compute_deadlines
     from automation.thaidate import format_date
 
@@ -59,14 +60,29 @@ def cmd_deadlines(args: argparse.Namespace, settings: Settings) -> int:
     for unit, items in sorted(groups.items()):
         print(f"\n{unit or NO_UNIT[lang]}")
         for i in items:
-            late = (f"{i.days_late} " + ("days late" if lang == "en" else "วัน")) if i.status == "overdue" else ""
-            print(f"  {words[i.status]:12} {i.due_date.isoformat()}  {kinds[i.kind]} {i.item_id}  "
-                  f"{i.title}  {late}".rstrip())
+            print(f"  {words[i.status]:12} {show_date(i.due_date, lang)}  {kinds[i.kind]} {i.item_id}  "
+                  f"{i.title}  {_days(i, lang)}".rstrip())
     if lang == "en":
         print(f"\noverdue {len(report.overdue)}, due soon {len(report.due_soon)}")
     else:
         print(f"\nเลยกำหนด {len(report.overdue)} รายการ ใกล้ครบกำหนด {len(report.due_soon)} รายการ")
     return 0
+
+
+def _days(item: DeadlineItem, lang: str) -> str:
+    """How late, or how soon: '12 days late', 'เลยมา 12 วัน', 'อีก 3 วัน', 'วันนี้'."""
+    en = lang == "en"
+    if item.status == "overdue":
+        return f"{_n_days(item.days_late)} late" if en else f"เลยมา {item.days_late} วัน"
+    if item.days_left is None:
+        return ""
+    if item.days_left == 0:
+        return "due today" if en else "ครบกำหนดวันนี้"
+    return f"in {_n_days(item.days_left)}" if en else f"อีก {item.days_left} วัน"
+
+
+def _n_days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def _complaints_args(p: argparse.ArgumentParser) -> None:
