@@ -4,10 +4,12 @@
 - check: the whole pipeline run (validation, deadlines, scores, findings written back); the
   finding set is kept in the state for "new since the last check";
 - digest: one e-mail per unit listing what it owes (overdue and due-soon steps, measures and
-  complaints) and the sheet entries it must fix;
+  complaints) and the sheet entries it must fix; a unit without an address (ทุกส่วนราชการ, a
+  unit that has none yet) has its digest sent to the coordinator, who chases that work;
 - report: when a round has closed, the draft report (.docx) goes to the coordinator, once;
 - reminders: N days before a report is due (round end + report_grace_days), the
-  coordinator and the units are reminded, once per threshold.
+  coordinator (with the units that still have overdue work) and the units are reminded, once
+  per threshold.
 
 Every message is queued with an idempotency key, so re-running a job (a retry, a catch-up)
 never mails anyone twice. Private complaint data (the complainant, their contact) stays out
@@ -133,6 +135,7 @@ _T: dict[str, dict[str, str]] = {
         "digest.intro": "เรียน {unit}\n\nสรุปงานตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส และเรื่องร้องเรียน "
                         "ที่ {unit} ต้องดำเนินการ ข้อมูล ณ วันที่ {date}",
         "digest.outro": "กรุณาดำเนินการและบันทึกผลในตารางที่ใช้ร่วมกัน",
+        "digest.via_coordinator": "(ส่งถึงผู้ประสานงาน เนื่องจาก {unit} ไม่มีอีเมลในการตั้งค่า [[units]])",
         "report.subject": "ร่างรายงานผลการดำเนินการตามมาตรการ {round} ({office})",
         "report.body": "เรียน ผู้ประสานงาน\n\nรอบการรายงาน {round} ({start} – {end}) สิ้นสุดแล้ว "
                        "ระบบได้จัดทำร่างรายงานแนบมาพร้อมนี้ ({file})\nกำหนดส่งรายงาน: {due}",
@@ -155,6 +158,7 @@ _T: dict[str, dict[str, str]] = {
         "digest.subject": "Weekly to-do digest for {unit} ({date})",
         "digest.intro": "To {unit}\n\nWhat {unit} owes on the integrity measures and complaints, as of {date}",
         "digest.outro": "Please act and record the results in the shared sheets.",
+        "digest.via_coordinator": "(Sent to the coordinator: {unit} has no e-mail address in [[units]].)",
         "report.subject": "Draft report on the integrity measures, {round} ({office})",
         "report.body": "To the coordinator\n\nThe {round} ({start} – {end}) has closed. The draft report is "
                        "attached ({file}).\nReport due: {due}",
@@ -287,6 +291,8 @@ DIGEST_LIMIT = 30  # lines per section: the full list is in the sheets, the e-ma
 
 def digest_body(ctx: JobContext, unit: Unit, owed: list[Any], findings: list[dict[str, Any]]) -> str:
     lines = [_t(ctx, "digest.intro", unit=unit.name, date=_date(ctx, ctx.today)), ""]
+    if not unit.email and ctx.settings.delivery.coordinator_email:
+        lines += [_t(ctx, "digest.via_coordinator", unit=unit.name), ""]
     for status in ("overdue", "due_soon"):
         items = [i for i in owed if getattr(i, "status", "") == status]
         if items:
@@ -306,6 +312,13 @@ def digest_body(ctx: JobContext, unit: Unit, owed: list[Any], findings: list[dic
     return "\n".join(lines)
 
 
+def _digest_recipients(ctx: JobContext, unit: Unit) -> list[str]:
+    """The unit's address; without one the coordinator, so work owed by nobody in particular
+    (ทุกส่วนราชการ) still reaches someone who will chase it."""
+    address = unit.email or ctx.settings.delivery.coordinator_email
+    return [address] if address else []
+
+
 def digest(ctx: JobContext) -> JobOutcome:
     """One e-mail per unit with what it owes; a unit that owes nothing gets none."""
     tables, api_calls = ctx.deps.load_tables(ctx.settings)
@@ -322,7 +335,7 @@ def digest(ctx: JobContext) -> JobOutcome:
         mail = Mail(
             key=f"digest:{unit.name}:{ctx.today.isoformat()}",
             kind="digest",
-            to=[unit.email] if unit.email else [],
+            to=_digest_recipients(ctx, unit),
             subject=_t(ctx, "digest.subject", unit=unit.name, date=_date(ctx, ctx.today)),
             body=digest_body(ctx, unit, items, own),
         )
@@ -426,12 +439,15 @@ def reminders(ctx: JobContext) -> JobOutcome:
     signature = _t(ctx, "signature", office=_office(ctx))
     queued = 0
     coordinator = ctx.settings.delivery.coordinator_email
+    tables, api_calls = ctx.deps.load_tables(ctx.settings)
+    owed = "\n".join(_owed_summary(ctx, tables))
+    body = f"{_t(ctx, 'reminder.coordinator', **values)}\n\n{owed + chr(10) * 2 if owed else ''}{signature}"
     queued += ctx.send(Mail(key=f"{mark}:coordinator", kind="reminder", to=[coordinator] if coordinator else [],
-                            subject=subject, body=f"{_t(ctx, 'reminder.coordinator', **values)}\n\n{signature}"))
+                            subject=subject, body=body))
     for unit in ctx.settings.units:
         if unit.email:
             body = f"{_t(ctx, 'reminder.unit', unit=unit.name, **values)}\n\n{signature}"
             queued += ctx.send(Mail(key=f"{mark}:{unit.name}", kind="reminder", to=[unit.email],
                                     subject=subject, body=body))
     ctx.state.mark(mark, ctx.now)
-    return JobOutcome(counts={"threshold": threshold, "queued": queued})
+    return JobOutcome(counts={"threshold": threshold, "queued": queued}, api_calls=api_calls)

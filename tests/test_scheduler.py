@@ -170,15 +170,21 @@ def test_a_fiscal_year_on_a_fake_clock(settings: Settings, demo_owed: tuple[Tabl
     kinds = Counter(m.kind for m in sent)
     addressed = [u for u in s.units if u.email]
     assert kinds["report"] == 3 and kinds["reminder"] == len(reminders) * (1 + len(addressed))
-    # Each digest day, exactly the units with an address that owe work or have entries to fix
-    # (CheapCheck's findings of the last check before the digest) got one digest.
+    # Each digest day, exactly the units that owe work or have entries to fix (CheapCheck's
+    # findings of the last check before the digest) got one digest; a unit without an address
+    # (ทุกส่วนราชการ) got it through the coordinator.
     def owes(unit_name: str, day: dt.date) -> bool:
         last_check = max(d for d in checks if d <= day)
         fix = unit_name == s.units[2].name or (unit_name == s.units[1].name and last_check.month % 2 == 0)
         return fix or any(i.status in ("overdue", "due_soon") for i in owed.get(unit_name, []))
 
-    expected_digests = {f"digest:{u.name}:{day.isoformat()}" for day in digests for u in addressed if owes(u.name, day)}
+    assert any(not u.email for u in s.units) and s.delivery.coordinator_email
+    expected_digests = {f"digest:{u.name}:{day.isoformat()}" for day in digests for u in s.units if owes(u.name, day)}
     assert {m.key for m in sent if m.kind == "digest"} == expected_digests
+    for m in sent:
+        if m.kind == "digest":
+            unit = next(u for u in s.units if m.key.startswith(f"digest:{u.name}:"))
+            assert m.recipients == [unit.email or s.delivery.coordinator_email]
     reports_mail = [email.message_from_bytes(smtp_msg.data, policy=policy.default) for smtp_msg in smtp.received
                     if smtp_msg.rcpt_tos == [s.delivery.coordinator_email]]
     attached = [p.get_filename() for m in reports_mail for p in m.iter_attachments()]
@@ -428,3 +434,31 @@ def test_serve_once_with_nothing_due_says_when_the_next_jobs_are(settings: Setti
            "reminders 2024-04-22 07:30+07:00, digest 2024-04-22 08:00+07:00" in log
     with State(settings.state_path) as state:
         assert state.runs() == []
+
+
+def test_the_coordinator_hears_of_work_no_unit_address_would_receive(settings: Settings, demo_workbook: Path) -> None:
+    """A unit without an e-mail address (ทุกส่วนราชการ) has its digest sent to the coordinator,
+    and the coordinator's reminder before a report is due names the units with overdue work."""
+    tables, _ = jobs._real_tables(settings)
+    owed = jobs._real_owed(settings, tables, dt.date(2024, 4, 22), "th")
+    late_units = sorted(u for u, items in owed.items() if any(i.status == "overdue" for i in items))
+    assert late_units
+    clock = FakeClock(dt.datetime(2024, 4, 22, 7, 30, tzinfo=BKK))  # 8 days before the h1 report is due
+    with State(settings.state_path) as state:
+        service = Service(settings, state, clock)
+        service.run_now("check")
+        service.run_now("digest")
+        reminder = service.run_now("reminders")
+        mails = state.outbox()
+    assert reminder.outcome == "ok"
+    coordinator = settings.delivery.coordinator_email
+    (to_coordinator,) = [m for m in mails if m.kind == "reminder" and m.recipients == [coordinator]]
+    body = email.message_from_bytes(to_coordinator.eml, policy=policy.default).get_body(("plain",)).get_content()
+    assert "งานที่เกินกำหนดของแต่ละหน่วยงาน:" in body
+    assert all(f"  - {unit}: เกินกำหนดแล้ว" in body for unit in late_units)
+    nobody = [u for u in settings.units if not u.email]
+    assert nobody and owed.get(nobody[0].name)
+    (digest,) = [m for m in mails if m.kind == "digest" and m.key.startswith(f"digest:{nobody[0].name}:")]
+    assert digest.recipients == [coordinator]
+    text = email.message_from_bytes(digest.eml, policy=policy.default).get_body(("plain",)).get_content()
+    assert f"ส่งถึงผู้ประสานงาน เนื่องจาก {nobody[0].name} ไม่มีอีเมล" in text
