@@ -48,12 +48,13 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from automation.cells import parse_cell
 from automation.findings import Finding, Rule, sort_findings
 from automation.pipeline import RunContext, StageResult
 from automation.schema import CATEGORIES, Column, SheetSchema
 from automation.settings import Settings
 from automation.tables import ROW, SheetTable, Tables
-from automation.thaidate import DateParseError, FiscalRound, format_date, parse_date, to_arabic_digits
+from automation.thaidate import FiscalRound, format_date, to_arabic_digits
 from automation.workdays import WorkCalendar
 
 Kind = Literal["step", "measure", "complaint"]
@@ -233,16 +234,27 @@ def _oldest_first(items: list[DeadlineItem]) -> list[DeadlineItem]:
 # ---------------------------------------------------------------- reading cells
 
 
+_DATE = Column("date", "วันที่", "Date", "date")
+# Fiscal years whose checkpoints are on the calendar (BE 9999 = CE 9456); validation names
+# anything implausible, deadlines only must not fall off the end of `datetime.date`.
+_FISCAL_YEARS = range(2401, 10000)
+
+
 def cell_date(value: Any) -> tuple[dt.date | None, bool]:
-    """(date or None for a blank, readable?) — an unreadable date is validation's finding."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """(date or None for a blank, readable?) — an unreadable date is validation's finding.
+
+    Typed exactly as validation types a date cell, so a date validation cannot trust (a BE
+    year in a date cell, a 31/12/9999 placeholder) gets no deadline rather than a wrong one.
+    """
+    parsed = parse_cell(_DATE, value)
+    if parsed.blank:
         return None, True
-    if value != value:  # NaN / NaT: pandas' own blanks
-        return None, True
-    try:
-        return parse_date(value), True
-    except DateParseError:
-        return None, False
+    return parsed.value, parsed.value is not None
+
+
+def cell_fiscal_year(value: Any) -> int | None:
+    year = cell_int(value)
+    return year if year in _FISCAL_YEARS else None
 
 
 def cell_int(value: Any) -> int | None:
@@ -319,7 +331,7 @@ def read_steps(table: SheetTable) -> list[StepRecord]:
         status = cell_choice(layout.column("status"), rec.get("status")) or "not_started"
         if not ok or status == OTHER:
             continue
-        fy = cell_int(rec.get("fiscal_year"))
+        fy = cell_fiscal_year(rec.get("fiscal_year"))
         cadence = cell_choice(layout.column("cadence"), rec.get("cadence"))
         if due is None and (fy is None or fy < 2400 or cadence in (NOT_GIVEN, OTHER)):
             continue

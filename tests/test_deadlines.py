@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from automation.cli import main
 from automation.deadlines import DeadlineItem, DeadlineReport, compute_deadlines, stage
@@ -395,3 +398,38 @@ def test_deadlines_command_prints_each_unit_oldest_first_with_thai_dates(
     ]:
         assert main(["deadlines", "--config", str(settings.source), "--today", "2024-04-20", "--lang", lang]) == 0
         assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_a_date_validation_cannot_trust_gets_no_deadline(settings: Settings) -> None:
+    # 31/12/9999 ("no end date") and a BE year in a date cell are validation's findings; here
+    # they must neither crash the stage (31 Dec 9999 + 3 days is past the calendar) nor give
+    # a deadline in CE 2567. A fiscal year of a million is no year either.
+    t = tables(settings, [step(m=1, due=dt.datetime(9999, 12, 31)), step(m=2, due=dt.datetime(2567, 4, 30)),
+                          step(1_000_000, m=3), step(m=4, due="2024-04-22")],
+               [complaint("ร67-100", dt.datetime(9999, 12, 31)),
+                complaint("ร67-101", dt.datetime(9999, 12, 25), category="ทุจริต"),
+                complaint("ร67-102", dt.datetime(2567, 3, 1)), complaint("ร67-103", D(2024, 4, 19))])
+    report = compute_deadlines(settings, t, D(2024, 4, 20))
+    assert sorted((i.kind, i.item_id) for i in report.items) == [
+        ("complaint", "ร67-103"), ("measure", "2567-04"), ("step", "2567-04-01")]
+    result = stage(RunContext(settings, build_schema(settings), t, D(2024, 4, 20), "th"))
+    # due soon: the step on 22 April, its measure's round 1 on 30 April, the complaint's
+    # acknowledgement on 22 April
+    assert not result.error and result.figures["due_soon"] == 3
+
+
+_any_cell = st.one_of(st.none(), st.dates(), st.datetimes(), st.integers(-(10**7), 10**7),
+                      st.floats(allow_nan=True), st.text(max_size=12),
+                      st.sampled_from(["31/12/9999", "15/03/2567", "29/02/2567", "๓๑ มี.ค. ๖๗", "ยุติเรื่อง"]))
+
+
+@hyp_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fy=_any_cell, due=_any_cell, status=_any_cell, received=_any_cell, ack=_any_cell, closed=_any_cell,
+       category=st.sampled_from(["ทุจริต", "ขอความช่วยเหลือ/ข้อเสนอแนะทั่วไป", None, "อื่นๆ"]))
+def test_no_cell_value_crashes_the_deadlines(settings: Settings, fy: Any, due: Any, status: Any, received: Any,
+                                              ack: Any, closed: Any, category: Any) -> None:
+    t = tables(settings, [{**step(due=due, status=status), "fiscal_year": fy}],
+               [complaint("ร67-200", received, ack=ack, closed=closed, category=category)])
+    report = compute_deadlines(settings, t, D(2024, 4, 20))
+    for item in report.items:
+        assert item.status in ("overdue", "due_soon", "ok") and item.days_late >= 0
