@@ -142,7 +142,8 @@ def _parse_date(column: Column, value: Any) -> Parsed:
     if day.year > 2400:  # a BE year in a real date cell: no office date is after CE 2400
         if day.year - 543 > 2400:  # 31/12/9999 is a placeholder, not an era mix-up
             reference = {"th": "วันนี้", "en": "today"}
-            return Parsed(problem=Problem(DateImplausible, {"date": day, "years": PLAUSIBLE_YEARS,
+            typed = {"th": f"{day.day:02d}/{day.month:02d}/{day.year}", "en": day.isoformat()}  # as the cell shows it
+            return Parsed(problem=Problem(DateImplausible, {"date": typed, "years": PLAUSIBLE_YEARS,
                                                             "reference": reference}))
         return Parsed(problem=wrong_era_date(day, shift_year(day, -543)))
     return Parsed(day)

@@ -400,6 +400,14 @@ def test_a_near_miss_says_what_differs(changes: dict[str, Any], th: str, en: str
     assert f"'{value}' {en}; read as" in english.message
 
 
+def test_a_9999_placeholder_is_shown_as_typed() -> None:
+    rows = [CLEAN["measures"][0], {**CLEAN["measures"][1], "due_date": dt.datetime(9999, 12, 31)}]
+    [thai] = findings_for("measures", rows)
+    [english] = findings_for("measures", rows, lang="en")
+    assert "วันที่ 31/12/9999 ห่างจากวันนี้เกิน 5 ปี" in thai.message
+    assert "9999-12-31 is more than 5 years away from today" in english.message
+
+
 def test_messages_are_english_with_lang_en() -> None:
     case = C({"channel": "โทรศัพ"}, "choice-typo")
     [finding] = findings_for("complaints", _apply(case), lang="en")
