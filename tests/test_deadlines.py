@@ -398,6 +398,14 @@ def test_deadlines_command_prints_each_unit_oldest_first_with_thai_dates(
     ]:
         assert main(["deadlines", "--config", str(settings.source), "--today", "2024-04-20", "--lang", lang]) == 0
         assert capsys.readouterr().out.splitlines() == expected
+    assert main(["deadlines", "--config", str(settings.source), "--today", "2024-04-20", "--json"]) == 0
+    keys = ("kind", "id", "unit", "due_date", "status", "days_late")
+    assert [tuple(i[k] for k in keys) for i in json.loads(capsys.readouterr().out)] == [
+        ("measure", "2566-01", "กองคลัง", "2023-10-30", "overdue", 173),
+        ("step", "2566-01-01", "กองคลัง", "2023-10-30", "overdue", 173),
+        ("complaint", "ร67-090", "กองช่าง", "2024-03-04", "overdue", 47),
+        ("step", "2567-02-01", "กองช่าง", "2024-04-22", "due_soon", 0),
+    ]
 
 
 def test_a_date_validation_cannot_trust_gets_no_deadline(settings: Settings) -> None:
