@@ -223,8 +223,9 @@ def summary_text(summary: RunSummary, lang: str = "th") -> str:
     for path in summary.outputs:
         lines.append(f"  → {Path(path)}")
     if summary.api_calls:
-        lines.append(f"API calls: {summary.api_calls}")
-    lines.append(f"{summary.seconds:.2f} s")
+        calls = "Google Sheets API calls" if lang == "en" else "เรียกใช้ Google Sheets API"
+        lines.append(f"{calls}: {summary.api_calls}" + ("" if lang == "en" else " ครั้ง"))
+    lines.append(f"{summary.seconds:.2f} s" if lang == "en" else f"ใช้เวลา {summary.seconds:.2f} วินาที")
     return "\n".join(lines)
 
 
