@@ -1,8 +1,11 @@
-"""One run end to end on the demo workbook: findings written, staff data untouched."""
+"""One run end to end on the demo workbook, on both backends (a local .xlsx and Google Sheets
+through the loopback emulator): findings written, staff data untouched."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +15,13 @@ import pytest
 from automation.cli import main
 from automation.pipeline import RunContext, StageResult, run_once
 from automation.schema import build_schema
-from automation.settings import Settings
+from automation.settings import Settings, load_settings
+from automation.sheets_emulator import SheetsEmulator
 from automation.workbook.xlsx import XlsxWorkbook
+from tests.conftest import TODAY
+from tests.sheets_fixtures import SERVICE_EMAIL, service_account_key, sheets_emulator, sheets_emulator_session
+
+__all__ = ["service_account_key", "sheets_emulator", "sheets_emulator_session"]  # fixtures used here
 
 
 def snapshot(path: Path) -> dict[str, Any]:
@@ -33,42 +41,82 @@ def staff_values(path: Path, settings: Settings) -> dict[str, Any]:
     return {layout.title: snap[layout.title][0] for layout in build_schema(settings).staff_sheets}
 
 
-def test_a_run_writes_the_findings_sheet_and_leaves_staff_values_alone(
-    settings: Settings, demo_workbook: Path
-) -> None:
-    before = staff_values(demo_workbook, settings)
-    summary = run_once(settings)
+@dataclass
+class Office:
+    """The demo workbook on one backend: settings pointing at it, and ways to look inside."""
+
+    settings: Settings
+    snapshot: Callable[[], dict[str, Any]]  # every sheet's values and notes
+    staff_values: Callable[[], dict[str, Any]]
+    findings_rows: Callable[[], list[list[Any]]]
+
+
+def _xlsx_office(settings: Settings, book: Path) -> Office:
+    def findings() -> list[list[Any]]:
+        return [list(r) for r in openpyxl.load_workbook(book)[settings.sheets.findings].iter_rows(values_only=True)]
+
+    return Office(settings, lambda: snapshot(book), lambda: staff_values(book, settings), findings)
+
+
+def _gsheets_office(settings: Settings, book: Path, emulator: SheetsEmulator, key: Path) -> Office:
+    sid = emulator.import_xlsx(book, shared_with=[SERVICE_EMAIL], title="ITA อบต.บ้านสวน")
+    text = settings.source.read_text(encoding="utf-8")
+    for old, new in [('backend = "xlsx"', 'backend = "gsheets"'), ('spreadsheet_id = ""', f'spreadsheet_id = "{sid}"'),
+                     ('# credentials_file = "/etc/automation/service-account.json"', f'credentials_file = "{key}"'),
+                     ('api_base_url = ""', f'api_base_url = "{emulator.url}"')]:
+        assert old in text, old
+        text = text.replace(old, new)
+    settings.source.write_text(text, encoding="utf-8")  # the settings file as a person would edit it
+    gs = load_settings(settings.source, run__today=TODAY)
+    staff = [layout.title for layout in build_schema(gs).staff_sheets]
+
+    def snap() -> dict[str, Any]:
+        return {t: (emulator.values(sid, t), emulator.notes(sid, t)) for t in emulator.sheet_titles(sid)}
+
+    return Office(gs, snap, lambda: {t: emulator.values(sid, t) for t in staff},
+                  lambda: emulator.values(sid, gs.sheets.findings))
+
+
+@pytest.fixture(params=["xlsx", "gsheets"])
+def office(request: pytest.FixtureRequest, settings: Settings, demo_workbook: Path) -> Office:
+    if request.param == "xlsx":
+        return _xlsx_office(settings, demo_workbook)
+    emulator = request.getfixturevalue("sheets_emulator")
+    return _gsheets_office(settings, demo_workbook, emulator, request.getfixturevalue("service_account_key"))
+
+
+def test_a_run_writes_the_findings_sheet_and_leaves_staff_values_alone(office: Office) -> None:
+    before = office.staff_values()
+    summary = run_once(office.settings)
     assert summary.findings, "the demo plants mistakes, so a run must find some"
-    book = openpyxl.load_workbook(demo_workbook)
-    rows = list(book[settings.sheets.findings].iter_rows(values_only=True))
-    assert rows[0][:3] == ("ระดับ", "ชีต", "แถว")
+    rows = office.findings_rows()
+    assert rows[0][:3] == ["ระดับ", "ชีต", "แถว"]
     assert len(rows) == len(summary.findings) + 1
-    assert staff_values(demo_workbook, settings) == before
+    assert office.staff_values() == before
 
 
-def test_a_second_run_changes_nothing(settings: Settings, demo_workbook: Path) -> None:
-    run_once(settings)
-    first = snapshot(demo_workbook)
-    summary = run_once(settings)
-    assert snapshot(demo_workbook) == first
+def test_a_second_run_changes_nothing(office: Office) -> None:
+    run_once(office.settings)
+    first = office.snapshot()
+    summary = run_once(office.settings)
+    assert office.snapshot() == first
     assert summary.new_findings == 0
 
 
-def test_a_failing_stage_is_reported_and_the_others_still_run(settings: Settings, demo_workbook: Path) -> None:
+def test_a_failing_stage_is_reported_and_the_others_still_run(office: Office) -> None:
     def broken(ctx: RunContext) -> StageResult:
         raise RuntimeError("boom")
 
     def counting(ctx: RunContext) -> StageResult:
         return StageResult("counting", figures={"rows": len(ctx.tables["complaints"].frame)})
 
-    summary = run_once(settings, stages=[broken, counting])
+    summary = run_once(office.settings, stages=[broken, counting])
     assert summary.stages[0].error == "RuntimeError: boom"
     assert summary.stages[1].figures["rows"] > 0
 
 
-def test_run_json_summary_has_counts_outputs_and_timings(
-    settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_run_json_summary_has_counts_outputs_and_timings(office: Office, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = office.settings
     code = main(["run", "--once", "--json", "--config", str(settings.source), "--today", "2024-04-20"])
     data = json.loads(capsys.readouterr().out)
     assert code in (0, 1)
@@ -80,14 +128,14 @@ def test_run_json_summary_has_counts_outputs_and_timings(
     assert saved == data
 
 
-def test_strict_exits_1_when_errors_exist(settings: Settings, demo_workbook: Path) -> None:
-    assert main(["run", "--strict", "--config", str(settings.source)]) == 1
+def test_strict_exits_1_when_errors_exist(office: Office) -> None:
+    assert main(["run", "--strict", "--config", str(office.settings.source)]) == 1
 
 
-def test_dry_run_writes_nothing(settings: Settings, demo_workbook: Path) -> None:
-    before = demo_workbook.read_bytes()
-    main(["run", "--dry-run", "--config", str(settings.source)])
-    assert demo_workbook.read_bytes() == before
+def test_dry_run_writes_nothing(office: Office) -> None:
+    before = office.snapshot()
+    assert main(["run", "--dry-run", "--config", str(office.settings.source)]) == 0
+    assert office.snapshot() == before
 
 
 def test_a_missing_sheet_becomes_a_finding_not_a_crash(settings: Settings) -> None:
