@@ -160,18 +160,33 @@ def wrong_era_date(day: dt.date, corrected: dt.date | None) -> Problem:
     return Problem(WrongEra, {"detail": detail, "corrected": fixed})
 
 
-def _parse_url(column: Column, value: Any) -> Parsed:
-    text = str(value).strip()
+def _is_link(text: str) -> bool:
     try:
         parts = urlsplit(text)
         host = parts.hostname or ""
     except ValueError:
-        parts, host = None, ""
+        return False
     good_host = "." in host.strip(".") or host == "localhost"
-    if parts and parts.scheme in ("http", "https") and good_host and not re.search(r"\s", text):
+    return parts.scheme in ("http", "https") and good_host and not re.search(r"\s", text)
+
+
+def _parse_url(column: Column, value: Any) -> Parsed:
+    text = str(value).strip()
+    # Evidence often has several links, one per line or separated by spaces or commas; the
+    # reports list each one. Only links, though: words beside them belong in the note.
+    parts = [p for p in re.split(r"[\s,]+", text) if p]
+    if parts and all(_is_link(p) for p in parts):
         return Parsed(text)
-    if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?", text):
-        hint = {"th": f"เติม https:// ข้างหน้า: https://{text}", "en": f"Add https:// in front: https://{text}"}
+    bare = next((p for p in parts if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?", p)), None)
+    if bare is not None and (len(parts) == 1 or not _is_link(bare)):
+        hint = {"th": f"เติม https:// ข้างหน้า: https://{bare}", "en": f"Add https:// in front: https://{bare}"}
+    elif any(_is_link(p) for p in parts):
+        hint = {
+            "th": "ลิงก์ต้องไม่มีช่องว่างคั่นกลาง และช่องนี้ใส่ได้เฉพาะลิงก์ (หลายลิงก์ให้ขึ้นบรรทัดใหม่) "
+            "คำอธิบายให้ย้ายไปไว้ที่ช่อง 'หมายเหตุ'",
+            "en": "A link cannot hold spaces, and only links go here (one per line for several); "
+            "move any words to the Note column",
+        }
     else:
         hint = {
             "th": "ใส่ลิงก์ของหลักฐานที่เผยแพร่แล้ว เช่น https://www.example.go.th/… "

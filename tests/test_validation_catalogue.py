@@ -155,6 +155,8 @@ CASES: list[Case] = [
     M({"evidence_url": "http://example"}, "url", note="host without a dot"),
     M({"evidence_url": "https://www.example.go.th/a b"}, "url", note="space inside"),
     M({"evidence_url": "example.com"}, "url", note="bare domain"),
+    M({"evidence_url": "ดูแฟ้ม https://www.example.go.th/ita/1"}, "url", note="words beside the link"),
+    M({"evidence_url": "https://a.go.th/1 www.example.go.th/2"}, "url", note="second link without scheme"),
     # ---- measures: choices
     M({"unit": "ฝ่ายไอที"}, "choice"),
     M({"status": "รออนุมัติ"}, "choice"),
@@ -353,6 +355,8 @@ def test_identical_answers_three_minutes_apart_are_two_people() -> None:
         ("measures", {"done_date": "2024-03-15"}),
         ("measures", {"fiscal_year": 2567.0}),
         ("measures", {"status": "Done"}),
+        ("measures", {"evidence_url": "https://www.example.go.th/ita/1\nhttps://www.example.go.th/ita/2"}),
+        ("measures", {"evidence_url": "https://www.example.go.th/ita/1, https://drive.google.com/file/d/x"}),
         ("responses", {"q1": "(5) มากที่สุด"}),
         ("responses", {"q2": 5.0}),
         ("responses", {"q3": "4/5"}),  # four out of five
@@ -398,6 +402,16 @@ def test_a_near_miss_says_what_differs(changes: dict[str, Any], th: str, en: str
     value = next(iter(changes.values()))
     assert f"'{value}' {th} ระบบอ่านเป็น" in thai.message
     assert f"'{value}' {en}; read as" in english.message
+
+
+@pytest.mark.parametrize(("link", "hint"), [
+    ("ดูแฟ้ม https://www.example.go.th/ita/1", "ช่องนี้ใส่ได้เฉพาะลิงก์"),
+    ("https://a.go.th/1 www.example.go.th/2", "เติม https:// ข้างหน้า: https://www.example.go.th/2"),
+    ("ดูในแฟ้มกองคลัง", "ใส่ลิงก์ของหลักฐานที่เผยแพร่แล้ว"),
+])
+def test_a_link_finding_says_how_to_fix_it(link: str, hint: str) -> None:
+    [finding] = findings_for("measures", [CLEAN["measures"][0], {**CLEAN["measures"][1], "evidence_url": link}])
+    assert hint in finding.suggestion
 
 
 def test_a_9999_placeholder_is_shown_as_typed() -> None:
