@@ -385,3 +385,22 @@ def test_a_form_question_is_named_by_the_forms_own_header_in_english(
     question = settings.survey.questions[0].column  # the header Google Forms wrote, in Thai
     likert = next(f for f in validate(english, write=False).findings if f.rule == "likert")
     assert likert.column == question and f"'{question}'" in likert.message
+
+
+def test_a_cell_fixed_in_excel_loses_its_finding_and_note_on_the_next_run(
+    settings: Settings, demo_workbook: Path
+) -> None:
+    # As staff do it: open the file, correct the cell, save (openpyxl here), then the next run.
+    first = validate(settings)
+    link = next(f for f in first.findings if f.rule == "url")
+    book = openpyxl.load_workbook(demo_workbook)
+    cell = book[link.sheet].cell(link.row, link.col_number)
+    assert cell.comment is not None and cell.comment.text.startswith(NOTE_MARK)
+    cell.value = "https://www.example.go.th/ita/evidence"
+    book.save(demo_workbook)
+    second = validate(settings)
+    assert link.identity not in {f.identity for f in second.findings}
+    assert second.resolved_findings == 1 and second.new_findings == 0
+    after = read_book(demo_workbook)
+    assert f"{get_column_letter(link.col_number)}{link.row}" not in after.sheets[link.sheet][1]
+    assert len(after.sheets[settings.sheets.findings][0]) == len(first.findings)  # header + one fewer
