@@ -82,6 +82,9 @@ _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WORDS = re.compile(r"^(\d{1,2})\s*([^\d\s][^\d]*?)\s*(\d{2}|\d{4})$")
 _TIME_TAIL = re.compile(r"[,\s]+(?:เวลา\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*น\.)?$")
+# ISO 8601 with a time ("2024-03-15T09:30:00.000+07:00", as CSV exports and scripts write it):
+# the T (or space) stays one space and fractions and zone are dropped, so the usual time tail applies.
+_ISO_T = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[T ](\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _NOISE = re.compile(r"^(?:วันที่|วัน)\s*|พ\.?\s*ศ\.?\s*|ค\.?\s*ศ\.?\s*")
 
 
@@ -131,7 +134,7 @@ def parse_date(value: Any) -> dt.date:
         return from_serial(float(value)).date()
     if not isinstance(value, str):
         raise DateParseError(value, "format", f"{value!r} is not a date")
-    text = to_arabic_digits(value).strip().replace("\u200b", "")
+    text = _ISO_T.sub(r"\1 \2", to_arabic_digits(value).strip().replace("\u200b", ""))
     text = _TIME_TAIL.sub("", text)
     text = _NOISE.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
@@ -162,8 +165,9 @@ def parse_datetime(value: Any) -> dt.datetime:
     day = parse_date(value)
     clock = dt.time()
     if isinstance(value, str):
-        m = re.search(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*น\.)?\s*$", to_arabic_digits(value))
-        if m and (m.start() > 0 and not _ISO.match(to_arabic_digits(value).strip())):
+        text = _ISO_T.sub(r"\1 \2", to_arabic_digits(value).strip())
+        m = re.search(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*น\.)?\s*$", text)
+        if m and (m.start() > 0 and not _ISO.match(text)):
             try:
                 clock = dt.time(int(m[1]), int(m[2]), int(m[3] or 0))
             except ValueError:

@@ -87,6 +87,16 @@ def test_timestamps_keep_their_time() -> None:
     assert parse_datetime("2024-03-15") == dt.datetime(2024, 3, 15)
 
 
+@given(days, st.times(), st.sampled_from(["", "Z", "+07:00", "-0300"]), st.booleans())
+def test_iso_timestamps_with_a_t_keep_their_day_and_time(day: dt.date, clock: dt.time, zone: str,
+                                                         space: bool) -> None:
+    """CSV exports and scripts write 2024-03-15T09:30:00(.123)(+07:00); the wall-clock time is kept."""
+    stamp = dt.datetime.combine(day, clock).isoformat(sep=" " if space else "T") + ("" if space else zone)
+    whole = dt.datetime.combine(day, clock.replace(microsecond=0))
+    assert parse_date(stamp) == day
+    assert parse_datetime(stamp) == whole
+
+
 def test_official_date_style_uses_thai_digits_and_be_year() -> None:
     assert format_thai_date(dt.date(2024, 3, 31)) == "๓๑ มีนาคม ๒๕๖๗"
     assert format_thai_date(dt.date(2024, 3, 31), "arabic") == "31 มีนาคม 2567"
