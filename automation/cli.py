@@ -201,11 +201,17 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json([{k: f.as_json()[k] for k in (*keys, "first_seen", "last_seen")} for f in summary.findings])
     else:
+        from automation.schema import SEVERITIES
+
+        english = settings.run.language == "en"
+        severity = {c.key: c.label(settings.run.language) for c in SEVERITIES}
+        row_word = "row" if english else "แถว"
         for f in summary.findings:
-            row_word = "row" if settings.run.language == "en" else "แถว"
             where = f"{f.sheet}" + (f" {row_word} {f.row}" if f.row else "") + (f" [{f.column}]" if f.column else "")
-            print(f"{f.severity:7} {where}: {f.message}" + (f" → {f.suggestion}" if f.suggestion else ""))
-        print(f"{len(summary.findings)} findings", file=sys.stderr)
+            print(f"{severity[f.severity]}: {where}: {f.message}" + (f" → {f.suggestion}" if f.suggestion else ""))
+        count = len(summary.findings)
+        print(f"{count} finding{'' if count == 1 else 's'}" if english else f"พบประเด็น {count} รายการ",
+              file=sys.stderr)
     return 1 if args.strict and summary.by_severity["error"] else 0
 
 

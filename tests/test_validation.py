@@ -354,8 +354,22 @@ def test_validate_strict_exits_1_on_errors_and_prints_text(
     settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["validate", "--strict", "--dry-run", "--config", str(settings.source)]) == 1
-    out = capsys.readouterr().out
-    assert "โทรศัพ" in out and "แถว" in out
+    captured = capsys.readouterr()
+    assert "โทรศัพ" in captured.out and "แถว" in captured.out
+    # The listing speaks Thai throughout: severity words and the count, not 'error' / 'findings'.
+    lines = captured.out.splitlines()
+    assert lines and all(line.split(":")[0] in ("ต้องแก้ไข", "ควรตรวจสอบ", "แจ้งให้ทราบ") for line in lines)
+    assert captured.err.strip().endswith(f"พบประเด็น {len(lines)} รายการ")
+
+
+def test_validate_lists_in_english_with_lang_en(
+    settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["validate", "--dry-run", "--lang", "en", "--config", str(settings.source)])
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines and all(line.split(":")[0] in ("Error", "Warning", "Info") for line in lines)
+    assert " row " in captured.out and captured.err.strip().endswith(f"{len(lines)} findings")
 
 
 def test_rules_lists_the_validation_catalogue(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
