@@ -48,6 +48,17 @@ LABELS = {
         "sat_aspects": "ผลการประเมินรายด้าน",
         "score_head": ["รายการ", "ผู้ตอบ (ราย)", "คำตอบ (n)", "ค่าเฉลี่ย", "S.D.", "ร้อยละ", "ระดับ"],
         "question_head": ["ข้อคำถาม", "ผู้ตอบ (n)", "ค่าเฉลี่ย", "S.D.", "ร้อยละ", "ระดับ"],
+        "sat_trend": "แนวโน้มเทียบกับรอบก่อนและรอบเดียวกันของปีก่อน",
+        "trend_over": ["เทียบกับรอบก่อน ({{ sat.trend.previous_round }})",
+                       "เทียบกับรอบเดียวกันของปีก่อน ({{ sat.trend.last_year_round }})"],
+        "trend_head": ["รายการ", "ค่าเฉลี่ยรอบนี้", "ค่าเฉลี่ย", "ผลต่าง", "แตกต่างอย่างมีนัยสำคัญ",
+                       "ค่าเฉลี่ย", "ผลต่าง", "แตกต่างอย่างมีนัยสำคัญ"],
+        "trend_note": "ผลต่าง = ค่าเฉลี่ยรอบนี้ ลบ ค่าเฉลี่ยของรอบที่เทียบ ทดสอบความแตกต่างด้วย Welch’s t-test "
+                      "ที่ระดับนัยสำคัญ {{ d('0.05') }} โดยนับผู้ตอบแต่ละรายเป็นหนึ่งหน่วย "
+                      "แตกต่าง หมายถึง ผลต่างมากกว่าความคลาดเคลื่อนจากการสุ่มตัวอย่าง "
+                      "ส่วนผู้ตอบน้อยเกินกว่าจะบอกได้ หมายถึง รอบใดรอบหนึ่งมีผู้ตอบไม่ถึง {{ d(2) }} ราย",
+        "trend_overlap": "รอบก่อนของรายงานประจำปีคือรอบ {{ d(6) }} เดือนแรกของปีเดียวกัน ซึ่งเป็นส่วนหนึ่งของรอบนี้ "
+                         "การทดสอบจึงระมัดระวังกว่าปกติ",
         "sat_questions": "ผลการประเมินรายข้อ",
         "sat_levels": "จำนวนผู้ตอบจำแนกตามระดับความพึงพอใจ (ร้อยละ)",
         "levels_head": ["ข้อคำถาม", "มากที่สุด", "มาก", "ปานกลาง", "น้อย", "น้อยที่สุด"],
@@ -65,6 +76,12 @@ LABELS = {
         "sign": "ลงชื่อ ..................................................",
         "sign_role": "ผู้รายงาน",
         "drafted": "จัดทำร่างเมื่อวันที่ {{ drafted }}",
+        # Column widths (cm, 16 cm between the margins). Thai wraps between words at any width.
+        "w_detail": [1.2, 4.3, 2.7, 2.6, 2.8, 2.4],
+        "w_overdue": [2.8, 2.4, 5.4, 2.8, 2.6],
+        "w_levels": [5.5, 2.1, 2.1, 2.1, 2.1, 2.1],
+        "w_groups": [3.0, 7.5, 2.5, 2.5],
+        "w_trend": [3.1, 1.5, 1.4, 1.7, 2.4, 1.4, 1.7, 2.4],  # cell margins 0.1 cm: Thai digits are wide
     },
     "en": {
         "public": "(public edition)",
@@ -86,6 +103,16 @@ LABELS = {
         "sat_aspects": "By aspect",
         "score_head": ["Item", "Resp.", "n", "Mean", "S.D.", "%", "Level"],  # short: English words are wide
         "question_head": ["Question", "n", "Mean", "S.D.", "%", "Level"],
+        "sat_trend": "Trend against earlier rounds",
+        "trend_over": ["vs previous round ({{ sat.trend.previous_round }})",
+                       "vs same round last year ({{ sat.trend.last_year_round }})"],
+        "trend_head": ["Item", "This round", "Mean", "Change", "Larger than noise?",
+                       "Mean", "Change", "Larger than noise?"],
+        "trend_note": "Change = this round's mean minus the other round's. Welch's t test at the 5% level, "
+                      "each respondent counted once: \"Yes\" means the change is larger than sampling noise; "
+                      "\"Too few to tell\" means a round had fewer than 2 respondents.",
+        "trend_overlap": "The previous round of an annual report is the first half of the same year, "
+                         "part of this round, so the test is more cautious than usual.",
         "sat_questions": "By question",
         "sat_levels": "Answers by level (percent)",
         "levels_head": ["Question", "Very high", "High", "Moderate", "Low", "Very low"],
@@ -103,6 +130,13 @@ LABELS = {
         "sign": "Signed ..................................................",
         "sign_role": "Reporting officer",
         "drafted": "Drafted on {{ drafted }}",
+        # English words cannot break between letters: each column is at least as wide as its
+        # longest word in 14 pt bold plus the cell margins ("Complaint", "Moderate", "Sep 2026)").
+        "w_detail": [1.2, 4.3, 2.5, 2.9, 2.9, 2.2],
+        "w_overdue": [2.7, 2.8, 5.0, 3.2, 2.3],
+        "w_levels": [4.6, 2.2, 2.2, 2.7, 2.1, 2.2],
+        "w_groups": [2.8, 6.8, 3.1, 2.8],
+        "w_trend": [2.6, 1.8, 1.6, 2.0, 2.2, 1.6, 2.0, 2.2],  # cell margins 0.1 cm
     },
 }
 
@@ -217,10 +251,13 @@ def _keep_whole(row) -> None:
 
 
 def _table(doc, head: list[str], loop: str, cells: list[str], widths: list[float],
-           extra_rows: list[list[str]] | None = None, left: tuple[int, ...] = (0,), whole: bool = True):
+           extra_rows: list[list[str]] | None = None, left: tuple[int, ...] = (0,), whole: bool = True,
+           over: list[tuple[str, int]] | None = None, pad: float | None = None):
     """A table with a heading row and a docxtpl row loop: `{%tr for ... %}` rows around the
     data row, so each item becomes one row that keeps the template's formatting. Columns not
-    in `left` (figures) are centred."""
+    in `left` (figures) are centred. `over` puts a row of group headings above the heading
+    row: (text, columns spanned); a column with text "" keeps its own heading over both rows. `pad` narrows the cells' left
+    and right margins (cm; Table Grid has 0.19) for a table of many narrow columns."""
     table = doc.add_table(rows=0, cols=len(head))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -239,6 +276,14 @@ def _table(doc, head: list[str], loop: str, cells: list[str], widths: list[float
         tbl_pr.append(tbl_w)
     tbl_w.set(qn("w:type"), "dxa")
     tbl_w.set(qn("w:w"), str(int(sum(widths) / 2.54 * 1440)))
+    if pad is not None:
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            el = OxmlElement(f"w:{side}")
+            el.set(qn("w:w"), str(int(pad / 2.54 * 1440)))
+            el.set(qn("w:type"), "dxa")
+            margins.append(el)
+        tbl_pr.append(margins)
 
     def row(values: list[str], style: str = "Table Text"):
         r = table.add_row()
@@ -252,7 +297,10 @@ def _table(doc, head: list[str], loop: str, cells: list[str], widths: list[float
                 para.add_run(value)
         return r
 
-    _repeat_header(row(head, "Table Heading"))
+    if over:
+        _group_heading(table, row, head, over)
+    else:
+        _repeat_header(row(head, "Table Heading"))
     row([f"{{%tr for {loop} %}}"] + [""] * (len(head) - 1))
     data = row(cells)
     if whole:
@@ -261,6 +309,32 @@ def _table(doc, head: list[str], loop: str, cells: list[str], widths: list[float
     for values in extra_rows or []:
         row(values)
     return table
+
+
+def _group_heading(table, row, head: list[str], over: list[tuple[str, int]]) -> None:
+    """Two heading rows: group headings spanning their columns, the column headings under them;
+    a column outside any group has its heading merged down over both rows."""
+    assert sum(span for _text, span in over) == len(head)
+    top, under, col = [], [], 0
+    for text, span in over:
+        if text:
+            top += [text] + [""] * (span - 1)
+            under += head[col:col + span]
+        else:
+            top += head[col:col + span]
+            under += [""] * span
+        col += span
+    first, second = row(top, "Table Heading"), row(under, "Table Heading")
+    col = 0
+    for text, span in over:
+        if text and span > 1:
+            first.cells[col].merge(first.cells[col + span - 1])
+        elif not text:
+            for i in range(col, col + span):
+                first.cells[i].merge(second.cells[i])
+        col += span
+    _repeat_header(first)
+    _repeat_header(second)
 
 
 # People and answers both: a pooled group (an aspect, a service point) has one answer per
@@ -318,7 +392,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _table(doc, L["detail_head"], "r in m.rows",
            ["{{ r.measure }}", "{{ r.step }}", "{{ r.unit }}", "{{ r.status }}", "{{ r.result }}",
             "{{r r.evidence }}"],
-           [1.2, 4.3, 2.7, 2.6, 2.8, 2.4], left=(1, 2, 3, 4, 5))
+           L["w_detail"], left=(1, 2, 3, 4, 5))
     # The cells show "ลิงก์ ๓"; the addresses in full, for a printed copy.
     _p(doc, "{%p if m.links %}")
     _p(doc, L["links"], "Table Text").paragraph_format.space_before = Pt(6)
@@ -337,7 +411,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, L["overdue_intro"], "Body Text")
     _table(doc, L["overdue_head"], "r in overdue.rows",
            ["{{ r.unit }}", "{{ r.kind }}", "{{ r.item }}", "{{ r.due }}", "{{ r.days_late }}"],
-           [2.8, 2.4, 5.4, 2.8, 2.6], left=(0, 1, 2))
+           L["w_overdue"], left=(0, 1, 2))
     _p(doc, "{%p endif %}")
 
     _p(doc, f"{{{{ d(4) }}}}. {L['sat']}", "Heading 1")
@@ -348,26 +422,38 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, f"{{{{ d('4.1') }}}} {L['sat_aspects']}", "Heading 2")
     _score_table(doc, L, "r in sat.aspects", overall=True)
     _p(doc, "{{ sat.charts.aspects }}", "Caption")
-    _p(doc, f"{{{{ d('4.2') }}}} {L['sat_questions']}", "Heading 2")
+    _p(doc, "{%p if sat.trend %}")
+    _p(doc, f"{{{{ d('4.2') }}}} {L['sat_trend']}", "Heading 2")
+    side = ["{{ r.%s.mean }}", "{{ r.%s.change }}", "{{ r.%s.verdict }}"]
+    _table(doc, L["trend_head"], "r in sat.trend.rows",
+           ["{{ r.label }}", "{{ r.mean }}", *(c % "prev" for c in side), *(c % "last" for c in side)],
+           L["w_trend"], over=[("", 2), (L["trend_over"][0], 3), (L["trend_over"][1], 3)], pad=0.1)
+    note = _p(doc, L["trend_note"], "Table Text")
+    note.paragraph_format.space_before = Pt(6)
+    _p(doc, "{%p if sat.trend.overlap %}")
+    _p(doc, L["trend_overlap"], "Table Text")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p endif %}")
+    _p(doc, f"{{{{ d('4.3') }}}} {L['sat_questions']}", "Heading 2")
     # One answer per person per question: n is the number of people, one column is enough.
     _table(doc, L["question_head"], "r in sat.questions",
            ["{{ r.label }}", "{{ r.n }}", "{{ r.mean }}", "{{ r.sd }}", "{{ r.percent }}", "{{ r.band }}"],
            [6.0, 2.0, 2.0, 2.0, 2.0, 2.0])
-    _p(doc, f"{{{{ d('4.3') }}}} {L['sat_levels']}", "Heading 2")
+    _p(doc, f"{{{{ d('4.4') }}}} {L['sat_levels']}", "Heading 2")
     _table(doc, L["levels_head"], "r in sat.levels",
            ["{{ r.label }}", "{{ r.l5 }}", "{{ r.l4 }}", "{{ r.l3 }}", "{{ r.l2 }}", "{{ r.l1 }}"],
-           [5.5, 2.1, 2.1, 2.1, 2.1, 2.1])
+           L["w_levels"])
     _p(doc, "{%p if sat.points %}")
-    _p(doc, f"{{{{ d('4.4') }}}} {L['sat_points']}", "Heading 2")
+    _p(doc, f"{{{{ d('4.5') }}}} {L['sat_points']}", "Heading 2")
     _score_table(doc, L, "r in sat.points", overall=False)
     _p(doc, "{{ sat.charts.points }}", "Caption")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if sat.has_monthly %}")
-    _p(doc, f"{{{{ d('4.5') }}}} {L['sat_monthly']}", "Heading 2")
+    _p(doc, f"{{{{ d('4.6') }}}} {L['sat_monthly']}", "Heading 2")
     _p(doc, "{{ sat.charts.monthly }}", "Caption")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if sat.comments %}")
-    _p(doc, f"{{{{ d('4.6') }}}} {L['sat_comments']}", "Heading 2")
+    _p(doc, f"{{{{ d('4.7') }}}} {L['sat_comments']}", "Heading 2")
     _p(doc, "{%p for c in sat.comments %}")
     _p(doc, "- {{ c.text }}{% if c.count %} ({{ c.count }}){% endif %}", "List Paragraph")
     _p(doc, "{%p endfor %}")
@@ -387,7 +473,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _table(doc, L["cmp_facts_head"], "r in cmp.facts", ["{{ r.label }}", "{{ r.value }}"], [9.0, 5.0])
     _p(doc, f"{{{{ d('5.1') }}}} {L['cmp_groups']}", "Heading 2")
     _table(doc, L["cmp_groups_head"], "r in cmp.groups",
-           ["{{ r.group }}", "{{ r.label }}", "{{ r.count }}", "{{ r.share }}"], [3.0, 7.5, 2.5, 2.5], left=(0, 1))
+           ["{{ r.group }}", "{{ r.label }}", "{{ r.count }}", "{{ r.share }}"], L["w_groups"], left=(0, 1))
     _p(doc, "{{ cmp.charts.category }}", "Caption")
     _p(doc, "{{ cmp.charts.channel }}", "Caption")
     _p(doc, "{%p endif %}")
@@ -397,7 +483,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _table(doc, L["cmp_facts_head"], "r in cmp.corruption.facts", ["{{ r.label }}", "{{ r.value }}"], [9.0, 5.0])
     _p(doc)
     _table(doc, L["cmp_groups_head"], "r in cmp.corruption.groups",
-           ["{{ r.group }}", "{{ r.label }}", "{{ r.count }}", "{{ r.share }}"], [3.0, 7.5, 2.5, 2.5], left=(0, 1))
+           ["{{ r.group }}", "{{ r.label }}", "{{ r.count }}", "{{ r.share }}"], L["w_groups"], left=(0, 1))
     _p(doc, "{%p else %}")
     _p(doc, L["corruption_none"], "Body Text")
     _p(doc, "{%p endif %}")

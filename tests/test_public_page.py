@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -19,6 +20,7 @@ from automation import reports
 from automation.cli import main
 from automation.pipeline import run_once
 from automation.reports.context import build_context, gather_figures
+from automation.satisfaction import compute_scores
 from automation.schema import build_schema
 from automation.settings import Settings, load_settings
 from automation.tables import load_tables
@@ -208,3 +210,64 @@ def test_comments_are_left_out_when_the_office_marks_them_private(published: Pub
     assert figures.satisfaction.comments  # there are comments to leave out
     assert build_context(settings, tables, figures, TODAY, public=True)["sat"]["comments"] == []
     assert build_context(settings, tables, figures, TODAY, public=False)["sat"]["comments"]
+
+
+class _TableRows(HTMLParser):
+    """The cell texts, row by row, of the table with a given id."""
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__()
+        self.table_id, self.inside, self.rows = table_id, False, []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and dict(attrs).get("id") == self.table_id:
+            self.inside = True
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.inside = False
+        elif self.inside and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def test_the_page_shows_the_trend_against_earlier_rounds(published: Published) -> None:
+    settings = published.settings
+    tables = load_tables(XlsxWorkbook(settings.workbook_path), build_schema(settings))
+    rnd = FiscalRound(2567, "h1")
+    report = compute_scores(settings, tables["responses"], rnd, today=TODAY)
+    html = published.page.read_text(encoding="utf-8")
+    parser = _TableRows("trend")
+    parser.feed(html)
+    head, *rows = parser.rows
+    assert head == ["ด้าน", "ค่าเฉลี่ยรอบนี้", "ค่าเฉลี่ยรอบก่อน", "ผลต่างจากรอบก่อน", "แตกต่างอย่างมีนัยสำคัญ",
+                    "ค่าเฉลี่ยรอบเดียวกันของปีก่อน", "ผลต่างจากปีก่อน", "แตกต่างอย่างมีนัยสำคัญ"]
+    for label in (rnd.previous().label("th", "thai"), rnd.same_round_last_year().label("th", "thai")):
+        assert label in html  # which rounds the columns compare with
+
+    def side(change: object) -> list[str]:
+        if change is None:
+            return ["–", "–", "ไม่มีข้อมูล"]
+        delta = f"{change.change:+.2f}"
+        verdict = {True: "แตกต่าง", False: "ไม่แตกต่าง", None: "ผู้ตอบน้อยเกินกว่าจะบอกได้"}[change.significant]
+        mark = " *" if change.other_respondents < settings.survey.min_n else ""
+        return [to_thai_digits(f"{change.other_mean:.2f}") + mark,
+                to_thai_digits("0.00" if float(delta) == 0 else delta), verdict]
+
+    expected = [
+        [to_thai_digits(group.label), to_thai_digits(f"{group.mean:.2f}") + (" *" if group.small_n else ""),
+         *side(trend.previous), *side(trend.last_year)]
+        for trend, group in [*zip(report.trend.aspects, report.aspects, strict=True),
+                             (report.trend.overall, report.overall)]
+    ]
+    assert rows == expected
+    assert report.trend.previous is not None and report.trend.last_year is not None  # real figures shown

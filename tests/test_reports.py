@@ -455,3 +455,199 @@ def test_libreoffice_converts_the_report_to_pdf(drafts: Drafts, tmp_path: Path) 
     pdf = tmp_path / "ita-report-2567-h1.pdf"
     assert done.returncode == 0 and pdf.is_file(), done.stderr
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 50_000
+
+
+# ---------------------------------------------------------------- the satisfaction trend table
+
+
+# What the table says of each comparison: the change is larger than the noise, within it,
+# cannot be told (a round with fewer than two respondents), or there is nothing to compare with.
+VERDICTS = {
+    "th": {True: "แตกต่าง", False: "ไม่แตกต่าง", None: "ผู้ตอบน้อยเกินกว่าจะบอกได้", "none": "ไม่มีข้อมูล"},
+    "en": {True: "Yes", False: "No", None: "Too few to tell", "none": "No data"},
+}  # fmt: skip
+TREND_HEAD = {
+    "th": ("รายการ", "ค่าเฉลี่ยรอบนี้", "เทียบกับรอบก่อน ({})", "เทียบกับรอบเดียวกันของปีก่อน ({})",
+           ["ค่าเฉลี่ย", "ผลต่าง", "แตกต่างอย่างมีนัยสำคัญ"]),
+    "en": ("Item", "This round", "vs previous round ({})", "vs same round last year ({})",
+           ["Mean", "Change", "Larger than noise?"]),
+}  # fmt: skip
+
+
+def trend_table(document: Document, lang: str) -> list[list[str]]:
+    """The trend table's rows: two heading rows (merged cells repeat their text), then data."""
+    first = TREND_HEAD[lang][1]
+    return next(rows for rows in ([[c.text.strip() for c in r.cells] for r in t.rows] for t in document.tables)
+                if rows and rows[0][:2] == [TREND_HEAD[lang][0], first])
+
+
+def expected_side(change: Any, min_n: int, lang: str, style: str) -> list[str]:
+    """The (mean, change, verdict) cells a comparison of automation.satisfaction should print."""
+    if change is None:
+        return ["–", "–", VERDICTS[lang]["none"]]
+    delta = f"{change.change:+.2f}"
+    delta = "0.00" if float(delta) == 0 else delta  # a change that rounds to nothing has no sign
+    mark = " *" if change.other_respondents < min_n else ""
+    return [digits(f"{change.other_mean:.2f}", style) + mark, digits(delta, style),
+            VERDICTS[lang][change.significant]]
+
+
+def expected_trend(settings: Settings, tables: Tables, round: FiscalRound, lang: str) -> list[list[str]]:
+    style = "arabic" if lang == "en" else settings.run.digits
+    report = compute_scores(settings, tables["responses"], round, lang=lang, today=TODAY)
+    min_n = settings.survey.min_n
+    head = TREND_HEAD[lang]
+    previous, last_year = (r.label(lang, style) for r in (round.previous(), round.same_round_last_year()))
+    rows = [[head[0], head[1], *[head[2].format(previous)] * 3, *[head[3].format(last_year)] * 3],
+            [head[0], head[1], *head[4], *head[4]]]
+    groups = [*zip(report.trend.aspects, report.aspects, strict=True), (report.trend.overall, report.overall)]
+    for trend, group in groups:
+        assert trend.key == group.key
+        rows.append([digits(group.label, style),
+                     digits(f"{group.mean:.2f}", style) + (" *" if group.small_n else ""),
+                     *expected_side(trend.previous, min_n, lang, style),
+                     *expected_side(trend.last_year, min_n, lang, style)])
+    return rows
+
+
+@pytest.mark.parametrize(("name", "round", "lang"), [("h1", H1, "th"), ("english", H1, "en"),
+                                                      ("annual", ANNUAL, "th")])
+def test_the_trend_table_gives_each_aspect_and_the_overall_mean_against_earlier_rounds(
+    drafts: Drafts, name: str, round: FiscalRound, lang: str,
+) -> None:
+    rows = trend_table(drafts.open(name), lang)
+    assert rows == expected_trend(drafts.settings, drafts.tables, round, lang)
+    assert len(rows) == 2 + len(drafts.settings.survey.aspects) + 1  # every aspect, then the overall row
+
+
+def test_the_trend_table_says_plainly_when_there_is_nothing_to_compare_with(drafts: Drafts) -> None:
+    report = compute_scores(drafts.settings, drafts.tables["responses"], ANNUAL, today=TODAY)
+    assert report.trend.last_year is None  # the demo starts in fiscal year 2566: no 2565 to compare
+    assert report.trend.previous is not None  # ... but its first half is there
+    document = drafts.open("annual")
+    for row in trend_table(document, "th")[2:]:
+        assert row[5:] == ["–", "–", "ไม่มีข้อมูล"]
+    # The annual round's previous round is its own first half: the report says they overlap.
+    notes = [p.text for p in document.paragraphs]
+    assert any("รอบ ๖ เดือนแรกของปีเดียวกัน" in text for text in notes)
+    assert not any("รอบ ๖ เดือนแรกของปีเดียวกัน" in p.text for p in drafts.open("h1").paragraphs)
+
+
+def test_a_round_with_a_single_respondent_is_too_few_to_tell(drafts: Drafts, tmp_path: Path) -> None:
+    import openpyxl
+
+    from automation.satisfaction import read_responses
+
+    # Keep one response of the round before; the change is then not testable, not "no data".
+    previous = H1.previous()
+    rows, _undated = read_responses(drafts.settings, drafts.tables["responses"])
+    drop = [r.row for r in rows if previous.contains(r.when.date())][1:]
+    assert drop
+    workbook = tmp_path / "few.xlsx"
+    book = openpyxl.load_workbook(drafts.settings.workbook_path)
+    sheet = book[drafts.tables["responses"].layout.title]
+    for row in sorted(drop, reverse=True):
+        sheet.delete_rows(row)
+    book.save(workbook)
+    tables = load_tables(XlsxWorkbook(workbook), build_schema(drafts.settings))
+    report = compute_scores(drafts.settings, tables["responses"], H1, today=TODAY)
+    assert report.trend.previous.significant is None and report.trend.previous.other_respondents == 1
+    document = docx.Document(str(build_report(drafts.settings, tables, H1, TODAY, out=tmp_path / "few.docx")))
+    rows = trend_table(document, "th")
+    assert rows == expected_trend(drafts.settings, tables, H1, "th")
+    assert rows[-1][4] == "ผู้ตอบน้อยเกินกว่าจะบอกได้" and rows[-1][2].endswith(" *")
+    assert any(p.text.startswith("* จำนวนผู้ตอบน้อยกว่า") for p in document.paragraphs)
+
+
+def test_a_template_made_before_the_trend_table_still_renders(drafts: Drafts, tmp_path: Path) -> None:
+    """An office's own template, edited from an older shipped one, has no trend table: the
+    figures it does use are still filled in."""
+    from docx.text.paragraph import Paragraph
+
+    template = docx.Document(str(PROJECT / "templates" / "report.docx"))
+    body = template.element.body
+    texts = [Paragraph(el, template).text if el.tag == qn("w:p") else "table" for el in body]
+    start = texts.index("{%p if sat.trend %}")
+    end = next(i for i, text in enumerate(texts) if "d('4.3')" in text)  # the next heading
+    for el in list(body)[start:end]:
+        body.remove(el)
+    assert "sat.trend" not in all_text(template)
+    (tmp_path / "old").mkdir()
+    template.save(str(tmp_path / "old" / "report.docx"))
+    settings = drafts.settings.model_copy(
+        update={"report": drafts.settings.report.model_copy(update={"template_dir": tmp_path / "old"})}
+    )
+    document = docx.Document(str(build_report(settings, drafts.tables, H1, TODAY, out=tmp_path / "old.docx")))
+    assert table_with(document, "รายการ", "ค่าเฉลี่ย", "S.D.")
+    with pytest.raises(StopIteration):
+        trend_table(document, "th")
+
+
+# ---------------------------------------------------------------- words fit their columns
+
+
+def _font_file(bold: bool) -> str | None:
+    """The file fontconfig gives LibreOffice for the report's font (Laksaman for TH SarabunPSK)."""
+    if not shutil.which("fc-match"):
+        return None
+    pattern = "TH SarabunPSK" + (":bold" if bold else "")
+    found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True).stdout.strip()
+    return found or None
+
+
+def _words_too_wide(document: Document) -> list[str]:
+    """Words (runs of non-space text without Thai letters, which cannot break between letters)
+    wider than their cell less its margins, measured in the font LibreOffice would use."""
+    from PIL import ImageFont
+
+    thai_letters = re.compile("[\u0e01-\u0e4f]")  # Thai letters and marks; Thai digits may stay
+    fonts: dict[tuple[bool, float], Any] = {}
+    too_wide = []
+    for table in document.tables:
+        tbl = table._tbl
+        grid = [col.w for col in tbl.tblGrid.gridCol_lst]
+        margin = tbl.tblPr.find(qn("w:tblCellMar"))
+        side = 108  # twips: Table Grid's left and right cell margins
+        if margin is not None and margin.find(qn("w:left")) is not None:
+            side = int(margin.find(qn("w:left")).get(qn("w:w")))
+        for tr in tbl.tr_lst:
+            col = 0
+            for tc in tr.tc_lst:
+                span = tc.grid_span
+                room = sum(grid[col:col + span]) / 914400 * 2.54 - 2 * side / 1440 * 2.54  # cm
+                col += span
+                for p in docx.table._Cell(tc, table).paragraphs:
+                    style = p.style
+                    size = (style.font.size or document.styles["Normal"].font.size).pt
+                    bold = bool(style.font.bold)
+                    if (bold, size) not in fonts:
+                        path = _font_file(bold)
+                        fonts[bold, size] = ImageFont.truetype(path, int(size * 10)) if path else None
+                    font = fonts[bold, size]
+                    for word in p.text.split():
+                        if font is None or thai_letters.search(word):
+                            continue
+                        width = font.getlength(word) / 10 / 72 * 2.54
+                        if width > room + 0.02:
+                            too_wide.append(f"{word!r} {width:.2f} cm in {room:.2f} cm")
+    return too_wide
+
+
+@pytest.mark.parametrize("name", ["h1", "english", "annual"])
+def test_no_word_in_a_table_is_wider_than_its_column(drafts: Drafts, name: str) -> None:
+    """A Latin word or a number wider than its column breaks between letters ("Complai / nt",
+    "Decembe / r"): the template's widths and the table dates leave room for each."""
+    if _font_file(False) is None:
+        pytest.skip("fontconfig cannot name the report font's file")
+    assert _words_too_wide(drafts.open(name)) == []
+
+
+def test_english_table_dates_use_short_month_names(drafts: Drafts) -> None:
+    """'Done (6 Sep 2026)' fits a status column; 'September' alone would not. The title page
+    and the text keep the full month."""
+    document = drafts.open("english")
+    status = [r[3] for r in table_with(document, "Step", "Status")[1:] if r[3].startswith("Done (")]
+    assert status and all(re.fullmatch(r"Done \(\d{1,2} [A-Z][a-z]{2} \d{4}\)", s) for s in status)
+    due = [r[3] for r in table_with(document, "Kind", "Due")[1:]]
+    assert due and all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", d) for d in due)
+    assert "from 1 October 2023 to 31 March 2024" in all_text(document)

@@ -32,7 +32,15 @@ from automation.reports.sections import (
 from automation.schema import normalize_header
 from automation.settings import Settings
 from automation.tables import Tables
-from automation.thaidate import Digits, FiscalRound, digits, format_date, to_arabic_digits, to_thai_digits
+from automation.thaidate import (
+    MONTHS_EN,
+    Digits,
+    FiscalRound,
+    digits,
+    format_date,
+    to_arabic_digits,
+    to_thai_digits,
+)
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +163,14 @@ class Numbers:
 
     def date(self, day: dt.date | None) -> str:
         return format_date(day, self.lang, self.style) if day else "–"
+
+    def cell_date(self, day: dt.date | None) -> str:
+        """A date in a narrow table column: English months short ("6 Sep 2026"), since
+        "September" is wider than a 2.5 cm column and would break mid-word; Thai keeps the
+        full month name, which wraps between words."""
+        if day and self.lang == "en":
+            return f"{day.day} {MONTHS_EN[day.month - 1][:3]} {day.year}"
+        return self.date(day)
 
 
 class Privacy:

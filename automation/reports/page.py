@@ -18,7 +18,7 @@ from automation.reports.charts import Chart, render_png
 from automation.reports.context import replace_charts
 from automation.reports.docx import readable, template_file
 from automation.settings import ConfigError, Settings
-from automation.thaidate import Digits
+from automation.thaidate import Digits, digits
 
 PAGE_TEMPLATE = "public.html"
 LABELS = {
@@ -33,6 +33,13 @@ LABELS = {
         "by_channel": "เรื่องร้องเรียนจำแนกตามช่องทาง", "corruption": "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ",
         "corruption_none": "ไม่มีเรื่องร้องเรียนการทุจริตและประพฤติมิชอบในรอบนี้", "updated": "ข้อมูล ณ วันที่",
         "privacy": "ไม่เปิดเผยชื่อและข้อมูลติดต่อของผู้ร้องเรียนและผู้ตอบแบบประเมิน",
+        "trend": "แนวโน้มเทียบกับรอบก่อนและรอบเดียวกันของปีก่อน", "previous_round": "รอบก่อน",
+        "last_year_round": "รอบเดียวกันของปีก่อน", "this_round": "ค่าเฉลี่ยรอบนี้",
+        "previous_mean": "ค่าเฉลี่ยรอบก่อน", "change_previous": "ผลต่างจากรอบก่อน",
+        "last_year_mean": "ค่าเฉลี่ยรอบเดียวกันของปีก่อน", "change_last_year": "ผลต่างจากปีก่อน",
+        "significant": "แตกต่างอย่างมีนัยสำคัญ",
+        "trend_note": "ทดสอบความแตกต่างด้วย Welch’s t-test ที่ระดับนัยสำคัญ 0.05 นับผู้ตอบแต่ละรายเป็นหนึ่งหน่วย "
+                      "แตกต่าง หมายถึง ผลต่างมากกว่าความคลาดเคลื่อนจากการสุ่มตัวอย่าง",
     },
     "en": {
         "fy": "Fiscal year (BE)", "sat": "Satisfaction survey", "respondents": "Respondents", "people": "People", "answers": "Answers (n)", "mean": "Mean",
@@ -45,14 +52,18 @@ LABELS = {
         "corruption": "Complaints of corruption and misconduct",
         "corruption_none": "No complaints of corruption or misconduct in this round.", "updated": "Figures as of",
         "privacy": "Complainants' and respondents' names and contacts are never published.",
+        "trend": "Trend", "previous_round": "Previous round", "last_year_round": "Same round last year",
+        "this_round": "This round", "previous_mean": "Previous round", "change_previous": "Change",
+        "last_year_mean": "Last year", "change_last_year": "Change on last year",
+        "significant": "Larger than noise?",
+        "trend_note": "Welch's t test at the 5% level, each respondent counted once: \"Yes\" means the "
+                      "change is larger than sampling noise.",
     },
 }  # fmt: skip
 
 
 def _bands_text(settings: Settings, lang: str, digit_style: Digits) -> str:
     """How to read the figures, with the level ranges as configured in [survey] bands."""
-    from automation.thaidate import digits
-
     cuts = settings.survey.bands
     if lang == "en":
         return (
@@ -106,6 +117,7 @@ def render_page(settings: Settings, context: dict[str, Any], out_dir: Path) -> P
 
     filled = replace_charts(context, picture)
     labels = dict(LABELS[lang], how=_bands_text(settings, lang, digit_style))
+    labels["trend_note"] = digits(labels["trend_note"], digit_style)
     html = template.render(**filled, t=labels)
     index = out_dir / "index.html"
     _write(index, html.encode("utf-8"))

@@ -133,7 +133,7 @@ def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, 
                 "measure": num.int(m.no),  # the title is in the summary table above
                 "step": num.d(f"{s.step_no}. {s.step}"),
                 "unit": s.unit,
-                "status": s.status_label + (f" ({num.date(s.done_date)})" if s.status == DONE and s.done_date
+                "status": s.status_label + (f" ({num.cell_date(s.done_date)})" if s.status == DONE and s.done_date
                                             else ""),
                 "result": privacy.scrub(num.d(s.result)) or "–",
                 # Plain text for any reader of the context; the Word renderer makes the links.
@@ -197,7 +197,7 @@ def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, A
             "unit": i.unit or _t(lang, "ไม่ระบุหน่วยงาน", "No unit"),
             "kind": kinds.get(i.kind, i.kind),
             "item": privacy.scrub(num.d(f"{i.item_id} {i.title}".strip() + (f" ({state})" if state else ""))),
-            "due": num.date(i.due_date),
+            "due": num.cell_date(i.due_date),
             "days_late": num.int(i.days_late),
         })
     _first_only(rows, "unit")
@@ -261,6 +261,61 @@ def change_words(delta: float | None, num: Numbers, places: int = 2) -> str:
     return f"{word} {num.dec(abs(delta), places)}" if delta else word
 
 
+# The trend table's verdict: is the change larger than the noise (Welch's t test at 95%)?
+# None: a side has fewer than two respondents; "none": a side has no answers at all.
+TREND_VERDICT = {
+    "th": {True: "แตกต่าง", False: "ไม่แตกต่าง", None: "ผู้ตอบน้อยเกินกว่าจะบอกได้", "none": "ไม่มีข้อมูล"},
+    "en": {True: "Yes", False: "No", None: "Too few to tell", "none": "No data"},
+}  # fmt: skip
+
+
+def signed_change(delta: float, num: Numbers, places: int = 2) -> str:
+    """'+๐.๑๒', '-๐.๐๒', or '๐.๐๐' when it rounds to nothing (never '-๐.๐๐')."""
+    text = f"{delta:+.{places}f}"
+    if float(text) == 0:
+        text = f"{0:.{places}f}"
+    return num.d(text)
+
+
+def _trend_side(change: Any, min_n: int, num: Numbers) -> dict[str, Any]:
+    """One comparison's cells: the other round's mean, the change, and the verdict."""
+    verdicts = TREND_VERDICT[_key(num.lang)]
+    if change is None:
+        return {"mean": "–", "change": "–", "verdict": verdicts["none"], "significant": None, "small_n": False}
+    few = change.other_respondents < min_n
+    return {
+        "mean": num.dec(change.other_mean) + (" *" if few else ""),
+        "change": signed_change(change.change, num),
+        "verdict": verdicts[change.significant],
+        "significant": change.significant,
+        "small_n": few,
+    }
+
+
+def trend_table(sr: Any, min_n: int, num: Numbers) -> dict[str, Any]:
+    """The trend as the executives read it: each aspect and the overall mean this round, against
+    the previous round and the same round last year (the rounds automation.satisfaction compares)."""
+    groups = {g.key: g for g in sr.aspects}
+    rows = []
+    for trend, group, total in [*((t, groups.get(t.key), False) for t in sr.trend.aspects),
+                                (sr.trend.overall, sr.overall, True)]:
+        rows.append({
+            "label": num.d(trend.label),
+            "mean": num.dec(group.mean if group else None) + (" *" if group and group.small_n else ""),
+            "prev": _trend_side(trend.previous, min_n, num),
+            "last": _trend_side(trend.last_year, min_n, num),
+            "total": total,
+        })
+    return {
+        "rows": rows,
+        "previous_round": sr.round.previous().label(num.lang, num.style),
+        "last_year_round": sr.round.same_round_last_year().label(num.lang, num.style),
+        # An annual round's previous round is its own first half: the two share answers.
+        "overlap": sr.round.previous().fiscal_year == sr.round.fiscal_year,
+        "small_n": any(r["prev"]["small_n"] or r["last"]["small_n"] or r["mean"].endswith("*") for r in rows),
+    }
+
+
 def _month(day: dt.date, num: Numbers) -> str:
     if num.lang == "en":
         return f"{MONTHS_EN[day.month - 1][:3]} {day.year % 100:02d}"
@@ -299,6 +354,7 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
             comments.append({"text": privacy.scrub(num.d(f"{theme.label}: {quotes}")), "count": num.int(theme.count)})
     change = sr.trend.previous
     groups = [sr.overall, *sr.aspects, *sr.questions, *sr.service_points]
+    trend = trend_table(sr, settings.survey.min_n, num)
     return {
         "available": True,
         "note": "",
@@ -310,12 +366,13 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
         "points": [_score_row(p, num) for p in sr.service_points],
         "comments": comments,
         "excluded": num.int(sr.excluded_total),
-        "small_n": any(g.small_n for g in groups),
+        "small_n": any(g.small_n for g in groups) or trend["small_n"],
         "small_n_note": _t(lang, f"* จำนวนผู้ตอบน้อยกว่า {num.int(settings.survey.min_n)} ราย ควรใช้ผลด้วยความระมัดระวัง",
                            f"* fewer than {settings.survey.min_n} people answered: read with care"),
         "change": change_words(change.change, num) if change else "",
         "prev_mean": num.dec(change.other_mean) if change else "",
         "significant": change.significant if change else None,
+        "trend": trend,
         "charts": charts,
         "has_monthly": bool(sr.monthly),
     }
