@@ -32,6 +32,7 @@ from automation.thaidate import FiscalRound, digits, format_thai_date, to_arabic
 from automation.workbook.xlsx import XlsxWorkbook
 
 PROJECT = Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT / "output" / "test-artifacts"
 TODAY = dt.date(2024, 4, 20)
 H1 = FiscalRound(2567, "h1")
 ANNUAL = FiscalRound(2566, "annual")  # a whole fiscal year of demo data, closed
@@ -455,6 +456,46 @@ def test_libreoffice_converts_the_report_to_pdf(drafts: Drafts, tmp_path: Path) 
     pdf = tmp_path / "ita-report-2567-h1.pdf"
     assert done.returncode == 0 and pdf.is_file(), done.stderr
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 50_000
+    if not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfimages", "pdftoppm")):
+        pytest.skip("poppler-utils is not installed: the PDF's text, fonts and images are not checked")
+    check_the_rendered_pdf(drafts.open("h1"), pdf)
+
+
+def _poppler(*args: str) -> str:
+    return subprocess.run(list(args), capture_output=True, text=True, timeout=120, check=True).stdout
+
+
+def check_the_rendered_pdf(document: Document, pdf: Path) -> None:
+    """What a person sees on paper: every heading and table heading of the .docx as real Thai
+    text (extractable, so drawn from Thai glyphs, not boxes), fonts that have Thai, and the
+    charts as pictures. Page images are kept in output/test-artifacts/ for a person to look at."""
+    raw = _poppler("pdftotext", str(pdf), "-")
+    assert re.search("[\u0e01-\u0e5b]", raw) and "\ufffd" not in raw
+
+    def squeeze(t: str) -> str:
+        # Thai lines wrap anywhere in the PDF, and text extraction may put a tone mark or an
+        # upper vowel after the line break: compare base letters, without spaces.
+        return re.sub(r"[\s\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", "", t)
+
+    text = squeeze(raw)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title")) and p.text]
+    assert squeeze(TITLE["th"]) in text and len(headings) >= 8
+    assert not [h for h in headings if squeeze(h) not in text]
+    first_cells = {squeeze(t.rows[0].cells[0].text) for t in document.tables if t.rows[0].cells[0].text.strip()}
+    assert first_cells and not [c for c in first_cells if c not in text]
+    assert squeeze(f"ระหว่างวันที่ {format_thai_date(H1.start)} ถึงวันที่ {format_thai_date(H1.end)}") in text
+    fonts = [line.split()[0].split("+")[-1] for line in _poppler("pdffonts", str(pdf)).splitlines()[2:]]
+    thai_families = {f.strip().replace(" ", "").lower() for line in _poppler("fc-list", ":lang=th", "family")
+                     .splitlines() for f in line.split(",")}
+    assert fonts and any(f.split("-")[0].lower() in thai_families for f in fonts), fonts
+    images = [line for line in _poppler("pdfimages", "-list", str(pdf)).splitlines()[2:] if line.split()[2] == "image"]
+    assert len(images) >= len(document.inline_shapes) > 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    chart_page = images[0].split()[0]
+    for page in ("1", chart_page):
+        _poppler("pdftoppm", "-r", "60", "-png", "-singlefile", "-f", page, "-l", page, str(pdf),
+                 str(ARTIFACTS / f"report-h1-page-{page}"))
+    assert (ARTIFACTS / f"report-h1-page-{chart_page}.png").stat().st_size > 10_000
 
 
 # ---------------------------------------------------------------- the satisfaction trend table
