@@ -27,27 +27,25 @@ import datetime as dt
 import math
 import weakref
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from automation.answers import WORDS, Answers, read_answers
 from automation.comments import Theme, theme_comments
-from automation.likert import LEVELS, LikertError, band, parse_likert
+from automation.likert import LEVELS, band
 from automation.pipeline import RunContext, StageResult
-from automation.schema import GENDERS, Column, normalize_header
 from automation.settings import Settings
 from automation.student_t import t_quantile, welch_df
-from automation.tables import ROW, SheetTable
-from automation.thaidate import DateParseError, FiscalRound, parse_datetime, round_to_report
+from automation.tables import SheetTable
+from automation.thaidate import FiscalRound, round_to_report
 
 ASPECTS_EN = {
     "process": "Service process", "channels": "Service channels", "staff": "Staff",
     "facilities": "Facilities", "quality": "Quality of service",
 }  # fmt: skip
-WORDS = {
-    "overall": {"th": "ภาพรวม", "en": "Overall"},
-    "unstated": {"th": "ไม่ระบุ", "en": "Not stated"},
-}
 
 
 @dataclass
@@ -215,12 +213,40 @@ def score_group(
     lang: str = "th",
     kind: str = "question",
 ) -> GroupScore:
-    """The figures of one group from each respondent's scored answers to its questions."""
+    """The figures of one group from each respondent's scored answers to its questions.
+
+    The plain definition, one Python list per respondent; compute_scores uses score_levels,
+    which gives exactly the same figures from a matrix (tests/test_satisfaction_speed.py).
+    """
     clusters = [answers for answers in per_respondent if answers]
-    answers = [a for c in clusters for a in c]
-    n, people = len(answers), len(clusters)
-    counts = Counter(answers)
+    counts = Counter(a for c in clusters for a in c)
     level_counts = {level: counts.get(level, 0) for level in LEVELS}
+    return _group_score(key, label, level_counts, len(clusters), lambda mean: cluster_se(clusters, mean),
+                        settings, lang, kind)  # fmt: skip
+
+
+def score_levels(
+    key: str, label: str, levels: np.ndarray, settings: Settings, lang: str = "th", kind: str = "question"
+) -> GroupScore:
+    """score_group's figures from a (respondents × questions) matrix of levels, 0 for no answer.
+
+    numpy instead of a Python list per respondent: 100,000s of respondents take milliseconds.
+    """
+    answered = (levels > 0).sum(axis=1)
+    sums = levels.sum(axis=1, dtype=np.int64)  # a blank is 0: it adds nothing
+    keep = answered > 0  # respondents who answered none of the group's questions are not in it
+    tally = np.bincount(levels.ravel(), minlength=6)
+    level_counts = {level: int(tally[level]) for level in LEVELS}
+    return _group_score(key, label, level_counts, int(keep.sum()),
+                        lambda mean: cluster_se_arrays(sums[keep], answered[keep], mean),
+                        settings, lang, kind)  # fmt: skip
+
+
+def _group_score(
+    key: str, label: str, level_counts: dict[int, int], people: int, se_of: Callable[[float], float | None],
+    settings: Settings, lang: str, kind: str,
+) -> GroupScore:
+    n = sum(level_counts.values())
     percents = {level: (c / n * 100 if n else 0.0) for level, c in level_counts.items()}
     small = people < settings.survey.min_n
     if not n:
@@ -228,11 +254,11 @@ def score_group(
                           None, None, small, kind, 0, None)  # fmt: skip
     # From the level counts in exact integers (statistics.stdev's exact fractions take seconds
     # on 100,000s of answers); the sample S.D. (n - 1), as reports print it.
-    total = sum(level * c for level, c in counts.items())
-    squares = sum(level * level * c for level, c in counts.items())
+    total = sum(level * c for level, c in level_counts.items())
+    squares = sum(level * level * c for level, c in level_counts.items())
     mean = total / n
     sd = math.sqrt((n * squares - total * total) / (n * (n - 1))) if n > 1 else None
-    se = cluster_se(clusters, mean)
+    se = se_of(mean)
     ci_low = ci_high = None
     if se is not None:
         half = t_quantile(0.975, people - 1) * se
@@ -262,6 +288,22 @@ def cluster_se(clusters: list[list[int]], mean: float) -> float | None:
     return math.sqrt(spread / (people * (people - 1) * m_bar**2))
 
 
+def cluster_se_arrays(sums: np.ndarray, sizes: np.ndarray, mean: float) -> float | None:
+    """cluster_se from each respondent's answer sum and count, bit for bit the same number.
+
+    The same float operations in the same order: np.cumsum adds left to right as Python's
+    sum() does (np.sum's pairwise order would differ in the last bits, and a figure shown at
+    the edge of a rounding step, or a test at the edge of significance, could then change).
+    """
+    people = len(sums)
+    if people < 2:
+        return None
+    m_bar = int(sizes.sum()) / people
+    terms = (sums.astype(np.float64) - mean * sizes.astype(np.float64)) ** 2
+    spread = float(np.cumsum(terms)[-1])
+    return math.sqrt(spread / (people * (people - 1) * m_bar**2))
+
+
 def compare(this: GroupScore, other: GroupScore, against: FiscalRound) -> Change | None:
     """Welch's t test of two rounds' means (respondents as the unit); None without data.
 
@@ -286,85 +328,34 @@ def compare(this: GroupScore, other: GroupScore, against: FiscalRound) -> Change
 # ---------------------------------------------------------------- reading the sheet
 
 
-# The last table read: a full run scores the round due and, for the report, the round before,
+# The last table read: a full run scores the round due and, for the report, other rounds,
 # from the same 100,000s of rows; typing them once is enough. Held by weak reference and
 # dropped with the table; never stale unless a caller changes a frame in place (none does).
 _LAST_READ: list[Any] = []
 
 
-def read_responses(settings: Settings, responses: SheetTable, lang: str = "th") -> tuple[list[Response], int]:
-    """Every dated response row, typed; and how many rows have no readable timestamp."""
+def typed_answers(settings: Settings, responses: SheetTable, lang: str = "th") -> Answers:
+    """The responses sheet typed for scoring (automation.answers), once per table."""
     if _LAST_READ and _LAST_READ[0]() is responses and _LAST_READ[1]() is responses.frame \
             and _LAST_READ[2]() is settings and _LAST_READ[3] == lang:
         return _LAST_READ[4]  # type: ignore[no-any-return]
-    typed = _read_responses(settings, responses, lang)
+    typed = read_answers(settings, responses, lang)
     _LAST_READ[:] = [weakref.ref(responses), weakref.ref(responses.frame), weakref.ref(settings), lang, typed]
     weakref.finalize(responses, _LAST_READ.clear)
     return typed
 
 
-def _read_responses(settings: Settings, responses: SheetTable, lang: str) -> tuple[list[Response], int]:
-    layout = responses.layout
-    point_col = _column(layout.columns, "service_point")
-    gender_col = Column("gender", "", "", "choice", choices=GENDERS)
-    keys = [q.key for q in settings.survey.questions]
-    out: list[Response] = []
-    undated = 0
-    for rec in responses.records():
-        try:
-            when = parse_datetime(rec.get("timestamp"))
-        except (DateParseError, ValueError, TypeError, OverflowError):
-            undated += 1  # validation reports the bad timestamp; no round can count it
-            continue
-        if when.year > 2400:  # a BE year in a date cell (validation flags the era): read it as BE
-            try:
-                when = when.replace(year=when.year - 543)
-            except ValueError:  # 29 Feb of a BE year that is no leap year in CE
-                undated += 1
-                continue
-        answers: dict[str, int] = {}
-        unscorable: dict[str, Any] = {}
-        for key in keys:
-            try:
-                level = parse_likert(rec.get(key))
-            except LikertError:
-                unscorable[key] = rec.get(key)
-                continue
-            if level is not None:
-                answers[key] = level
-        point_key, point_label = _service_point(point_col, rec.get("service_point"), lang)
-        out.append(Response(
-            rec[ROW], when, answers, unscorable, point_key, point_label,
-            _choice_label(gender_col, rec.get("gender"), lang), _text(rec.get("age")) or WORDS["unstated"][lang],
-            rec.get("comment"),
-        ))  # fmt: skip
-    return out, undated
-
-
-def _column(columns: Iterable[Column], key: str) -> Column | None:
-    return next((c for c in columns if c.key == key), None)
-
-
-def _text(value: Any) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
-
-
-def _service_point(col: Column | None, value: Any, lang: str) -> tuple[str, str]:
-    text = _text(value)
-    if not text:
-        return "unstated", WORDS["unstated"][lang]
-    choice = col.choice_for(text) if col and col.choices else None
-    if choice:
-        return choice.key, choice.th
-    return f"form:{normalize_header(text)}", text  # a point the form has but config lacks
-
-
-def _choice_label(col: Column, value: Any, lang: str) -> str:
-    text = _text(value)
-    if not text:
-        return WORDS["unstated"][lang]
-    choice = col.choice_for(text)
-    return choice.label(lang) if choice else text
+def read_responses(settings: Settings, responses: SheetTable, lang: str = "th") -> tuple[list[Response], int]:
+    """Every dated response row, typed, one object each; and how many rows have no readable
+    timestamp. For callers that want rows; the scores themselves use the arrays."""
+    a = typed_answers(settings, responses, lang)
+    out = []
+    for i in range(len(a.rows)):
+        answers = {key: int(a.levels[i, q]) for q, key in enumerate(a.keys) if a.levels[i, q]}
+        unscorable = {key: a.raw[(i, q)] for q, key in enumerate(a.keys) if a.unscorable[i, q]}
+        out.append(Response(int(a.rows[i]), a.when[i], answers, unscorable, a.point_key[i], a.point_label[i],
+                            a.gender[i], a.age[i], a.comment[i]))  # fmt: skip
+    return out, a.undated
 
 
 # ---------------------------------------------------------------- the report
@@ -378,48 +369,39 @@ def compute_scores(
     today: dt.date | None = None,
 ) -> ScoreReport:
     """Every figure of the satisfaction report for one round (see the module docstring)."""
-    all_rows, undated = read_responses(settings, responses, lang)
-    rows = _in_round(all_rows, round)
+    answers = typed_answers(settings, responses, lang)
+    mask = answers.in_round(round)
+    levels = answers.levels[mask]  # the round's responses, in sheet order
     survey = settings.survey
+    everything = answers.columns(_all_keys(settings))
     questions = [
-        score_group(q.key, q.label, ([r.answers[q.key]] if q.key in r.answers else [] for r in rows),
-                    settings, lang, "question")
-        for q in survey.questions
+        score_levels(q.key, q.label, levels[:, [i]], settings, lang, "question")
+        for q, i in zip(survey.questions, everything, strict=True)
     ]  # fmt: skip
-    aspects = _aspect_scores(settings, rows, lang)
-    overall = _pooled("overall", WORDS["overall"][lang], rows, _all_keys(settings), settings, lang, "overall")
-    points = _point_groups(settings, rows)
+    aspects = _aspect_scores(settings, answers, levels, lang)
+    overall = score_levels("overall", WORDS["overall"][lang], levels[:, everything], settings, lang, "overall")
+    points = _point_groups(settings, answers, mask)
     service_points = [
-        _pooled(key, label, members, _all_keys(settings), settings, lang, "service_point")
+        score_levels(key, label, levels[members][:, everything], settings, lang, "service_point")
         for key, label, members in points
     ]
-    excluded = Counter(key for r in rows for key in r.unscorable)
+    excluded = answers.unscorable[mask].sum(axis=0)
     return ScoreReport(
-        round=round, lang=lang, responses=len(rows), overall=overall, aspects=aspects,
+        round=round, lang=lang, responses=int(mask.sum()), overall=overall, aspects=aspects,
         questions=questions, service_points=service_points,
-        trend=_trend(settings, all_rows, round, overall, aspects, lang),
-        monthly=_monthly(rows, round, today or settings.today()),
-        by_service=[(label, len(members)) for _key, label, members in points],
-        by_gender=_tally(r.gender for r in rows),
-        by_age=sorted(_tally(r.age for r in rows), key=lambda kv: _age_order(kv[0])),
-        comments=theme_comments((r.comment for r in rows), lang),
-        excluded={q.key: excluded[q.key] for q in survey.questions if excluded[q.key]},
-        undated=undated, min_n=survey.min_n,
+        trend=_trend(settings, answers, round, overall, aspects, lang),
+        monthly=_monthly(answers, mask, round, today or settings.today()),
+        by_service=[(label, int(members.sum())) for _key, label, members in points],
+        by_gender=_tally(answers.gender[mask]),
+        by_age=sorted(_tally(answers.age[mask]), key=lambda kv: _age_order(kv[0])),
+        comments=theme_comments(answers.comment[mask].tolist(), lang),
+        excluded={key: int(excluded[q]) for q, key in enumerate(answers.keys) if excluded[q]},
+        undated=answers.undated, min_n=survey.min_n,
     )  # fmt: skip
-
-
-def _in_round(rows: list[Response], rnd: FiscalRound) -> list[Response]:
-    return [r for r in rows if rnd.contains(r.when.date())]
 
 
 def _all_keys(settings: Settings) -> list[str]:
     return [q.key for q in settings.survey.questions]
-
-
-def _pooled(key: str, label: str, rows: list[Response], qkeys: list[str], settings: Settings,
-            lang: str, kind: str) -> GroupScore:  # fmt: skip
-    return score_group(key, label, ([r.answers[k] for k in qkeys if k in r.answers] for r in rows),
-                       settings, lang, kind)  # fmt: skip
 
 
 def _aspect_keys(settings: Settings) -> list[tuple[str, str, list[str]]]:
@@ -438,40 +420,47 @@ def _aspect_label(key: str, name: str, lang: str) -> str:
     return ASPECTS_EN.get(key, key) if lang == "en" else name
 
 
-def _aspect_scores(settings: Settings, rows: list[Response], lang: str) -> list[GroupScore]:
+def _aspect_scores(settings: Settings, answers: Answers, levels: np.ndarray, lang: str) -> list[GroupScore]:
     return [
-        _pooled(key, _aspect_label(key, name, lang), rows, members, settings, lang, "aspect")
+        score_levels(key, _aspect_label(key, name, lang), levels[:, answers.columns(members)], settings, lang,
+                     "aspect")
         for key, name, members in _aspect_keys(settings)
-    ]
+    ]  # fmt: skip
 
 
-def _point_groups(settings: Settings, rows: list[Response]) -> list[tuple[str, str, list[Response]]]:
-    """Configured service points first (even with no responses), then unlisted, then unstated."""
-    groups: dict[str, tuple[str, list[Response]]] = {
-        p.key: (p.form_value or p.name, []) for p in settings.survey.service_points
-    }
-    for r in rows:
-        if r.service_point not in groups and r.service_point != "unstated":
-            groups[r.service_point] = (r.service_label, [])
-    unstated = [r for r in rows if r.service_point == "unstated"]
-    for r in rows:
-        if r.service_point != "unstated":
-            groups[r.service_point][1].append(r)
-    out = [(key, label, members) for key, (label, members) in groups.items()]
-    if unstated:
-        out.append(("unstated", unstated[0].service_label, unstated))
+def _point_groups(settings: Settings, answers: Answers, mask: np.ndarray) -> list[tuple[str, str, np.ndarray]]:
+    """(key, label, mask over the round's responses) per service point: configured points
+    first (even with no responses), then unlisted ones as they first appear, then unstated."""
+    keys, labels = answers.point_key[mask], answers.point_label[mask]
+    groups: dict[str, str] = {p.key: p.form_value or p.name for p in settings.survey.service_points}
+    for key, first in _first_seen(keys):
+        if key not in groups and key != "unstated":
+            groups[key] = labels[first]  # an unlisted point is shown as its first row typed it
+    out = [(key, label, keys == key) for key, label in groups.items()]
+    unstated = keys == "unstated"
+    if unstated.any():
+        out.append(("unstated", labels[np.argmax(unstated)], unstated))
     return out
 
 
-def _trend(settings: Settings, all_rows: list[Response], rnd: FiscalRound, overall: GroupScore,
+def _first_seen(values: np.ndarray) -> list[tuple[Any, int]]:
+    """Each distinct value with the index of its first occurrence, in order of appearance."""
+    first: dict[Any, int] = {}
+    for i, value in enumerate(values.tolist()):
+        first.setdefault(value, i)
+    return list(first.items())
+
+
+def _trend(settings: Settings, answers: Answers, rnd: FiscalRound, overall: GroupScore,
            aspects: list[GroupScore], lang: str) -> Trend:  # fmt: skip
     others = {"previous": rnd.previous(), "last_year": rnd.same_round_last_year()}
-    past = {name: _in_round(all_rows, other) for name, other in others.items()}
+    past = {name: answers.levels[answers.in_round(other)] for name, other in others.items()}
     keys = _all_keys(settings)
 
     def row(this: GroupScore, qkeys: list[str]) -> TrendRow:
+        columns = answers.columns(qkeys)
         changes = {
-            name: compare(this, _pooled(this.key, this.label, past[name], qkeys, settings, lang, this.kind),
+            name: compare(this, score_levels(this.key, this.label, past[name][:, columns], settings, lang, this.kind),
                           others[name])
             for name in others
         }  # fmt: skip
@@ -481,10 +470,10 @@ def _trend(settings: Settings, all_rows: list[Response], rnd: FiscalRound, overa
     return Trend(row(overall, keys), [row(a, members[a.key]) for a in aspects])
 
 
-def _monthly(rows: list[Response], rnd: FiscalRound, today: dt.date) -> list[tuple[dt.date, int]]:
+def _monthly(answers: Answers, mask: np.ndarray, rnd: FiscalRound, today: dt.date) -> list[tuple[dt.date, int]]:
     """Responses per month of the round, up to the month of `today` (or of the latest response);
     months without any show 0; a round not yet begun has no months."""
-    counts = Counter(r.when.date().replace(day=1) for r in rows)
+    counts = Counter(w.date().replace(day=1) for w, inside in zip(answers.when, mask.tolist(), strict=True) if inside)
     last = min(rnd.end, max(today, *counts) if counts else today)
     month, out = rnd.start.replace(day=1), []
     while month <= last:
@@ -493,8 +482,8 @@ def _monthly(rows: list[Response], rnd: FiscalRound, today: dt.date) -> list[tup
     return out
 
 
-def _tally(values: Iterable[str]) -> list[tuple[str, int]]:
-    return list(Counter(values).most_common())
+def _tally(values: np.ndarray) -> list[tuple[str, int]]:
+    return list(Counter(values.tolist()).most_common())
 
 
 def _age_order(label: str) -> tuple[int, int, str]:
