@@ -33,12 +33,11 @@ from tests.sheets_fixtures import SERVICE_EMAIL, sheets_emulator, sheets_emulato
 
 __all__ = ["sheets_emulator", "sheets_emulator_session"]  # fixtures used by name
 
-RECORDINGS = (Path(__file__).resolve().parents[2] / "shared" / "reference"
-              / "google-sheets-recordings")
-if not RECORDINGS.is_dir():
-    pytest.skip(f"recorded Sheets traffic not found at {RECORDINGS} (the repo is expected at "
-                "X/main with the recordings at X/shared/reference)", allow_module_level=True)
+# Real Google traffic recorded by gspread's own test suite (MIT; see SOURCE.md beside them),
+# kept in the repository so that every clone and CI replays them.
+RECORDINGS = Path(__file__).resolve().parent / "recordings" / "google-sheets"
 CASSETTES = sorted(RECORDINGS.glob("*.json"))
+assert len(CASSETTES) == 8, f"the eight recordings belong in {RECORDINGS}"
 DRIVE_HOST = "www.googleapis.com"
 
 
