@@ -13,16 +13,17 @@ row whose timestamp is not a date is in no round (counted as undated).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from automation.cells import each_distinct
 from automation.likert import LikertError, parse_likert
 from automation.schema import GENDERS, Column, normalize_header
 from automation.settings import Settings
-from automation.tables import ROW, SheetTable, _missing
+from automation.tables import ROW, SheetTable
 from automation.thaidate import DateParseError, FiscalRound, parse_datetime
 
 WORDS = {
@@ -61,23 +62,23 @@ class Answers:
 
 def read_answers(settings: Settings, responses: SheetTable, lang: str = "th") -> Answers:
     """The responses sheet typed for scoring (see the module docstring)."""
-    frame = responses.frame
     keys = tuple(q.key for q in settings.survey.questions)
-    stamps = _values(frame, "timestamp")
+    stamps = responses.values("timestamp")
     when, dated_rows = _timestamps(stamps)
     dated = np.array(dated_rows, dtype=np.intp)
     point_col = next((c for c in responses.layout.columns if c.key == "service_point"), None)
     gender_col = Column("gender", "", "", "choice", choices=GENDERS)
-    points = _each_distinct(_values(frame, "service_point"), lambda v: _service_point(point_col, v, lang))
-    codes = [_each_distinct(_values(frame, k), _level_code) for k in keys]
+    points = each_distinct(responses.values("service_point"), lambda v: _service_point(point_col, v, lang))
+    columns = [responses.values(k) for k in keys]
+    codes = [each_distinct(values, _level_code) for values in columns]
     matrix = np.array(codes, dtype=np.int8).T.reshape(len(stamps), len(keys))[dated]
     raw = {}
     for i, q in zip(*np.nonzero(matrix == _UNSCORABLE), strict=True):
-        raw[(int(i), int(q))] = _values_at(frame, keys[q], int(dated[i]))
+        raw[(int(i), int(q))] = columns[q][dated[i]]
     pick = (lambda values: _objects(values)[dated])  # noqa: E731
     return Answers(
         keys=keys,
-        rows=np.array(_values(frame, ROW), dtype=np.int64)[dated],
+        rows=np.array(responses.values(ROW), dtype=np.int64)[dated],
         when=when,
         days=np.array([w.toordinal() for w in when], dtype=np.int64),
         levels=np.where(matrix > 0, matrix, 0).astype(np.int8),
@@ -85,55 +86,16 @@ def read_answers(settings: Settings, responses: SheetTable, lang: str = "th") ->
         raw=raw,
         point_key=pick([p[0] for p in points]),
         point_label=pick([p[1] for p in points]),
-        gender=pick(_each_distinct(_values(frame, "gender"), lambda v: _choice_label(gender_col, v, lang))),
-        age=pick(_each_distinct(_values(frame, "age"), lambda v: _text(v) or WORDS["unstated"][lang])),
-        comment=pick(_values(frame, "comment")),
+        gender=pick(each_distinct(responses.values("gender"), lambda v: _choice_label(gender_col, v, lang))),
+        age=pick(each_distinct(responses.values("age"), lambda v: _text(v) or WORDS["unstated"][lang])),
+        comment=pick(responses.values("comment")),
         undated=len(stamps) - len(dated),
     )  # fmt: skip
-
-
-def _values(frame: Any, key: str) -> list[Any]:
-    """A column as plain Python values, an empty cell always None (as SheetTable.records)."""
-    if key not in frame.columns:
-        return [None] * len(frame)
-    column = frame[key]
-    values = column.tolist()
-    # pandas' isna finds every candidate at C speed (it flags a superset of _missing's values);
-    # _missing then decides, so the values are exactly those records() gives.
-    for i in np.flatnonzero(column.isna().to_numpy()):
-        if _missing(values[i]):
-            values[i] = None
-    return values
 
 
 def _objects(values: list[Any]) -> np.ndarray:
     # fromiter, not np.array(list): that would turn a list of equal-length tuples into 2-D.
     return np.fromiter(values, dtype=object, count=len(values))
-
-
-def _values_at(frame: Any, key: str, row: int) -> Any:
-    value = frame[key].iat[row]
-    return None if _missing(value) else value
-
-
-def _each_distinct(values: list[Any], typed: Callable[[Any], Any]) -> list[Any]:
-    """typed(v) for every value, computed once per distinct value of the column.
-
-    Keyed by type as well as value (1, 1.0 and True are equal as dict keys but not the same
-    answer); strings, nearly every cell, by value alone: a str never equals a tuple.
-    """
-    seen: dict[Any, Any] = {}
-    out = []
-    for value in values:
-        key = value if value.__class__ is str else (value.__class__, value)
-        try:
-            result = seen[key]
-        except KeyError:
-            result = seen[key] = typed(value)
-        except TypeError:  # an unhashable cell value: type it on its own
-            result = typed(value)
-        out.append(result)
-    return out
 
 
 def _level_code(value: Any) -> int:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from automation.findings import Rule, Severity
@@ -95,6 +96,30 @@ def plain_value(value: Any) -> Any:
     if type(value).__module__ == "numpy" and hasattr(value, "item"):
         return value.item()
     return value
+
+
+T = TypeVar("T")
+
+
+def each_distinct(values: list[Any], typed: Callable[[Any], T]) -> list[T]:
+    """typed(v) for every value, computed once per distinct value (for pure `typed` only).
+
+    A sheet column of 100,000 rows holds a handful of distinct answers or choices. Keyed by
+    type as well as value (1, 1.0 and True are equal as dict keys but not the same cell);
+    strings, nearly every cell, by value alone: a str never equals a (type, value) tuple.
+    """
+    seen: dict[Any, T] = {}
+    out = []
+    for value in values:
+        key = value if value.__class__ is str else (value.__class__, value)
+        try:
+            result = seen[key]
+        except KeyError:
+            result = seen[key] = typed(value)
+        except TypeError:  # an unhashable cell value: type it on its own
+            result = typed(value)
+        out.append(result)
+    return out
 
 
 def parse_cell(column: Column, value: Any) -> Parsed:

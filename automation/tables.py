@@ -47,6 +47,20 @@ class SheetTable:
             for values in zip(*columns, strict=True)
         ]
 
+    def values(self, key: str) -> list[Any]:
+        """One column as plain Python values, an empty cell None, exactly as in records();
+        [None, ...] for a column the frame lacks. Column-wise typing needs no dict per row."""
+        if key not in self.frame.columns:
+            return [None] * len(self.frame)
+        column = self.frame[key]
+        values = column.tolist()
+        # pandas' isna finds the candidates at C speed (it flags a superset of _missing's
+        # values); _missing decides, so the values are exactly those records() gives.
+        for i in column.isna().to_numpy().nonzero()[0]:
+            if _missing(values[i]):
+                values[i] = None
+        return values
+
 
 def _missing(value: Any) -> bool:
     return value is None or value is pd.NaT or (isinstance(value, float) and value != value)  # NaN

@@ -26,6 +26,7 @@ from automation.cells import (
     content_problems,
     date_problem,
     display_value,
+    each_distinct,
     is_blank,
     parse_cell,
     plain_value,
@@ -139,15 +140,19 @@ class SheetCheck:
     def type_cells(self) -> None:
         """Required, type and content findings for every cell; builds `self.rows`."""
         columns = [c for c in self.layout.columns if self.present(c.key)]
-        # A form has few distinct answers and a sheet few distinct choices: each (column, value)
-        # is typed once (Parsed is immutable), which matters at 100,000s of rows.
-        typed: dict[tuple[str, type, Any], Parsed] = {}
-        for raw_record in self.table.records():
-            record = {k: plain_value(v) for k, v in raw_record.items()}
-            cells = {c.key: _parse_once(typed, c, record.get(c.key)) for c in columns}
+        keys = list(self.table.frame.columns)
+        values = {k: _plain(self.table.values(k)) for k in keys}
+        # Column by column, each distinct value typed once (Parsed is immutable): a form has
+        # few distinct answers and a sheet few distinct choices, over 100,000s of rows.
+        judged = {c.key: each_distinct(values[c.key], functools.partial(_judge, c)) for c in columns}
+        to_check = self._cells_with_findings(columns, judged)
+        col_keys = [c.key for c in columns]
+        for i, row_values in enumerate(zip(*(values[k] for k in keys), strict=True)):
+            record = dict(zip(keys, row_values, strict=True))
+            cells = {key: judged[key][i][0] for key in col_keys}
             row = RowCheck(int(record[ROW]), record, cells)
             row.row_id, row.unit = self.row_id(row), self.row_unit(row)
-            for col in columns:
+            for col in to_check.get(i, ()):
                 raw, parsed = record.get(col.key), cells[col.key]
                 if parsed.blank:
                     if col.required:
@@ -159,6 +164,18 @@ class SheetCheck:
                     for problem in content_problems(raw):
                         self.emit(problem, row, col.key, raw)
             self.rows.append(row)
+
+    @staticmethod
+    def _cells_with_findings(columns: list[Column], judged: dict[str, list[tuple[Parsed, bool]]]
+                             ) -> dict[int, list[Column]]:  # fmt: skip
+        """Row index -> the columns, in schema order, whose cell gets a finding: most rows have
+        none, and the row loop looks only at these."""
+        out: dict[int, list[Column]] = {}
+        for col in columns:
+            for i, (_parsed, finds) in enumerate(judged[col.key]):
+                if finds:
+                    out.setdefault(i, []).append(col)
+        return out
 
     def row_id(self, row: RowCheck) -> str:
         if self.layout.key == "responses":
@@ -213,15 +230,21 @@ class SheetCheck:
             self.emit(Problem(rule, {"status": label}), row, key, None)
 
 
-def _parse_once(typed: dict[tuple[str, type, Any], Parsed], column: Column, value: Any) -> Parsed:
-    try:
-        key = (column.key, type(value), value)
-        hit = typed.get(key)
-    except TypeError:  # an unhashable value: parse it every time
-        return parse_cell(column, value)
-    if hit is None:
-        hit = typed[key] = parse_cell(column, value)
-    return hit
+def _judge(col: Column, raw: Any) -> tuple[Parsed, bool]:
+    """The typed cell, and whether type_cells finds anything in it (the same tests it makes)."""
+    parsed = parse_cell(col, raw)
+    if parsed.blank:
+        return parsed, col.required
+    return parsed, parsed.problem is not None or (col.type == "text" and bool(content_problems(raw)))
+
+
+# Cell types plain_value hands back unchanged: most cells skip the call.
+_AS_IS = frozenset({str, int, bool, float, dt.datetime, dt.date, dt.time, type(None)})
+
+
+def _plain(values: list[Any]) -> list[Any]:
+    """plain_value of each value, as records() + plain_value gave them row by row."""
+    return [v if v.__class__ in _AS_IS else plain_value(v) for v in values]
 
 
 def _today_reference() -> dict[str, str]:
