@@ -137,3 +137,43 @@ def test_generated_dates_and_times_are_never_mistaken_for_phones(
     text = f"มาเมื่อ {day.day:02d}{sep}{day.month:02d}{sep}{day.year + 543} {hour:02d}.{minute:02d} น."  # type: ignore[attr-defined]
     text = to_thai_digits(text) if thai else text
     assert mask_pii(text) == text
+
+
+# ---------------------------------------------------------------- private values in public text
+
+
+@pytest.fixture(scope="module")
+def demo_privacy(_demo_template: object) -> object:
+    """The public-report Privacy of the demo workbook: every complainant's name and contact."""
+    from pathlib import Path
+
+    from automation.reports.context import Privacy
+    from automation.schema import build_schema
+    from automation.settings import load_settings
+    from automation.tables import load_tables
+    from automation.workbook.xlsx import XlsxWorkbook
+
+    book = Path(str(_demo_template))
+    settings = load_settings(book.parent / "config" / "settings.toml")
+    return Privacy(settings, load_tables(XlsxWorkbook(book), build_schema(settings)), public=True, lang="th")
+
+
+def _scrub_every_value(privacy: object, text: str) -> str:
+    """The plain definition: try every private value, longest first, on the text so far."""
+    from automation.privacy import mask_pii
+
+    text = mask_pii(text, "th")
+    for value in privacy.values:  # type: ignore[attr-defined]
+        text = text.replace(value, "[ปกปิด]")
+    return text
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_scrub_hides_exactly_what_trying_every_private_value_would(demo_privacy: object, data: st.DataObject) -> None:
+    values = demo_privacy.values  # type: ignore[attr-defined]
+    assert len(values) > 20
+    pieces = st.one_of(st.sampled_from(values), st.sampled_from(values).map(lambda v: v[: len(v) // 2 + 1]),
+                       st.text(alphabet="กขคสมชายใจดี 0123456789๐๑๒-", max_size=8))
+    text = "".join(data.draw(st.lists(pieces, max_size=6)))
+    assert demo_privacy.scrub(text) == _scrub_every_value(demo_privacy, text)  # type: ignore[attr-defined]

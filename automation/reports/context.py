@@ -173,6 +173,9 @@ class Numbers:
         return self.date(day)
 
 
+PREFIX = 3  # private values shorter than this are not hidden (they would match everywhere)
+
+
 class Privacy:
     """What public output may show: PII masked, private column values removed."""
 
@@ -191,16 +194,25 @@ class Privacy:
             for rec in table.records():
                 for key in cols:
                     value = str(rec.get(key) or "").strip()
-                    if len(value) >= 3:  # digits may be shown either way: hide both forms
+                    if len(value) >= PREFIX:  # digits may be shown either way: hide both forms
                         self.values.extend({value, to_thai_digits(value), to_arabic_digits(value)})
         # Each value once (names repeat across complaints), longest first: "สมชาย ใจดี" before "สมชาย".
         self.values = sorted(dict.fromkeys(self.values), key=len, reverse=True)
+        # A large office has tens of thousands of private values and a report thousands of texts:
+        # index the values by their first PREFIX characters, so a text is checked only against
+        # the values that could start somewhere in it (every value is at least that long).
+        self._by_prefix: dict[str, list[int]] = {}
+        for i, value in enumerate(self.values):
+            self._by_prefix.setdefault(value[:PREFIX], []).append(i)
 
     def scrub(self, text: str) -> str:
         if not self.public or not text:
             return text
         text = mask_pii(text, self.lang)
-        for value in self.values:
+        starts = {text[i:i + PREFIX] for i in range(len(text) - PREFIX + 1)}
+        candidates = sorted(i for start in starts for i in self._by_prefix.get(start, ()))
+        for i in candidates:  # in the values' order: longest first
+            value = self.values[i]
             if value in text:
                 text = text.replace(value, "[ปกปิด]" if self.lang != "en" else "[withheld]")
         return text
