@@ -1,4 +1,4 @@
-"""QR posters for the service counters: one printable A4 page per service point.
+"""QR posters for the service counters: one printable A4 (or A5) page per service point.
 
 Each poster's QR code opens the satisfaction form with the service point already filled in
 (`[survey] form_url_template`, `{service_point}` replaced by the point's form value,
@@ -8,12 +8,14 @@ TrueType font found on the system (Sarabun/Laksaman first). Without one, Thai te
 print as empty boxes: the poster then leaves the Thai lines out, says so in a warning, and
 prints the QR code with English/Latin labels only.
 
-Output: `poster-<key>.png` (300 dpi) and `poster-<key>.pdf` (one A4 page) per service point.
+Output: `poster-<key>.png` (300 dpi) and `poster-<key>.pdf` (one A4 page) per service point;
+with size "a5", `poster-<key>-a5.png` / `.pdf`, the same drawing on an A5 page.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -31,6 +33,10 @@ log = logging.getLogger(__name__)
 
 DPI = 300
 A4_PX = (2480, 3508)  # 210 × 297 mm at 300 dpi
+# A5 is A4 scaled by 1/√2: the same pixels printed at 300·√2 dpi make a 148 × 210 mm page, so the
+# QR modules stay whole pixels (a resized image would blur their edges for phone cameras).
+PAGE_DPI = {"a4": DPI, "a5": DPI * math.sqrt(2)}
+PaperSize = Literal["a4", "a5"]
 PLACEHOLDER = "{service_point}"
 # Formal families first (Laksaman is TH Sarabun New under another name), then clear sans.
 PREFERRED = ("TH Sarabun New", "Sarabun", "Laksaman", "Noto Sans Thai", "Noto Serif Thai",
@@ -191,9 +197,9 @@ def draw_poster(settings: Settings, point: ServicePoint, url: str, font: ThaiFon
 
 def make_posters(settings: Settings, out_dir: Path | None = None, *,
                  font: ThaiFont | Literal["auto"] | None = "auto", lang: str | None = None,
-                 only: list[str] | None = None) -> list[Poster]:
+                 only: list[str] | None = None, size: PaperSize = "a4") -> list[Poster]:
     """One PNG and one PDF poster per service point in `[survey] service_points` (or the
-    points whose keys are in `only`)."""
+    points whose keys are in `only`), on A4 paper or, for a small counter, A5."""
     points = settings.survey.service_points
     if not points:
         raise ConfigError("[survey] has no service_points; add one [[survey.service_points]] per counter")
@@ -213,8 +219,10 @@ def make_posters(settings: Settings, out_dir: Path | None = None, *,
     for point in points:
         url = form_link(settings, point)
         page = draw_poster(settings, point, url, chosen, lang or settings.run.language)
-        png, pdf = out / f"poster-{point.key}.png", out / f"poster-{point.key}.pdf"
-        page.save(png, dpi=(DPI, DPI))
-        page.save(pdf, "PDF", resolution=DPI, title=f"{settings.office.name} – {point.name}")
+        stem = f"poster-{point.key}" + ("" if size == "a4" else f"-{size}")
+        png, pdf = out / f"{stem}.png", out / f"{stem}.pdf"
+        dpi = PAGE_DPI[size]
+        page.save(png, dpi=(dpi, dpi))
+        page.save(pdf, "PDF", resolution=dpi, title=f"{settings.office.name} – {point.name}")
         posters.append(Poster(point.key, point.name, url, png, pdf, chosen is not None))
     return posters

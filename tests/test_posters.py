@@ -113,3 +113,22 @@ def test_the_qr_command_writes_posters_where_asked(settings: Settings, tmp_path:
     assert decoded(Path(listed["png"])) == [listed["url"]]
     assert main(["qr", "--config", str(settings.source), "--point", "nowhere"]) == 2
     assert "no service point with key nowhere" in capsys.readouterr().err
+
+
+def test_an_a5_poster_is_the_same_drawing_on_an_a5_page_and_still_scans(settings: Settings, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["qr", "--config", str(settings.source), "--out", str(tmp_path), "--point", "water", "--size", "a5",
+            "--json"]
+    assert main(args) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    png, pdf = Path(listed["png"]), Path(listed["pdf"])
+    assert png.name == "poster-water-a5.png" and pdf.name == "poster-water-a5.pdf"
+    image = Image.open(png)
+    assert image.size == A4_PX and round(image.info["dpi"][0]) == 424  # 300·√2: sharp QR modules
+    (box,) = {tuple(round(float(v)) for v in m)
+              for m in re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())}
+    assert box == (421, 595)  # A5 in points (148 × 210 mm)
+    assert decoded(png) == [listed["url"]]
+    with pytest.raises(SystemExit) as refused:  # argparse: usage error
+        main(["qr", "--config", str(settings.source), "--size", "a3"])
+    assert refused.value.code == 2

@@ -228,10 +228,12 @@ def _qr_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, help="folder for the posters (default <output_dir>/posters)")
     p.add_argument("--point", action="append", metavar="KEY",
                    help="only this service point (its key in [[survey.service_points]]); repeatable")
+    p.add_argument("--size", choices=("a4", "a5"), default="a4",
+                   help="paper size: a4 (default) or a5 for a small counter stand")
     p.add_argument("--json", action="store_true", help="print each poster's service point, link and files as JSON")
 
 
-@command("qr", "Make a printable A4 QR poster (PNG and PDF) for each service point",
+@command("qr", "Make a printable A4 or A5 QR poster (PNG and PDF) for each service point",
          "Each poster's QR code opens the satisfaction form with its service point filled in, "
          "from [survey] form_url_template and [[survey.service_points]]. Thai text needs a Thai "
          "font (bash scripts/install-thai-font.sh); without one the Thai lines are left out.")
@@ -239,7 +241,7 @@ def _qr_args(p: argparse.ArgumentParser) -> None:
 def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
     from automation.posters import make_posters
 
-    posters = make_posters(settings, args.out, only=args.point)
+    posters = make_posters(settings, args.out, only=args.point, size=args.size)
     if args.json:
         print_json([{"key": p.key, "name": p.name, "url": p.url, "png": str(p.png), "pdf": str(p.pdf),
                      "thai_text": p.thai_text} for p in posters])
