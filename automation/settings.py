@@ -13,7 +13,7 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "settings.toml"
@@ -77,11 +77,11 @@ class GSheets(_Section):
     credentials_file: Path | None = None
     credentials_env: str = "GOOGLE_SERVICE_ACCOUNT_JSON"
     api_base_url: str = ""  # empty: Google itself; a loopback URL: the bundled emulator
-    max_attempts: int = Field(5, ge=1, le=20)
+    max_attempts: StrictInt = Field(5, ge=1, le=20)
     deadline_seconds: float = Field(120, gt=0)
     timeout_seconds: float = Field(30, gt=0)
     # Reads and writes each, per service account (Google allows 60 a minute per user); 0: no pacing.
-    max_requests_per_minute: int = Field(60, ge=0)
+    max_requests_per_minute: StrictInt = Field(60, ge=0)
 
 
 class Unit(_Section):
@@ -91,15 +91,15 @@ class Unit(_Section):
 
 
 class ComplaintLimit(_Section):
-    ack_days: int = Field(3, ge=0)
-    close_days: int = Field(15, ge=1)
+    ack_days: StrictInt = Field(3, ge=0)
+    close_days: StrictInt = Field(15, ge=1)
     basis: Literal["calendar", "working"] = "calendar"
 
 
 class Deadlines(_Section):
-    report_grace_days: int = Field(30, ge=0)
-    due_soon_days: int = Field(14, ge=0)
-    complaint_due_soon_days: int = Field(2, ge=0)  # complaints' limits are short: a smaller window
+    report_grace_days: StrictInt = Field(30, ge=0)
+    due_soon_days: StrictInt = Field(14, ge=0)
+    complaint_due_soon_days: StrictInt = Field(2, ge=0)  # complaints' limits are short: a smaller window
     office_days_off: list[dt.date] = []
     complaint_default: ComplaintLimit = ComplaintLimit()
     complaint_limits: dict[str, ComplaintLimit] = {}
@@ -137,7 +137,7 @@ class Survey(_Section):
     aspects: dict[str, str]
     service_points: list[ServicePoint] = []
     bands: list[float] = [4.21, 3.41, 2.61, 1.81]
-    min_n: int = Field(30, ge=1)
+    min_n: StrictInt = Field(30, ge=1)
     form_url_template: str = ""
 
     @field_validator("bands")
@@ -155,19 +155,19 @@ class Privacy(_Section):
 
 class Report(_Section):
     font: str = "TH SarabunPSK"
-    font_size: int = Field(16, ge=8, le=32)
+    font_size: StrictInt = Field(16, ge=8, le=32)
     template_dir: Path = Path("../templates")
 
 
 class Delivery(_Section):
     smtp_host: str = ""
-    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_port: StrictInt = Field(587, ge=1, le=65535)
     smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
     username_env: str = "SMTP_USERNAME"
     password_env: str = "SMTP_PASSWORD"
     sender: str = ""
     coordinator_email: str = ""
-    max_attempts: int = Field(30, ge=1, le=1000)  # failed attempts (backing off to a day apart) before giving up
+    max_attempts: StrictInt = Field(30, ge=1, le=1000)  # failed attempts (backing off to a day apart) before giving up
     timeout_seconds: float = Field(30, gt=0)
 
 
@@ -198,8 +198,8 @@ class State(_Section):
 class LogSettings(_Section):
     json_lines: bool = False  # JSON lines instead of readable lines (stderr and file)
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    max_bytes: int = Field(1_000_000, ge=10_000)  # the log file rotates at this size
-    backup_count: int = Field(5, ge=0)
+    max_bytes: StrictInt = Field(1_000_000, ge=10_000)  # the log file rotates at this size
+    backup_count: StrictInt = Field(5, ge=0)
 
 
 class Settings(_Section):
@@ -300,7 +300,8 @@ _EXPECTED = {
 
 
 def _invalid(where: str, key: str, value: Any, expected: str) -> ConfigError:
-    return ConfigError(f"{where}: key '{key}' = {value!r} is not valid; expected {expected}")
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as the TOML file has it
+    return ConfigError(f"{where}: key '{key}' = {shown} is not valid; expected {expected}")
 
 
 def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:

@@ -47,6 +47,8 @@ def _config_with(tmp_path: Path, old: str, new: str) -> Path:
         ("min_n = 30", "min_n = 30\nminimun = 5", "did you mean 'min_n'? expected one of: timestamp_headers,"),
         ("ack_days = 3", "ack_dys = 3", "key 'deadlines.complaint_default.ack_dys' is not a known setting"),
         ("min_n = 30", 'min_n = "thirty"', "key 'survey.min_n' = 'thirty' is not valid; expected a valid integer"),
+        ("smtp_port = 587", "smtp_port = true", "key 'delivery.smtp_port' = true is not valid; expected a valid integer"),
+        ("min_n = 30", "min_n = 29.5", "key 'survey.min_n' = 29.5 is not valid; expected a valid integer"),
         ('path = "../data/demo.xlsx"', "path = 5", "key 'workbook.path' = 5 is not valid; expected a path as text"),
         ('[workbook]\nbackend = "xlsx"', 'workbook = "x"\n[workbook_]\nbackend = "xlsx"',
          "key 'run.workbook' is not a known setting"),
