@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from automation.deadlines import NOT_GIVEN, OTHER, ComplaintTimeline, complaint_timelines
-from automation.pipeline import RunContext, StageResult
 from automation.schema import Choice
 from automation.settings import Settings
+from automation.stage import RunContext, StageResult
 from automation.tables import SheetTable
 from automation.thaidate import FiscalRound, round_to_report
 from automation.workdays import WorkCalendar

@@ -50,9 +50,9 @@ from typing import Any, Literal
 
 from automation.cells import parse_cell
 from automation.findings import Finding, Rule, sort_findings
-from automation.pipeline import RunContext, StageResult
 from automation.schema import CATEGORIES, Column, SheetSchema
 from automation.settings import Settings
+from automation.stage import RunContext, StageResult
 from automation.tables import ROW, SheetTable, Tables
 from automation.thaidate import FiscalRound, format_date, to_arabic_digits
 from automation.workdays import WorkCalendar

@@ -15,41 +15,20 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from automation.findings import Finding, cell_notes, findings_grid, stamp
-from automation.schema import Schema, build_schema
+from automation.schema import build_schema
 from automation.settings import Settings
-from automation.tables import Tables, load_tables
+from automation.stage import RunContext, Stage, StageResult
+from automation.tables import load_tables
 from automation.workbook import Changes, Workbook, open_workbook
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class RunContext:
-    settings: Settings
-    schema: Schema
-    tables: Tables
-    today: dt.date
-    lang: str
-    # Figures earlier stages computed, for later ones (the report reads satisfaction's).
-    figures: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class StageResult:
-    name: str
-    findings: list[Finding] = field(default_factory=list)
-    figures: dict[str, Any] = field(default_factory=dict)  # JSON-able, for the summary
-    outputs: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    error: str = ""
-
-
-Stage = Callable[[RunContext], StageResult]
 
 
 def check_stages() -> list[Stage]:

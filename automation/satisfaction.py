@@ -36,8 +36,8 @@ import numpy as np
 from automation.answers import WORDS, Answers, read_answers
 from automation.comments import Theme, theme_comments
 from automation.likert import LEVELS, band
-from automation.pipeline import RunContext, StageResult
 from automation.settings import Settings
+from automation.stage import RunContext, StageResult
 from automation.student_t import t_quantile, welch_df
 from automation.tables import SheetTable
 from automation.thaidate import FiscalRound, round_to_report

@@ -375,7 +375,7 @@ def _check_together(settings: Settings, data: dict[str, Any], source: Path) -> N
             raise _invalid(str(source), f"survey.service_points[{i}].key", point.key,
                            "a key no other service point uses")
         points.add(point.key)
-    from automation.schema import CATEGORIES
+    from automation.vocabulary import CATEGORIES
 
     categories = [c.key for c in CATEGORIES]
     for name in settings.deadlines.complaint_limits:

@@ -33,8 +33,8 @@ from automation.cells import (
     show_date,
 )
 from automation.findings import Finding, Rule
-from automation.pipeline import RunContext, StageResult
 from automation.schema import Column, normalize_header
+from automation.stage import RunContext, StageResult
 from automation.tables import ROW, SheetTable
 from automation.thaidate import FiscalRound, fiscal_year_of, to_arabic_digits
 from automation.validation_rules import (

@@ -20,8 +20,8 @@ from automation.tables import Tables
 from automation.thaidate import FiscalRound, round_to_report
 
 if TYPE_CHECKING:
-    from automation.pipeline import RunContext, StageResult
     from automation.reports.context import Figures
+    from automation.stage import RunContext, StageResult
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,8 @@ def stage(ctx: RunContext) -> StageResult:
     """Draft the report that is due (the round just closed, or the one in progress) and the
     one before it, which the summary compares with, plus the public page; re-running
     overwrites the same files."""
-    from automation.pipeline import StageResult
     from automation.reports.context import gather_figures
+    from automation.stage import StageResult
 
     settings = ctx.settings
     due = round_to_report(ctx.today, settings.deadlines.report_grace_days)

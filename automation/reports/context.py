@@ -14,12 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from automation.privacy import mask_pii
 from automation.reports.charts import Chart
-from automation.reports.measures import MeasureProgress, measure_progress
+from automation.reports.figures import Figures, Numbers, Privacy, gather_figures, report_day  # noqa: F401
 from automation.reports.sections import (
     complaints_section,
     measures_section,
@@ -29,18 +27,8 @@ from automation.reports.sections import (
     satisfaction_section,
     summary_paragraphs,
 )
-from automation.schema import normalize_header
 from automation.settings import Settings
 from automation.tables import Tables
-from automation.thaidate import (
-    MONTHS_EN,
-    Digits,
-    FiscalRound,
-    digits,
-    format_date,
-    to_arabic_digits,
-    to_thai_digits,
-)
 
 log = logging.getLogger(__name__)
 
@@ -53,172 +41,6 @@ PAGE_TITLE = {
     "en": "Satisfaction survey results and complaint statistics",
 }
 
-
-# ------------------------------------------------------------------ figures
-
-
-@dataclass
-class Figures:
-    """Everything the report is written from, for one round and the rounds it is compared with."""
-
-    round: FiscalRound
-    as_of: dt.date  # the day overdue items are counted on
-    measures: MeasureProgress
-    measures_prev: MeasureProgress  # the previous round, as far as it had got when it closed
-    satisfaction: Any = None  # satisfaction.ScoreReport (its trend compares with earlier rounds)
-    complaints: Any = None  # complaints.ComplaintStats
-    complaints_prev: Any = None  # the same round last year: counts over equal spans compare
-    deadlines: Any = None  # deadlines.DeadlineReport
-    missing: dict[str, str] = field(default_factory=dict)  # part -> why it is not available
-
-
-def _attempt(missing: dict[str, str], part: str, compute: Callable[[], Any]) -> Any:
-    """One part's figures; a missing or failing module costs that section, not the report."""
-    try:
-        return compute()
-    except ImportError as exc:
-        missing[part] = f"module not available: {exc}"
-    except Exception as exc:  # a bug elsewhere must not stop the coordinator's draft
-        log.exception("report: %s figures failed", part)
-        missing[part] = f"{type(exc).__name__}: {exc}"
-    return None
-
-
-def report_day(settings: Settings, round: FiscalRound, today: dt.date) -> dt.date:
-    """The day a round's open items are judged on: the drafting day, but never later than the
-    report's due day, so a report on an old round shows what was late then, not what is now."""
-    return min(today, round.end + dt.timedelta(days=settings.deadlines.report_grace_days))
-
-
-def gather_figures(
-    settings: Settings, tables: Tables, round: FiscalRound, today: dt.date, lang: str = "th",
-    known: dict[str, Any] | None = None,
-) -> Figures:
-    """Compute every figure the report needs, from the other modules' public functions.
-
-    `known` is the run's ctx.figures: a figure an earlier stage computed for the same round,
-    language and day is reused instead of computed again.
-    """
-    known = known or {}
-    as_of = report_day(settings, round, today)
-    prev = round.previous()
-    measures = measure_progress(tables["measures"], round.fiscal_year, lang)
-    prev_as_of = prev.end if prev.fiscal_year == round.fiscal_year else None
-    measures_prev = measure_progress(tables["measures"], prev.fiscal_year, lang, as_of=prev_as_of)
-    missing: dict[str, str] = {}
-
-    def scores(r: FiscalRound) -> Any:
-        from automation.satisfaction import compute_scores
-
-        return compute_scores(settings, tables["responses"], r, lang=lang, today=as_of)
-
-    def stats(r: FiscalRound) -> Any:
-        from automation.complaints import complaint_statistics
-
-        return complaint_statistics(settings, tables["complaints"], r, report_day(settings, r, today), lang=lang)
-
-    def deadlines() -> Any:
-        from automation.deadlines import compute_deadlines
-
-        return compute_deadlines(settings, tables, as_of, lang=lang)
-
-    figures = Figures(round, as_of, measures, measures_prev, missing=missing)
-    sr = known.get("satisfaction")
-    if sr is not None and getattr(sr, "round", None) == round and getattr(sr, "lang", None) == lang:
-        figures.satisfaction = sr
-    else:
-        figures.satisfaction = _attempt(missing, "satisfaction", lambda: scores(round))
-    cs = known.get("complaints")
-    if cs is not None and getattr(cs, "round", None) == round and getattr(cs, "today", None) == as_of:
-        figures.complaints = cs
-    else:
-        figures.complaints = _attempt(missing, "complaints", lambda: stats(round))
-    if figures.complaints is not None:
-        figures.complaints_prev = _attempt({}, "complaints", lambda: stats(round.same_round_last_year()))
-    dl = known.get("deadlines")
-    figures.deadlines = dl if getattr(dl, "today", None) == as_of else _attempt(missing, "deadlines", deadlines)
-    return figures
-
-
-# ------------------------------------------------------------------ text helpers
-
-
-class Numbers:
-    """Numbers and dates in the report's language and digits (real ๐-๙ when Thai)."""
-
-    def __init__(self, lang: str, digit_style: Digits) -> None:
-        self.lang = lang
-        self.style: Digits = "arabic" if lang == "en" else digit_style
-
-    def d(self, value: Any) -> str:
-        return digits(str(value), self.style)
-
-    def int(self, value: int | None) -> str:
-        return "–" if value is None else self.d(f"{value:,}")
-
-    def dec(self, value: float | None, places: int = 2) -> str:
-        if value is None or value != value:  # None or NaN
-            return "–"
-        return self.d(f"{value:,.{places}f}")
-
-    def date(self, day: dt.date | None) -> str:
-        return format_date(day, self.lang, self.style) if day else "–"
-
-    def cell_date(self, day: dt.date | None) -> str:
-        """A date in a narrow table column: English months short ("6 Sep 2026"), since
-        "September" is wider than a 2.5 cm column and would break mid-word; Thai keeps the
-        full month name, which wraps between words."""
-        if day and self.lang == "en":
-            return f"{day.day} {MONTHS_EN[day.month - 1][:3]} {day.year}"
-        return self.date(day)
-
-
-PREFIX = 3  # private values shorter than this are not hidden (they would match everywhere)
-
-
-class Privacy:
-    """What public output may show: PII masked, private column values removed."""
-
-    def __init__(self, settings: Settings, tables: Tables, public: bool, lang: str) -> None:
-        self.public = public
-        self.lang = lang
-        self.values: list[str] = []
-        self.hidden_columns = {normalize_header(k) for k in settings.privacy.private_columns}
-        if not public:
-            return
-        hidden = self.hidden_columns
-        for table in tables.sheets.values():
-            cols = [c.key for c in table.layout.columns if c.private or normalize_header(c.key) in hidden]
-            if not cols:
-                continue  # no private column: do not walk its (maybe 100,000) rows
-            for rec in table.records():
-                for key in cols:
-                    value = str(rec.get(key) or "").strip()
-                    if len(value) >= PREFIX:  # digits may be shown either way: hide both forms
-                        self.values.extend({value, to_thai_digits(value), to_arabic_digits(value)})
-        # Each value once (names repeat across complaints), longest first: "สมชาย ใจดี" before "สมชาย".
-        self.values = sorted(dict.fromkeys(self.values), key=len, reverse=True)
-        # A large office has tens of thousands of private values and a report thousands of texts:
-        # index the values by their first PREFIX characters, so a text is checked only against
-        # the values that could start somewhere in it (every value is at least that long).
-        self._by_prefix: dict[str, list[int]] = {}
-        for i, value in enumerate(self.values):
-            self._by_prefix.setdefault(value[:PREFIX], []).append(i)
-
-    def scrub(self, text: str) -> str:
-        if not self.public or not text:
-            return text
-        text = mask_pii(text, self.lang)
-        starts = {text[i:i + PREFIX] for i in range(len(text) - PREFIX + 1)}
-        candidates = sorted(i for start in starts for i in self._by_prefix.get(start, ()))
-        for i in candidates:  # in the values' order: longest first
-            value = self.values[i]
-            if value in text:
-                text = text.replace(value, "[ปกปิด]" if self.lang != "en" else "[withheld]")
-        return text
-
-    def allows(self, column_key: str) -> bool:
-        return not self.public or normalize_header(column_key) not in self.hidden_columns
 
 
 # ------------------------------------------------------------------ the whole context

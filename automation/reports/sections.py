@@ -17,7 +17,7 @@ from automation.settings import Settings
 from automation.thaidate import MONTHS_ABBR, MONTHS_EN, FiscalRound, be_year
 
 if TYPE_CHECKING:
-    from automation.reports.context import Figures, Numbers, Privacy
+    from automation.reports.figures import Figures, Numbers, Privacy
 
 NOT_AVAILABLE = {
     "th": "ยังไม่มีข้อมูล{what} (ส่วนประมวลผลยังไม่พร้อมใช้งาน: {why})",

@@ -1,79 +1,27 @@
 """One interface to the office's workbook, whichever backend holds it.
 
 Domain code sees grids of raw cell values and hands back `Changes`; only the backends know
-openpyxl or gspread. A backend writes nothing but what `Changes` names: the service's own
-sheets, cells of service-owned columns, and the service's own cell notes.
+openpyxl or gspread. The interface itself lives in `automation.workbook.base`.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from automation.workbook.base import (
+    NOTE_MARK,
+    CellNote,
+    CellWrite,
+    Changes,
+    Grid,
+    Workbook,
+    WorkbookError,
+)
 
 if TYPE_CHECKING:
-    from automation.schema import SheetSchema
     from automation.settings import Settings
 
-Grid = list[list[Any]]
-
-# Notes the service writes start with this mark, so that it can remove its own notes once a
-# problem is fixed and never touch a note a person wrote.
-NOTE_MARK = "⚠ ระบบตรวจสอบ: "
-
-
-class WorkbookError(Exception):
-    """The workbook cannot be read or written; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class CellWrite:
-    sheet: str  # sheet title
-    row: int  # 1-based, as a person counts rows
-    col: int  # 1-based
-    value: Any
-
-
-@dataclass(frozen=True)
-class CellNote:
-    sheet: str
-    row: int
-    col: int
-    text: str  # without NOTE_MARK; the backend adds it
-
-
-@dataclass
-class Changes:
-    """Everything one run writes, applied by the backend in as few calls as it can."""
-
-    replace: dict[str, Grid] = field(default_factory=dict)  # service sheet title -> grid
-    cells: list[CellWrite] = field(default_factory=list)  # plan/service-owned cells only
-    # For each sheet title listed, the complete set of service notes wanted there now;
-    # service notes not in the set are removed. Sheets not listed keep their notes.
-    notes: dict[str, list[CellNote]] = field(default_factory=dict)
-
-    def is_empty(self) -> bool:
-        return not (self.replace or self.cells or self.notes)
-
-
-class Workbook(ABC):
-    """A spreadsheet file or a Google spreadsheet."""
-
-    label: str = "workbook"
-    api_calls: int = 0  # remote calls made so far (0 for a local file)
-
-    @abstractmethod
-    def read(self, titles: list[str]) -> dict[str, Grid]:
-        """Raw values of the named sheets in one pass; a missing sheet is left out."""
-
-    @abstractmethod
-    def apply(self, changes: Changes) -> None:
-        """Write all of `changes`, or nothing if it fails."""
-
-    @abstractmethod
-    def provision(self, layouts: list[SheetSchema], lang: str = "th") -> list[str]:
-        """Add missing sheets with headers, frozen header rows and dropdowns; never touch
-        existing data. Returns the titles of the sheets it added."""
+__all__ = ["NOTE_MARK", "CellNote", "CellWrite", "Changes", "Grid", "Workbook", "WorkbookError", "open_workbook"]
 
 
 def open_workbook(settings: Settings) -> Workbook:

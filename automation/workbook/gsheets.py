@@ -27,7 +27,7 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from automation.pacing import Pacer, shared_pacer
 from automation.settings import ConfigError
-from automation.workbook import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
+from automation.workbook.base import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient

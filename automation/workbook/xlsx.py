@@ -19,7 +19,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation.schema import SheetSchema
-from automation.workbook import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
+from automation.workbook.base import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
 
 NOTE_AUTHOR = "automation"
 TEMP_PREFIX = ".~automation-"  # the copy a save writes before swapping it in
