@@ -1,5 +1,5 @@
 """Reading a plan from a Word file: its four-column table becomes the same raw rows the
-text reader gives, so one builder (automation.plan) handles both.
+text reader gives (automation.plan_table), so one builder (automation.plan) handles both.
 
 Word plans split their table across pages in two ways: one long table whose header row
 repeats, or a new table per page with its own header. Both are read as one table. A cell
@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from automation.plan import PlanError, RawTable, RowCollector, Where
+from automation.plan_table import PlanError, RawTable, RowCollector, Where
 
 
 def _cell_text(tc: object, parent: Table) -> str:

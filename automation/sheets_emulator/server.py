@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote
 
-from automation.sheets_emulator import api
+import automation.sheets_emulator.api as api
 from automation.sheets_emulator.grid import (
     ApiError,
     GridBox,
