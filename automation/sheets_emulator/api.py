@@ -819,6 +819,28 @@ def _update_cells(ss: Spreadsheet, p: dict[str, Any], email: str) -> dict[str, A
     return {}
 
 
+def _append_cells(ss: Spreadsheet, p: dict[str, Any], email: str) -> dict[str, Any]:
+    """appendCells: the rows go after the last row holding a value, rows are added to the
+    grid as needed (Google: "inserting new rows into the sheet if necessary")."""
+    fields = _cell_fields(p.get("fields"))
+    sheet = _sheet(ss, p.get("sheetId"))
+    rows = p.get("rows") or []
+    if not rows:
+        return {}
+    start = max((r for (r, _), cell in sheet.cells.items() if cell.has_value()), default=-1) + 1
+    width = max((len(row.get("values") or []) for row in rows), default=1)
+    if width > sheet.column_count:
+        sheet.set_size(columns=width)
+    if start + len(rows) > sheet.row_count:
+        sheet.set_size(rows=start + len(rows))
+    _check_grid(sheet.properties)
+    check_editable(ss, sheet, GridBox(start, 0, start + len(rows) - 1, max(width, 1) - 1), email)
+    for i, row in enumerate(rows):
+        for j, data in enumerate(row.get("values") or []):
+            _write_cell(sheet, start + i, j, data or {}, fields)
+    return {}
+
+
 def _repeat_cell(ss: Spreadsheet, p: dict[str, Any], email: str) -> dict[str, Any]:
     fields = _cell_fields(p.get("fields"))
     sheet = _sheet(ss, (p.get("range") or {}).get("sheetId"))
@@ -909,6 +931,7 @@ REQUEST_HANDLERS: dict[str, Handler] = {
     "updateDimensionProperties": _update_dimension_properties,
     "autoResizeDimensions": _auto_resize_dimensions,
     "updateCells": _update_cells,
+    "appendCells": _append_cells,
     "repeatCell": _repeat_cell,
     "setDataValidation": _set_data_validation,
     "addProtectedRange": _add_protected_range,

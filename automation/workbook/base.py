@@ -53,9 +53,14 @@ class Changes:
     # For each sheet title listed, the complete set of service notes wanted there now;
     # service notes not in the set are removed. Sheets not listed keep their notes.
     notes: dict[str, list[CellNote]] = field(default_factory=dict)
+    # Sheet title -> rows to add after the last row holding data (rows the service owns, such
+    # as complaints taken in from a form). The backend finds that row when it writes, not when
+    # it read: a row a person added in between is kept and the new rows go below it. The
+    # caller makes appends idempotent (each row carries its own key the next read can see).
+    append: dict[str, Grid] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
-        return not (self.replace or self.cells or self.notes)
+        return not (self.replace or self.cells or self.notes or any(self.append.values()))
 
 
 class Workbook(ABC):

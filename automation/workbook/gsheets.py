@@ -260,6 +260,18 @@ class GoogleSheetsWorkbook(Workbook):
                          "values": [[_raw(w.value)]]})  # fmt: skip
         for title, notes in changes.notes.items():
             requests_ += self._note_requests(title, {(n.row, n.col): NOTE_MARK + n.text for n in notes})
+        for title, rows in changes.append.items():
+            if not rows:
+                continue
+            if title not in self._sheets:
+                raise WorkbookError(f"spreadsheet {self.spreadsheet_id}: sheet '{title}' is missing")
+            # appendCells rides in the same :batchUpdate: Google finds the last row with data
+            # when it applies it (a row a person adds meanwhile is kept), adds grid rows as
+            # needed, and applies the whole batch or nothing.
+            requests_.append({"appendCells": {
+                "sheetId": self._sheets[title]["sheetId"],
+                "rows": [{"values": [_cell_data(v) for v in row]} for row in rows],
+                "fields": "userEnteredValue,userEnteredFormat.numberFormat"}})  # fmt: skip
         if requests_:
             self._call("update sheets and notes", lambda: self.http.batch_update(
                 self.spreadsheet_id, {"requests": requests_}))  # fmt: skip
@@ -450,6 +462,27 @@ def _raw(value: Any) -> Any:
     if isinstance(value, (int, float, str, bool)):
         return value
     return str(value)
+
+
+def _cell_data(value: Any) -> dict[str, Any]:
+    """One appended cell as CellData: text stays text (stringValue is never parsed, so a
+    citizen's '=IMPORTXML(...)' is not a formula), dates are serials formatted as dates so
+    that the next read gives them back as dates, as from an .xlsx."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, dt.datetime):
+        return {"userEnteredValue": {"numberValue": _raw(value)},
+                "userEnteredFormat": {"numberFormat": {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm:ss"}}}
+    if isinstance(value, dt.date):
+        return {"userEnteredValue": {"numberValue": _raw(value)},
+                "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "dd/mm/yyyy"}}}
+    if isinstance(value, (int, float)):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
 
 
 def _number_type(cell: dict[str, Any]) -> str | None:

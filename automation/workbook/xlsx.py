@@ -107,6 +107,18 @@ class XlsxWorkbook(Workbook):
         for title, notes in changes.notes.items():
             if title in book.sheetnames:
                 changed |= self._set_notes(book[title], {(n.row, n.col): n.text for n in notes})
+        for title, rows in changes.append.items():
+            if not rows:
+                continue
+            if title not in book.sheetnames:
+                raise WorkbookError(f"{self.path}: sheet '{title}' is missing")
+            sheet = book[title]
+            start = _last_row_with_data(sheet) + 1
+            for r, row in enumerate(rows, start=start):
+                for c, value in enumerate(row, start=1):
+                    if value is not None:
+                        _set_text_safe(sheet.cell(r, c), value)
+            changed = True
         return changed
 
     def _replace_sheet(self, book: openpyxl.Workbook, title: str, grid: Grid) -> None:
@@ -187,6 +199,15 @@ class XlsxWorkbook(Workbook):
         if added:
             self._save_atomically(book)
         return added
+
+
+def _last_row_with_data(sheet: Any) -> int:
+    """The last row holding a value (0 for an empty sheet): openpyxl's max_row also counts
+    rows that only carry formatting, such as a dropdown laid over rows 2-5000."""
+    for r in range(sheet.max_row, 0, -1):
+        if any(cell.value not in (None, "") for cell in sheet[r]):
+            return r
+    return 0
 
 
 def _same_values(sheet: Any, grid: Grid) -> bool:
