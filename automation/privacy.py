@@ -9,6 +9,10 @@ columns (the complainant's name and contact) are dropped by `public_record`.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from automation.thaidate import to_arabic_digits
@@ -115,3 +119,390 @@ def public_record(record: dict[str, Any], settings: Settings, lang: str = "th") 
         for key, value in record.items()
         if normalize_header(key) not in hidden
     }
+
+
+# ---------------------------------------------------------------- people in free text
+#
+# Phones, e-mails and ids have shapes; names do not. A name is found by what stands before it
+# (a title or form of address: นาย, น.ส., คุณ, ร.ต.อ. …), by being one the office listed
+# (`[privacy] staff_names`, the signer) or a value of a private column (a complainant's name),
+# and then only as whole words: Thai has no spaces, so word boundaries come from pythainlp's
+# dictionary segmentation (offline), with its lists of Thai given and family names added so
+# "คุณสมชายบอกว่า" splits as คุณ|สมชาย|บอก|ว่า.
+
+PEOPLE_PLACEHOLDERS = {
+    "th": {"name": "[ชื่อ]", "house": "[บ้านเลขที่]", "village": "[หมู่]", "line": "[ไอดีไลน์]",
+           "withheld": "[ปกปิด]"},
+    "en": {"name": "[name]", "house": "[house no.]", "village": "[village no.]", "line": "[LINE id]",
+           "withheld": "[withheld]"},
+}
+
+# Titles after which a name always follows (a letter never starts "นางสาวสวย"…). Dotted forms
+# are matched as written; the undotted ones must be whole words ("นายก", "คุณภาพ", "คุณธรรม"
+# are words of their own, not a title and a name).
+STRONG_TITLES = (
+    "นางสาว", "นาง", "นาย", "น.ส.", "นส.", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง", "ว่าที่ร้อยตรี",
+    "ว่าที่ ร.ต.", "ว่าที่ร.ต.", "พล.ต.อ.", "พล.ต.ท.", "พล.ต.ต.", "พ.ต.อ.", "พ.ต.ท.", "พ.ต.ต.", "ร.ต.อ.",
+    "ร.ต.ท.", "ร.ต.ต.", "ด.ต.", "จ.ส.ต.", "จ.ส.ท.", "จ.ส.อ.", "ส.ต.ต.", "ส.ต.ท.", "ส.ต.อ.", "ส.อ.", "ส.ท.",
+    "ส.ต.", "จ.ส.", "พ.อ.", "พ.ท.", "พ.ต.", "ร.อ.", "ร.ท.", "ร.ต.", "อส.", "ดร.", "ผศ.", "รศ.", "นพ.", "พญ.",
+    "Mr.", "Mrs.", "Ms.", "Miss", "Mr", "Mrs", "Ms",
+)  # fmt: skip
+# Forms of address and offices a name may or may not follow ("คุณครับ", "กำนันตำบลนี้"): the
+# next word is a name only if it is a known Thai name or no dictionary word.
+WEAK_TITLES = (
+    "คุณ", "ผู้ใหญ่", "ผู้ใหญ่บ้าน", "กำนัน", "ผอ.", "ผู้อำนวยการ", "ปลัด", "นายก", "นายกฯ", "รองนายก",
+    "สจ.", "ส.อบต.", "อสม.", "ครู", "หมอ", "ลุง", "ป้า", "น้า", "ยาย", "พี่", "น้อง", "khun", "K.",
+)  # fmt: skip
+# Words that end a name or show none follows: particles, verbs, roles, the service's own words.
+_DOMAIN_STOP = {
+    "ครับ", "ค่ะ", "คะ", "จ้า", "จ้ะ", "นะ", "ฮะ", "บอก", "ว่า", "แจ้ง", "โทร", "ติดต่อ", "มา", "ไป", "ได้",
+    "ให้", "ช่วย", "ขอ", "ร้องเรียน", "บริการ", "ให้บริการ", "เจ้าหน้าที่", "พนักงาน", "มาก", "ดีมาก", "ไม่", "ยัง", "ก็", "จะ", "ที่", "ซึ่ง", "และ", "กับ", "ของ", "เป็น", "คือ", "อยู่", "บ้าน",
+    "เลขที่", "หมู่", "ตำบล", "อำเภอ", "จังหวัด", "กอง", "งาน", "สำนัก", "ฝ่าย", "ส่วน", "หัวหน้า",
+    "ปลัด", "นายช่าง", "ช่าง", "โยธา", "ครู", "หมอ", "ป้า", "ลุง", "ยาย", "พี่", "น้อง", "แม่", "พ่อ",
+    "ทุก", "คน", "ท่าน", "ทั้งหลาย", "ทุกท่าน", "เรียก", "รับ", "เงิน", "ผู้", "เขา", "เธอ", "ตำแหน่ง",
+    "ขอบคุณ", "ขอบใจ", "ยินดี", "ๆ", "ฯ", "อบต.", "อบต", "the", "and", "is", "was", "from", "at", "of", "in", "to",
+}  # fmt: skip
+# Values of private columns that identify nobody: never masked wherever they turn up.
+NOT_SPECIFIC = {
+    "ไม่มี", "ไม่ระบุ", "ไม่ทราบ", "ไม่ประสงค์ออกนาม", "ไม่ประสงค์ระบุ", "ไม่ประสงค์ระบุชื่อ",
+    "ไม่ประสงค์ระบุตัวตน", "ไม่ต้องการระบุ", "ผู้ไม่ประสงค์ออกนาม", "ไม่แจ้ง", "ไม่มีข้อมูล", "บัตรสนเท่ห์",
+    "ชาวบ้าน", "ประชาชน", "ผู้ร้อง", "none", "n/a", "na", "nil", "anonymous", "unknown", "-",
+}  # fmt: skip
+MIN_PRIVATE_CHARS = 4  # a private value shorter than this ("สม", "ดี") is too common to mask
+
+_THAI = "\u0e01-\u0e4e"  # Thai letters, vowels and tone marks (not digits, not ฯ ๆ)
+_LETTERS = re.compile(rf"[{_THAI}A-Za-z]+")
+_SPACES = re.compile(r"[ \t\u00a0]{1,3}")
+_ALL_TITLES = sorted({*STRONG_TITLES, *WEAK_TITLES}, key=len, reverse=True)
+TITLE = re.compile("|".join(re.escape(t) for t in _ALL_TITLES))
+_N = rf"{_D}+(?:\s*/\s*{_D}+)?"  # 12, 12/3, ๑๒/๓
+# บ้านเลขที่ ๑๒/๓; เลขที่ 12/3 or a bare 12/3 only where an address goes on (หมู่, ม., ซอย, ถนน…).
+HOUSE = re.compile(
+    rf"(?P<word>บ้านเลขที่|บ้าน\s*เลขที่|ที่อยู่|เลขที่(?=\s*{_N}\s*(?:หมู่|ม\.|ซ\.|ซอย|ถ\.|ถนน|ต\.|ตำบล)))"
+    rf"\s*(?P<no>{_N}){_NOT_DIGIT_AFTER}(?!\s*/)"
+    rf"|{_NOT_DIGIT_BEFORE}(?<![/.:\-])(?P<bare>{_D}+\s*/\s*{_D}+){_NOT_DIGIT_AFTER}(?=\s*(?:หมู่|ม\.))"
+)
+# หมู่ ๔ / หมู่ที่ 4 / ม.4 right after a house number (the village alone names a place, not a person).
+VILLAGE = re.compile(rf"(?P<word>\s*(?:หมู่(?:ที่|บ้าน)?|ม\.)\s*)(?P<no>{_D}{{1,3}}){_NOT_DIGIT_AFTER}")
+# LINE: "@somchai99" anywhere (e-mails are masked before), or an id after the word LINE/ไลน์/ไอดี.
+HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-])@[A-Za-z0-9._\-]{3,}")
+LINE_ID = re.compile(
+    r"(?P<word>(?:ไอดี\s*ไลน์|ไลน์\s*ไอดี|ไลน์|ไลน์\s*id|line\s*id|id\s*line|line|ไอดี|id)\s*[:：=]?\s*)"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9._\-]{3,})",
+    re.IGNORECASE,
+)
+_NOT_LINE_IDS = {"official", "group", "groups", "chat", "account", "app", "application", "oa", "notify", "line"}
+
+
+@lru_cache(maxsize=1)
+def _words() -> tuple[Any, frozenset[str], frozenset[str], frozenset[str]] | None:
+    """(tokenizer dictionary, Thai names, dictionary words, stop words), or None without pythainlp."""
+    try:
+        from pythainlp.corpus import (
+            thai_family_names,
+            thai_female_names,
+            thai_male_names,
+            thai_stopwords,
+            thai_words,
+        )
+        from pythainlp.util import dict_trie
+    except Exception:  # pragma: no cover - pythainlp is a dependency; without it: spaces only
+        return None
+    names = frozenset(thai_family_names() | thai_male_names() | thai_female_names())
+    words = frozenset(thai_words())
+    stop = frozenset(thai_stopwords() | _DOMAIN_STOP | set(_ALL_TITLES))
+    return dict_trie(words | names), names, words, stop
+
+
+@lru_cache(maxsize=4096)
+def _tokens(chunk: str) -> tuple[str, ...]:
+    """Words of a run of letters (pythainlp newmm, its dictionary plus Thai names)."""
+    known = _words()
+    if known is None:
+        return (chunk,)
+    from pythainlp.tokenize import word_tokenize
+
+    return tuple(t for t in word_tokenize(chunk, custom_dict=known[0], keep_whitespace=False) if t)
+
+
+def _is_name(tokens: list[str], family: bool) -> bool:
+    """Words that read as a name after a weak title ("คุณ", "ผู้ใหญ่"): a known Thai name,
+    starting with one, or containing a piece that is no dictionary word; for a family name
+    also one longer dictionary word ("คุณสมชาย เข้มแข็ง"), but not everyday prose
+    ("คุณสมชาย ตอบช้า")."""
+    known = _words()
+    if known is None or not tokens:
+        return bool(tokens)
+    _trie, names, words, _stop = known
+    run = "".join(tokens)
+    if run in names or tokens[0] in names:
+        return True
+    if any(t not in names and t.casefold() not in words for t in tokens):
+        return True
+    return family and len(tokens) == 1 and len(run) >= 4
+
+
+def _stops(token: str) -> bool:
+    known = _words()
+    return token.casefold() in (known[3] if known else _DOMAIN_STOP)
+
+
+def _name_run(text: str, start: int, strong: bool, family: bool = False) -> int:
+    """End of the name that starts at `start` (a given name, or with `family` the family name
+    after it), or `start` if none: a known Thai name, or an unlisted one up to a stop word.
+    After a strong title (นาย, น.ส.) the next two words are the name unless a stop word ends
+    it; after a weak one (คุณ) they must read as a name (`_is_name`)."""
+    letters = _LETTERS.match(text, start)
+    if not letters:
+        return start
+    tokens = _tokens(letters[0])
+    if not tokens or _stops(tokens[0]):
+        return start
+    known = _words()
+    names = known[1] if known else frozenset()
+    taken: list[str] = []
+    if tokens[0] in names and not family:
+        # A known given name, maybe glued to a known family name ("สมชายใจดี"); then prose.
+        taken = [tokens[0]]
+        if len(tokens) > 1 and tokens[1] in names and not _stops(tokens[1]):
+            taken.append(tokens[1])
+    else:
+        for token in tokens:  # an unlisted name falls apart into pieces: take them up to a stop word
+            if _stops(token) and taken:
+                break
+            taken.append(token)
+    run = "".join(taken)
+    if not strong and not _is_name(taken, family):
+        return start
+    return start + len(run)
+
+
+def _title_is_word(text: str, m: re.Match[str]) -> bool:
+    """A title counts only as a word of its own: not the start of นายก, คุณภาพ, ผู้ใหญ่บ้าน…"""
+    title = m[0]
+    before = text[m.start() - 1] if m.start() else " "
+    if "." in title:  # dotted: must not continue another abbreviation ("อ.ส." is not "ส.")
+        return not re.match(rf"[{_THAI}A-Za-z.]", before) or title in {"น.ส.", "ด.ช.", "ด.ญ."}
+    if title.isascii():
+        after = text[m.end()] if m.end() < len(text) else " "
+        return not before.isalpha() and (after in " .\u00a0")
+    # Segment the letters around it and ask whether it is a whole word there.
+    lo = m.start()
+    while lo and re.match(rf"[{_THAI}]", text[lo - 1]):
+        lo -= 1
+    run = _LETTERS.match(text, lo)
+    chunk = run[0] if run else title
+    cuts, at = {0}, 0
+    for token in _tokens(chunk):
+        at += len(token)
+        cuts.add(at)
+    return (m.start() - lo) in cuts and (m.end() - lo) in cuts
+
+
+def _title_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in TITLE.finditer(text):
+        if not _title_is_word(text, m):
+            continue
+        strong = m[0] in STRONG_TITLES
+        gap = _SPACES.match(text, m.end())
+        start = gap.end() if gap else m.end()
+        end = _name_run(text, start, strong)
+        if end == start:
+            continue
+        gap = _SPACES.match(text, end)
+        if gap and end == _LETTERS.match(text, start).end():  # type: ignore[union-attr]
+            family = _name_run(text, gap.end(), strong, family=True)
+            if family > gap.end():
+                end = family
+        spans.append((start, end))
+    return spans
+
+
+def _whole_word_at(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] begin and end on word boundaries?"""
+    for edge in (start, end):
+        left = text[edge - 1] if edge else " "
+        right = text[edge] if edge < len(text) else " "
+        if not (_LETTERS.match(left) and _LETTERS.match(right)):
+            continue  # a space, digit or punctuation on one side: a boundary
+        lo = edge
+        while lo and _LETTERS.match(text[lo - 1]):
+            lo -= 1
+        run = _LETTERS.match(text, lo)
+        cuts, at = {0}, 0
+        for token in _tokens(run[0] if run else ""):
+            at += len(token)
+            cuts.add(at)
+        if edge - lo not in cuts:
+            return False
+    return True
+
+
+def specific_enough(value: str) -> bool:
+    """Whether a private value (a name, a contact) identifies someone enough to be masked
+    wherever it turns up: not "ไม่มี", "-", "ไม่ระบุ", nor a short or everyday word."""
+    value = " ".join(value.split())
+    compact = value.replace(" ", "")
+    if len(compact) < MIN_PRIVATE_CHARS or value.casefold() in NOT_SPECIFIC or not _LETTERS.search(value):
+        return bool(re.fullmatch(r"[0-9๐-๙\-+ ().]{9,}", value))  # a phone number is specific
+    if " " in value:
+        return True  # a given and a family name
+    known = _words()
+    if known is None:
+        return True
+    _trie, names, words, _stop = known
+    tokens = _tokens(compact)
+    if all(_stops(t) for t in tokens):
+        return False
+    return compact in names or compact.casefold() not in words
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters with "…", never inside a placeholder ("[ชื่อ]")
+    nor between a Thai letter and its vowel or tone mark; `limit` <= 0 means no limit."""
+    if limit <= 0 or len(text) <= limit:
+        return text
+    cut = limit - 1
+    opening = text.rfind("[", 0, cut)
+    if opening != -1 and text.find("]", opening) >= cut:
+        cut = opening  # the placeholder would be cut: leave it out whole
+    while cut and unicodedata.category(text[cut]) == "Mn":  # a vowel or tone mark: keep it with its letter
+        cut -= 1
+    return text[:cut].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class PeopleMasker:
+    """Masks people in free text: see `mask_people`. Build once (`from_settings`), use often."""
+
+    names: tuple[str, ...] = ()  # staff and other known names, masked as whole words
+    lang: str = "th"
+    limit: int = 0  # shorten longer texts to this many characters; 0: never
+    withheld: tuple[str, ...] = ()  # private column values (complainants): "[ปกปิด]"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, lang: str | None = None,
+                      private_values: Iterable[str] = ()) -> PeopleMasker:
+        names = [*settings.privacy.staff_names, settings.office.signer_name]
+        return cls(
+            names=_longest_first(n for n in names if n and specific_enough(n)),
+            lang=lang or settings.run.language,
+            limit=settings.privacy.max_text_chars,
+            withheld=_longest_first(v for v in private_values if v and specific_enough(v)),
+        )
+
+    def mask(self, text: str, limit: int | None = None) -> str:
+        if not text:
+            return text
+        words = PEOPLE_PLACEHOLDERS["en" if self.lang == "en" else "th"]
+        text = mask_pii(text, self.lang)
+        text = HANDLE.sub(words["line"], text)
+        text = LINE_ID.sub(lambda m: m[0] if m["id"].casefold() in _NOT_LINE_IDS or
+                           m["id"].startswith("[") else m["word"] + words["line"], text)
+        text = _mask_addresses(text, words)
+        text = _replace_whole(text, self.withheld, words["withheld"])
+        text = _replace_whole(text, self.names, words["name"])
+        text = _replace_spans(text, _title_spans(text), words["name"])
+        return shorten(text, self.limit if limit is None else limit)
+
+    __call__ = mask
+
+
+def _longest_first(values: Iterable[str]) -> tuple[str, ...]:
+    unique = {" ".join(v.split()) for v in values}
+    forms = {f for v in unique for f in (v, to_arabic_digits(v), _thai_digits(v))}
+    return tuple(sorted(forms, key=lambda v: (-len(v), v)))
+
+
+def _thai_digits(text: str) -> str:
+    from automation.thaidate import to_thai_digits
+
+    return to_thai_digits(text)
+
+
+def _mask_addresses(text: str, words: dict[str, str]) -> str:
+    out, done = [], 0
+    for m in HOUSE.finditer(text):
+        no = "no" if m["no"] else "bare"
+        out += [text[done : m.start(no)], words["house"]]
+        done = m.end(no)
+        village = VILLAGE.match(text, done)
+        if village:
+            out += [text[done : village.start("no")], words["village"]]
+            done = village.end("no")
+    return "".join([*out, text[done:]])
+
+
+def _replace_whole(text: str, values: tuple[str, ...], word: str) -> str:
+    """Each value, where it stands as whole words (spaces inside it may be one or more)."""
+    if not values:
+        return text
+    spans: list[tuple[int, int]] = []
+    taken = [False] * len(text)
+    for value in values:
+        if len(value) > len(text):
+            continue
+        pattern = re.compile(r"\s+".join(re.escape(p) for p in value.split()))
+        for m in pattern.finditer(text):
+            if any(taken[m.start() : m.end()]) or not _whole_word_at(text, m.start(), m.end()):
+                continue
+            spans.append((m.start(), m.end()))
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+    return _replace_spans(text, spans, word)
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int]], word: str) -> str:
+    out, done = [], 0
+    for start, end in sorted(spans):
+        if start < done:
+            continue
+        out += [text[done:start], word]
+        done = end
+    return "".join([*out, text[done:]])
+
+
+def mask_people(text: str, settings: Settings | None = None, *, lang: str | None = None,
+                names: Iterable[str] = (), limit: int | None = None) -> str:
+    """`text` fit for an e-mail, a LINE message or the internal report: people masked.
+
+    Masks, each as a whole word and with a placeholder saying what was there:
+    - names after a Thai title or form of address (นาย, นาง, นางสาว, น.ส., ด.ช., ด.ญ., คุณ,
+      ผู้ใหญ่, กำนัน, ผอ., ร.ต.อ., พ.ต.ท., จ.ส.อ., อส., …), with or without a space, the name being
+      the next one or two words: "นายวิชัย ศรีสุข" -> "นาย[ชื่อ]";
+    - the names listed in `[privacy] staff_names` and the report's signer, and `names` (e.g. the
+      complainants' names from the workbook), only when specific enough (see `specific_enough`);
+    - house and village numbers ("บ้านเลขที่ ๑๒/๓ หมู่ ๔"), LINE ids and @handles;
+    - phone numbers, e-mail addresses and national ids (`mask_pii`).
+    Then shortens the text to `limit` characters (default `[privacy] max_text_chars`; 0: no
+    limit) with "…", never cutting a placeholder. Text with nobody in it comes back unchanged.
+    `lang` picks the placeholders' language (default `[run] language`).
+    """
+    if not text:
+        return text
+    if settings is None:
+        masker = _plain_masker(lang or "th", tuple(names))
+    else:
+        masker = _settings_masker(settings, lang or settings.run.language, tuple(names))
+    return masker.mask(text, limit)
+
+
+@lru_cache(maxsize=32)
+def _plain_masker(lang: str, names: tuple[str, ...]) -> PeopleMasker:
+    return PeopleMasker(names=_longest_first(n for n in names if n and specific_enough(n)), lang=lang)
+
+
+_MASKERS: dict[tuple[int, str, tuple[str, ...]], tuple[Settings, PeopleMasker]] = {}
+
+
+def _settings_masker(settings: Settings, lang: str, names: tuple[str, ...]) -> PeopleMasker:
+    key = (id(settings), lang, names)
+    cached = _MASKERS.get(key)
+    if cached is None or cached[0] is not settings:
+        if len(_MASKERS) > 64:
+            _MASKERS.clear()
+        base = PeopleMasker.from_settings(settings, lang)
+        masker = PeopleMasker(names=_longest_first([*base.names, *(n for n in names if specific_enough(n))]),
+                              lang=lang, limit=base.limit)
+        cached = _MASKERS[key] = (settings, masker)
+    return cached[1]

@@ -151,6 +151,19 @@ class Survey(_Section):
 class Privacy(_Section):
     private_columns: list[str] = ["complainant", "contact"]
     allow_private_in_email: bool = False
+    # People whose names are masked in e-mail, LINE and the internal report even without a
+    # title before them ("สมชาย ใจร้าย"): staff, executives, village heads.
+    staff_names: list[str] = []
+    max_text_chars: StrictInt = Field(300, ge=0)  # free text quoted in a report or message; 0: whole
+
+    @field_validator("staff_names")
+    @classmethod
+    def _whole_names(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if len("".join(name.split())) < 4:
+                raise ValueError("people's names of 4 letters or more, such as \"สมชาย ใจร้าย\" "
+                                 f"(\"{name}\" is too short to mask safely)")
+        return [" ".join(name.split()) for name in value]
 
 
 class Report(_Section):

@@ -177,3 +177,78 @@ def test_scrub_hides_exactly_what_trying_every_private_value_would(demo_privacy:
                        st.text(alphabet="กขคสมชายใจดี 0123456789๐๑๒-", max_size=8))
     text = "".join(data.draw(st.lists(pieces, max_size=6)))
     assert demo_privacy.scrub(text) == _scrub_every_value(demo_privacy, text)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- people in free text (mask_people)
+
+from automation.privacy import PEOPLE_PLACEHOLDERS, mask_people, shorten, specific_enough  # noqa: E402
+
+NAME = PEOPLE_PLACEHOLDERS["th"]["name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("ผมชื่อนายวิชัย ศรีสุข บ้านเลขที่ ๑๒/๓ หมู่ ๔ ครับ",
+         f"ผมชื่อนาย{NAME} บ้านเลขที่ [บ้านเลขที่] หมู่ [หมู่] ครับ"),
+        ("คุณสมชาย ใจดี", f"คุณ{NAME}"),
+        ("น.ส.จันทร์เพ็ญ แสงดี", f"น.ส.{NAME}"),
+        ("คุณสมชายบอกว่าบริการดี", f"คุณ{NAME}บอกว่าบริการดี"),
+        ("ด.ญ.สมศรี มีสุข มาขอทุน", f"ด.ญ.{NAME} มาขอทุน"),
+        ("ร.ต.อ. สมชาย เข้มแข็ง", f"ร.ต.อ. {NAME}"),
+        ("ติดต่อไลน์ @somchai99", "ติดต่อไลน์ [ไอดีไลน์]"),
+        ("line id: somchai_99 ครับ", "line id: [ไอดีไลน์] ครับ"),
+        ("อยู่ 45/2 ม.3 ต.บ้านสวน", "อยู่ [บ้านเลขที่] ม.[หมู่] ต.บ้านสวน"),
+    ],
+)  # fmt: skip
+def test_names_after_titles_addresses_and_line_ids_are_masked(text: str, masked: str) -> None:
+    assert mask_people(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ไม่มีที่จอดรถ ห้องน้ำไม่มีสบู่", "คุณภาพการบริการดีมาก", "นายกอบต.ลงพื้นที่เร็ว", "คุณธรรมและความโปร่งใส",
+        "ผู้ใหญ่บ้านหมู่ 4 ช่วยเหลือดี", "ถนนหมู่ 5 ชำรุด", "เลขที่หนังสือ 123/2567", "ส่งเรื่องทาง LINE ได้สะดวก",
+        "ไลน์ official ของ อบต.", "พี่ๆเจ้าหน้าที่ยิ้มแย้ม", "คุณครูใจดี", "นายช่างโยธามาตรวจแล้ว",
+    ],
+)  # fmt: skip
+def test_text_with_nobody_in_it_comes_back_unchanged(text: str) -> None:
+    assert mask_people(text) == text
+
+
+def test_staff_names_from_the_settings_are_masked_without_a_title(settings: Settings) -> None:
+    assert "สมชาย ใจร้าย" in settings.privacy.staff_names
+    assert mask_people("สมชาย ใจร้าย พูดจาไม่ดี", settings) == f"{NAME} พูดจาไม่ดี"
+    assert mask_people("สมชาย  ใจร้ายพูดไม่ดี", settings) == f"{NAME}พูดไม่ดี"
+
+
+@pytest.mark.parametrize("value", ["ไม่มี", "-", "ไม่ระบุ", "ดี", "ชาวบ้าน", "ห้องน้ำ", "ไม่ประสงค์ออกนาม"])
+def test_values_that_identify_nobody_are_not_specific_enough(value: str) -> None:
+    assert not specific_enough(value)
+    assert mask_people("ไม่มีที่จอดรถ ห้องน้ำไม่มีสบู่ ชาวบ้านรอนาน", names=[value]) == (
+        "ไม่มีที่จอดรถ ห้องน้ำไม่มีสบู่ ชาวบ้านรอนาน")
+
+
+def test_a_complainants_name_is_masked_only_as_whole_words() -> None:
+    assert mask_people("ผู้ร้องสมหญิง รักดี แจ้งว่า", names=["สมหญิง รักดี"]) == f"ผู้ร้อง{NAME} แจ้งว่า"
+    assert mask_people("สมหญิงรักดีมาก", names=["สมหญิง รักดี"]) == "สมหญิงรักดีมาก"  # no space: not the name typed
+
+
+def test_shortening_never_cuts_a_placeholder_nor_a_vowel_from_its_letter() -> None:
+    text = "เลขบัตร 1-2345-67890-12-3 ค่ะ"
+    for limit in range(1, 40):
+        short = mask_people(text, limit=limit)
+        assert len(short) <= max(limit, 1)
+        assert short.count("[") == short.count("]")
+    assert shorten("ก ที่ที่ที่", 4) == "ก…"  # not "ก ที…" (a vowel torn from its letter)
+    assert shorten("ที่" * 10, 4) == "ที่…"
+
+
+def test_long_free_text_is_shortened_to_the_configured_length(settings: Settings) -> None:
+    short = mask_people("ห้องน้ำสกปรก " * 500, settings)
+    assert len(short) <= settings.privacy.max_text_chars and short.endswith("…")
+
+
+def test_placeholders_follow_the_language_for_names() -> None:
+    assert mask_people("นางมาลี มีสุข called", lang="en") == "นาง[name] called"
