@@ -28,6 +28,7 @@ from automation.validation_rules import (
     DateFormat,
     DateImplausible,
     DateImpossible,
+    FormulaError,
     FormulaLike,
     NotInteger,
     NotLikert,
@@ -36,6 +37,7 @@ from automation.validation_rules import (
     UnknownChoice,
     WrongEra,
 )
+from automation.workbook.base import CellError
 
 MAX_CELL_CHARS = 2000  # longer text is almost always a paste gone wrong
 PLAUSIBLE_YEARS = 5  # a date further than this from today (or the row's fiscal year) is suspect
@@ -126,6 +128,8 @@ def parse_cell(column: Column, value: Any) -> Parsed:
     """Type one cell as its schema column says; never raises."""
     if is_blank(value):
         return Parsed(blank=True)
+    if isinstance(value, CellError):  # a formula's result the cell shows as #REF!, #N/A...
+        return Parsed(problem=Problem(FormulaError))
     parser = _PARSERS.get(column.type, _parse_text)
     return parser(column, value)
 

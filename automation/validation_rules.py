@@ -315,6 +315,19 @@ class DuplicateResponse(Rule):
     }
 
 
+class FormulaError(Rule):
+    id = "formula-error"
+    title = {"th": "สูตรคำนวณผิดพลาด", "en": "Formula gives an error"}
+    template = {
+        "th": _WHERE_TH + ": สูตรในช่องนี้ให้ผลเป็น '{value}' แทนค่าที่ต้องการ",
+        "en": _WHERE_EN + ": the formula in this cell results in '{value}' instead of a value",
+    }
+    fix = {
+        "th": "แก้สูตรให้คำนวณได้ (#REF! มักเกิดจากลบแถวหรือคอลัมน์ที่สูตรอ้างถึง) หรือพิมพ์ค่าแทนสูตร",
+        "en": "Fix the formula (#REF! usually means a row or column it used was deleted) or type the value",
+    }
+
+
 # ---------------------------------------------------------------- suspicious content
 
 

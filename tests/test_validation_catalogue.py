@@ -23,6 +23,7 @@ from automation.schema import Schema, build_schema
 from automation.settings import load_settings
 from automation.tables import to_table
 from automation.validation import MAX_CELL_CHARS, validate_table
+from automation.workbook.base import CellError
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 4, 20)  # FY 2567, as tests/conftest.py pins it
@@ -186,6 +187,10 @@ CASES: list[Case] = [
     M({"row_id": "2567-01-01"}, "duplicate-id"),
     M({"row_id": "2567-01-01 "}, "duplicate-id", note="trailing space"),
     M({"row_id": "๒๕๖๗-๐๑-๐๑"}, "duplicate-id", note="thai digits"),
+    # ---- measures: a formula whose cached result is an error (the .xlsx reader's CellError)
+    M({"step_no": CellError("#REF!")}, "formula-error", note="deleted reference"),
+    M({"due_date": CellError("#VALUE!")}, "formula-error", note="date formula"),
+    M({"result": CellError("#N/A")}, "formula-error", note="text column"),
     # ---- measures: suspicious content
     M({"result": "=SUM(A1:A3)"}, "formula-like"),
     M({"note": "+ติดต่อคุณสมชาย"}, "formula-like", note="plus"),

@@ -12,6 +12,7 @@ from automation.cli import main
 from automation.schema import build_schema
 from automation.settings import Settings
 from automation.workbook import NOTE_MARK, CellNote, CellWrite, Changes, WorkbookError
+from automation.workbook.base import WorkbookLegacy, WorkbookMissing
 from automation.workbook.xlsx import XlsxWorkbook
 
 
@@ -133,13 +134,13 @@ def test_a_failed_write_leaves_the_file_as_it_was(settings: Settings) -> None:
 
 
 def test_a_missing_or_broken_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(WorkbookError, match="not found"):
+    with pytest.raises(WorkbookMissing, match="ไม่พบไฟล์สมุดงาน"):
         XlsxWorkbook(tmp_path / "none.xlsx").read(["x"])
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a zip")
-    with pytest.raises(WorkbookError, match=r"not a readable \.xlsx"):
+    with pytest.raises(WorkbookLegacy, match=r"ไม่ใช่ไฟล์ \.xlsx"):
         XlsxWorkbook(broken).read(["x"])
     other = tmp_path / "plan.csv"
     other.write_text("a,b")
-    with pytest.raises(WorkbookError, match=r"not a readable \.xlsx"):
+    with pytest.raises(WorkbookLegacy, match=r"plan\.csv: ไม่ใช่ไฟล์ \.xlsx"):
         XlsxWorkbook(other).read(["x"])

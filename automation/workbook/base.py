@@ -28,6 +28,44 @@ class WorkbookError(Exception):
     """The workbook cannot be read or written; the message says what to do."""
 
 
+class WorkbookMissing(WorkbookError):
+    """No file at the configured path."""
+
+
+class WorkbookBusy(WorkbookError):
+    """Open in an office program (its lock file is beside it) or not writable now: nothing
+    was written; the scheduled service tries again at its next check."""
+
+
+class WorkbookUnreadable(WorkbookError):
+    """The file is not a workbook the service can read (damaged, encrypted, another format)."""
+
+
+class WorkbookDamaged(WorkbookUnreadable):
+    """A cut-off copy or a broken zip package."""
+
+
+class WorkbookBadXml(WorkbookUnreadable):
+    """Characters no spreadsheet program accepts inside the package's XML."""
+
+
+class WorkbookEncrypted(WorkbookUnreadable):
+    """Saved with a password to open: the file is encrypted."""
+
+
+class WorkbookLegacy(WorkbookUnreadable):
+    """An old .xls (or another program's file) renamed .xlsx."""
+
+
+class CellError(str):
+    """A formula whose result is an error, as the cell shows it ("#REF!", "#N/A", ...).
+
+    A str, so that it prints and compares as the person sees it; its own type, so that
+    validation can tell it from text someone typed."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class CellWrite:
     sheet: str  # sheet title

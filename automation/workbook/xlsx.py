@@ -20,6 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation.schema import SheetSchema
 from automation.workbook.base import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
+from automation.workbook.xlsx_package import Package
+from automation.workbook.xlsx_read import read_sheets
 
 NOTE_AUTHOR = "automation"
 TEMP_PREFIX = ".~automation-"  # the copy a save writes before swapping it in
@@ -60,18 +62,9 @@ class XlsxWorkbook(Workbook):
             raise WorkbookError(f"{self.path}: not a readable .xlsx file ({exc})") from None
 
     def read(self, titles: list[str]) -> dict[str, Grid]:
-        digest = self._digest()
-        book = self._load(read_only=False)
-        grids: dict[str, Grid] = {}
-        for title in titles:
-            if title not in book.sheetnames:
-                continue
-            rows = [list(r) for r in book[title].iter_rows(values_only=True)]
-            while rows and all(v is None or v == "" for v in rows[-1]):
-                rows.pop()
-            grids[title] = rows
-        self._held = (digest, book)
-        return grids
+        with Package(self.path) as pkg:
+            parts = {t: part for t in titles if (part := pkg.sheet(t)) is not None}
+            return read_sheets(pkg, parts)
 
     def apply(self, changes: Changes) -> None:
         if changes.is_empty():
@@ -143,12 +136,16 @@ class XlsxWorkbook(Workbook):
         changed = False
         for row in sheet.iter_rows():
             for cell in row:
-                note = cell.comment
+                note = getattr(cell, "comment", None)
                 if note is not None and note.author == NOTE_AUTHOR:
                     if (cell.row, cell.column) not in wanted:
                         cell.comment = None
                         changed = True
         for (r, c), text in wanted.items():
+            for merged in sheet.merged_cells.ranges:  # a note on a merged range sits on its first cell
+                if merged.min_row <= r <= merged.max_row and merged.min_col <= c <= merged.max_col:
+                    r, c = merged.min_row, merged.min_col
+                    break
             cell = sheet.cell(r, c)
             if cell.comment is not None and cell.comment.author != NOTE_AUTHOR:
                 continue

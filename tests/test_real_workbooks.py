@@ -1,0 +1,211 @@
+"""Workbooks as a Thai clerk keeps them: merged measure titles over their steps, formulas for
+step numbers, ids, dates and links, a stray space at the sheet's last row, comments, images,
+charts, hidden sheets, a shared folder's permissions, a file open in Excel.
+
+Every fixture is saved through LibreOffice (`soffice --headless --convert-to xlsx`), so that
+formulas carry real cached results, as a file Excel or LibreOffice saved does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from automation.pipeline import check_stages, run_once
+from automation.schema import build_schema
+from automation.settings import Settings, load_settings
+from automation.workbook.base import CellError
+from automation.workbook.xlsx import XlsxWorkbook, write_layout
+
+PROJECT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2024, 4, 20)
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+# Two measures of FY 2567: measure 1 with three steps, measure 2 with two; the measure's
+# number, title, unit and monitoring merged over its steps, the way Thai offices lay it out.
+MEASURES = [
+    (1, "การเปิดเผยข้อมูลสาธารณะ", "สำนักงานปลัด อบต.", ["จัดทำประกาศ", "เผยแพร่บนเว็บไซต์", "รายงานผล"]),
+    (2, "การป้องกันการรับสินบน", "กองคลัง", ["ประชุมชี้แจงบุคลากร", "ติดตามผล"]),
+]
+
+
+def settings_at(root: Path) -> Settings:
+    config = root / "config" / "settings.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT / "config" / "settings.toml", config)
+    return load_settings(config, run__today=TODAY)
+
+
+@dataclass
+class Habits:
+    """Which habits a fixture workbook shows."""
+
+    stray: bool = False  # a space typed in P1048576
+    extras: bool = False  # comment, image, chart, conditional formatting, hidden sheet
+    broken_formula: bool = False  # a step number whose formula refers to a deleted cell
+
+
+def clerk_workbook(settings: Settings, path: Path, habits: Habits) -> Path:
+    """An openpyxl workbook laid out as a clerk would (not yet saved by an office program)."""
+    schema = build_schema(settings)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = schema["measures"].title
+    write_layout(sheet, schema["measures"])  # headers, widths, dropdowns (data validation)
+    for key in ("complaints", "responses"):
+        write_layout(book.create_sheet(schema[key].title), schema[key])
+    r = 2
+    for no, title, unit, steps in MEASURES:
+        first = r
+        for step_no, step in enumerate(steps, start=1):
+            sheet[f"A{r}"] = f'=B{r}&"-"&TEXT($C${first},"00")&"-"&TEXT(E{r},"00")'
+            sheet[f"B{r}"] = 2567
+            sheet[f"E{r}"] = 1 if step_no == 1 else f"=E{r - 1}+1"
+            sheet[f"F{r}"] = step
+            sheet[f"I{r}"] = "=DATE(2024,3,31)"
+            sheet[f"I{r}"].number_format = "DD/MM/YYYY"
+            sheet[f"J{r}"] = "ดำเนินการแล้ว"
+            sheet[f"K{r}"] = f"=DATE(2024,3,{10 + step_no})"
+            sheet[f"K{r}"].number_format = "DD/MM/YYYY"
+            sheet[f"L{r}"] = f'=HYPERLINK("https://www.example.go.th/ita/2567-{no:02d}-{step_no:02d}","หลักฐาน")'
+            sheet[f"M{r}"] = "ดำเนินการแล้วเสร็จตามแผน"
+            r += 1
+        sheet[f"C{first}"], sheet[f"D{first}"] = no, title
+        sheet[f"G{first}"], sheet[f"H{first}"] = unit, "รอบ ๖ เดือนและประจำปี"
+        for letter in "CDGH":
+            sheet.merge_cells(f"{letter}{first}:{letter}{r - 1}")
+    if habits.broken_formula:
+        sheet["E4"] = "=#REF!+1"
+    if habits.stray:
+        sheet["P1048576"] = " "
+    if habits.extras:
+        from openpyxl.chart import BarChart, Reference
+        from openpyxl.comments import Comment
+        from openpyxl.drawing.image import Image
+        from openpyxl.formatting.rule import CellIsRule
+        from openpyxl.styles import PatternFill
+
+        sheet["M2"].comment = Comment("ตรวจแล้ว รอลงนาม", "สมศรี")
+        sheet.conditional_formatting.add(
+            "J2:J100", CellIsRule(operator="equal", formula=['"ยกเลิก"'], fill=PatternFill("solid", fgColor="FFC7CE"))
+        )
+        logo = path.with_suffix(".png")
+        from PIL import Image as PILImage
+
+        PILImage.new("RGB", (40, 40), (200, 30, 30)).save(logo)
+        sheet.add_image(Image(str(logo)), "O2")
+        notes = book.create_sheet("สรุปของกอง")
+        notes.append(["กอง", "จำนวน"])
+        notes.append(["สำนักงานปลัด", 3])
+        notes.append(["กองคลัง", 2])
+        chart = BarChart()
+        chart.add_data(Reference(notes, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+        notes.add_chart(chart, "D2")
+        hidden = book.create_sheet("ข้อมูลอ้างอิง")
+        hidden["A1"] = "รายการกอง"
+        hidden.sheet_state = "hidden"
+    for column in range(1, 15):
+        sheet.column_dimensions[get_column_letter(column)].width = 16
+    book.save(path)
+    return path
+
+
+def through_libreoffice(paths: list[Path], out: Path) -> list[Path]:
+    """Open and save each file in LibreOffice: formulas get their cached results."""
+    out.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [OFFICE, f"-env:UserInstallation=file://{out}/lo", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(out), *map(str, paths)],
+        capture_output=True, text=True, timeout=300,
+    )
+    converted = [out / p.name for p in paths]
+    assert done.returncode == 0 and all(p.is_file() for p in converted), done.stderr
+    return converted
+
+
+needs_office = pytest.mark.skipif(OFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+FIXTURES = {
+    "plain": Habits(),
+    "stray": Habits(stray=True),
+    "extras": Habits(extras=True),
+    "broken": Habits(broken_formula=True),
+}
+
+
+@pytest.fixture(scope="session")
+def saved_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each habit's workbook, saved once by LibreOffice for the whole session."""
+    if OFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    root = tmp_path_factory.mktemp("clerk")
+    settings = settings_at(root)
+    raw = [clerk_workbook(settings, root / f"{name}.xlsx", habits) for name, habits in FIXTURES.items()]
+    return dict(zip(FIXTURES, through_libreoffice(raw, root / "saved"), strict=True))
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Settings:
+    return settings_at(tmp_path)
+
+
+def put(saved: Path, settings: Settings) -> Path:
+    """A fresh copy of a saved fixture at the settings' workbook path."""
+    settings.workbook_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(saved, settings.workbook_path)
+    return settings.workbook_path
+
+
+# ---------------------------------------------------------------- reading as a person sees
+
+
+@needs_office
+def test_merged_titles_and_formulas_read_as_their_values(saved_books: dict[str, Path], office: Settings) -> None:
+    put(saved_books["plain"], office)
+    title = build_schema(office)["measures"].title
+    grid = XlsxWorkbook(office.workbook_path).read([title])[title]
+    assert [row[0] for row in grid[1:]] == ["2567-01-01", "2567-01-02", "2567-01-03", "2567-02-01", "2567-02-02"]
+    assert [row[2] for row in grid[1:]] == [1, 1, 1, 2, 2]  # the merged measure number, on every step
+    assert [row[3] for row in grid[1:4]] == ["การเปิดเผยข้อมูลสาธารณะ"] * 3
+    assert [row[4] for row in grid[1:]] == [1, 2, 3, 1, 2]  # =E2+1 read as its result
+    assert grid[1][8] == dt.datetime(2024, 3, 31)  # =DATE(...) read as the date it shows
+    assert grid[2][10] == dt.datetime(2024, 3, 12)
+    assert grid[1][11] == "https://www.example.go.th/ita/2567-01-01"  # the link, not the word shown
+
+
+@needs_office
+def test_a_clerks_workbook_with_merges_and_formulas_gets_no_false_findings(
+    saved_books: dict[str, Path], office: Settings
+) -> None:
+    put(saved_books["plain"], office)
+    summary = run_once(office, stages=check_stages(), write=True)
+    measures = [f for f in summary.findings if f.sheet_key == "measures"]
+    assert measures == [], [(f.row, f.column, f.rule, f.value) for f in measures]
+
+
+@needs_office
+def test_a_formula_whose_result_is_an_error_is_one_finding(saved_books: dict[str, Path], office: Settings) -> None:
+    put(saved_books["broken"], office)
+    title = build_schema(office)["measures"].title
+    grid = XlsxWorkbook(office.workbook_path).read([title])[title]
+    assert grid[3][4] == "#REF!" and isinstance(grid[3][4], CellError)
+    summary = run_once(office, stages=check_stages(), write=False)
+    measures = [(f.row, f.column_key, f.rule, f.value) for f in summary.findings if f.sheet_key == "measures"]
+    # The step number is an error; the row id built from it shows #REF! too.
+    assert ("4", "step_no", "formula-error", "#REF!") in [(str(r), k, rule, v) for r, k, rule, v in measures]
+    assert {rule for _r, _k, rule, _v in measures} == {"formula-error"}
+
+
+@needs_office
+def test_a_stray_space_at_the_last_row_costs_nothing(saved_books: dict[str, Path], office: Settings) -> None:
+    title = build_schema(office)["measures"].title
+    plain = XlsxWorkbook(saved_books["plain"]).read([title])[title]
+    stray = XlsxWorkbook(saved_books["stray"]).read([title])[title]
+    assert stray == plain  # the same grid: the space is not data, and no million rows
