@@ -17,9 +17,19 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from automation.findings import Rule, Severity
-from automation.likert import LikertError, parse_likert
+from automation.likert import LikertError, parse_likert, spaced_label
 from automation.schema import Choice, Column, compact, normalize_header
-from automation.thaidate import DateParseError, be_year, parse_date, parse_datetime, to_arabic_digits
+from automation.thaidate import (
+    HIDDEN_MARKS,
+    WEEKDAYS_TH,
+    DateParseError,
+    be_year,
+    parse_date,
+    parse_datetime,
+    to_arabic_digits,
+    weekday_named,
+    year_alone,
+)
 from automation.validation_rules import (
     ChoiceAlias,
     ChoiceSpacing,
@@ -28,11 +38,16 @@ from automation.validation_rules import (
     DateFormat,
     DateImplausible,
     DateImpossible,
+    DateWeekday,
+    DateYearOnly,
     FormulaError,
     FormulaLike,
+    HiddenMarks,
+    LikertSpacing,
     NotInteger,
     NotLikert,
     NotUrl,
+    TimeImpossible,
     TooLong,
     UnknownChoice,
     WrongEra,
@@ -50,6 +65,30 @@ _DASHES = re.compile(r"[-–—\s]+")  # "-" alone means "none" in Thai forms
 # function call, a sheet reference or a DDE link.
 _HANDLE = re.compile(r"@[^(!|]*")
 _THAI_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # vowels above/below, tone marks
+_SARA_AM_APART = "\u0e4d\u0e32"  # ํ + า: looks exactly like ำ (U+0E33) but is two characters
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # reorder what staff see
+# What each hidden mark is, in words a clerk can act on (U+ codes alone mean nothing to them).
+_MARK_NAMES = {
+    0x00AD: ("ขีดแบ่งคำที่ซ่อนอยู่", "soft hyphen"),
+    0x061C: ("เครื่องหมายทิศทางอักษรอาหรับ", "Arabic letter mark"),
+    0x180E: ("ช่องว่างสระมองโกเลีย", "Mongolian vowel separator"),
+    0x200B: ("ช่องว่างความกว้างศูนย์", "zero-width space"),
+    0x200C: ("ตัวคั่นความกว้างศูนย์", "zero-width non-joiner"),
+    0x200D: ("ตัวเชื่อมความกว้างศูนย์", "zero-width joiner"),
+    0x200E: ("เครื่องหมายทิศทางซ้ายไปขวา", "left-to-right mark"),
+    0x200F: ("เครื่องหมายทิศทางขวาไปซ้าย", "right-to-left mark"),
+    0x202A: ("คำสั่งฝังทิศทางซ้ายไปขวา", "left-to-right embedding"),
+    0x202B: ("คำสั่งฝังทิศทางขวาไปซ้าย", "right-to-left embedding"),
+    0x202C: ("คำสั่งจบการกำหนดทิศทาง", "pop directional formatting"),
+    0x202D: ("คำสั่งบังคับทิศทางซ้ายไปขวา", "left-to-right override"),
+    0x202E: ("คำสั่งบังคับกลับทิศข้อความเป็นขวาไปซ้าย", "right-to-left override"),
+    0x2060: ("ตัวเชื่อมคำที่มองไม่เห็น", "word joiner"),
+    0x2066: ("คำสั่งแยกทิศทางซ้ายไปขวา", "left-to-right isolate"),
+    0x2067: ("คำสั่งแยกทิศทางขวาไปซ้าย", "right-to-left isolate"),
+    0x2068: ("คำสั่งแยกทิศทางตามข้อความ", "first-strong isolate"),
+    0x2069: ("คำสั่งจบการแยกทิศทาง", "pop directional isolate"),
+    0xFEFF: ("เครื่องหมาย BOM ความกว้างศูนย์", "zero-width no-break space (BOM)"),
+}
 
 
 # ---------------------------------------------------------------- typing one cell
@@ -85,8 +124,51 @@ def is_blank(value: Any) -> bool:
         value is None
         or (isinstance(value, float) and value != value)
         or type(value).__name__ == "NaTType"  # pandas' blank date
-        or (isinstance(value, str) and not value.strip())
+        # A cell of only invisible marks (a zero-width space) looks empty and means nothing.
+        or (isinstance(value, str) and not _CONTROL.sub("", HIDDEN_MARKS.sub("", value)).strip())
     )
+
+
+def hidden_marks(text: str) -> list[str]:
+    """The invisible characters in `text`, in order of first appearance (no tab or line break)."""
+    return list(dict.fromkeys(HIDDEN_MARKS.findall(text) + _CONTROL.findall(text)))
+
+
+def name_marks(marks: list[str]) -> dict[str, str]:
+    """'U+200E (เครื่องหมายทิศทางซ้ายไปขวา)' and its English: what each hidden mark is."""
+    th, en = [], []
+    for mark in marks:
+        name = _MARK_NAMES.get(ord(mark), ("อักขระควบคุม", "control character"))
+        th.append(f"U+{ord(mark):04X} ({name[0]})")
+        en.append(f"U+{ord(mark):04X} ({name[1]})")
+    return {"th": ", ".join(th), "en": ", ".join(en)}
+
+
+def describe_marks(marks: list[str], sara_am: bool = False) -> dict[str, str]:
+    """'อักขระที่มองไม่เห็น U+200E (เครื่องหมายทิศทางซ้ายไปขวา)' and its English, for a message."""
+    names = name_marks(marks)
+    parts_th = [f"อักขระที่มองไม่เห็น {names['th']}"] if marks else []
+    parts_en = [f"invisible characters {names['en']}"] if marks else []
+    if sara_am:
+        parts_th.append("สระอำที่พิมพ์แยกเป็น ํ + า (U+0E4D U+0E32)")
+        parts_en.append("a sara am typed as two characters, ํ + า (U+0E4D U+0E32)")
+    return {"th": " และ".join(parts_th), "en": " and ".join(parts_en)}
+
+
+def unhide(text: str) -> tuple[str, dict[str, str] | None]:
+    """`text` as it looks (invisible marks dropped, ํ + า joined into ำ) and what was hidden,
+    or (text, None) when nothing was."""
+    marks = hidden_marks(text)
+    sara_am = _SARA_AM_APART in text
+    if not marks and not sara_am:
+        return text, None
+    shown = _CONTROL.sub("", HIDDEN_MARKS.sub("", text)).replace(_SARA_AM_APART, "\u0e33")
+    return shown, describe_marks(marks, sara_am)
+
+
+def _hidden(read: Any, detail: dict[str, str]) -> Problem:
+    shown = str(read)
+    return Problem(HiddenMarks, {"detail": detail, "read": shown if len(shown) <= 80 else shown[:79] + "…"})
 
 
 def plain_value(value: Any) -> Any:
@@ -153,29 +235,57 @@ def _parse_int(column: Column, value: Any) -> Parsed:
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     elif isinstance(value, str):
-        text = to_arabic_digits(value).strip().replace(",", "")
+        shown, detail = unhide(value)
+        text = to_arabic_digits(shown).strip().replace(",", "")
         if re.fullmatch(r"\+?\d+(?:\.0*)?", text):
             number = int(float(text)) if len(text) < 18 else int(text.split(".")[0])
+        if number is not None and number >= 1 and detail is not None:
+            return Parsed(number, _hidden(number, detail))
     if number is None or number < 1:
         return Parsed(problem=Problem(NotInteger))
     return Parsed(number)
+
+
+_DATE_ERRORS: dict[str, type[Rule]] = {"impossible": DateImpossible, "time": TimeImpossible}
 
 
 def _parse_date(column: Column, value: Any) -> Parsed:
     try:
         day: dt.date = parse_datetime(value) if column.type == "datetime" else parse_date(value)
     except DateParseError as exc:
-        return Parsed(problem=Problem(DateImpossible if exc.reason == "impossible" else DateFormat))
+        if exc.reason == "year":
+            year = year_alone(value) or 0
+            be = year if year > 2400 else be_year(year)
+            return Parsed(problem=Problem(DateYearOnly, {"year": year, "be": be, "ce": be - 543}))
+        return Parsed(problem=Problem(_DATE_ERRORS.get(exc.reason, DateFormat)))
     except (ValueError, OverflowError, TypeError):
         return Parsed(problem=Problem(DateFormat))
     if day.year > 2400:  # a BE year in a real date cell: no office date is after CE 2400
         if day.year - 543 > 2400:  # 31/12/9999 is a placeholder, not an era mix-up
             reference = {"th": "วันนี้", "en": "today"}
-            typed = {"th": f"{day.day:02d}/{day.month:02d}/{day.year}", "en": day.isoformat()}  # as the cell shows it
+            if isinstance(value, str):  # text keeps its typed year: "31/12/9999", not CE 9456
+                typed: Any = unhide(value.strip())[0]
+            else:  # a date cell shows its own year
+                typed = {"th": f"{day.day:02d}/{day.month:02d}/{day.year}", "en": day.isoformat()}
             return Parsed(problem=Problem(DateImplausible, {"date": typed, "years": PLAUSIBLE_YEARS,
                                                             "reference": reference}))
         return Parsed(problem=wrong_era_date(day, shift_year(day, -543)))
+    if isinstance(value, str):
+        named = weekday_named(value)
+        if named is not None and named != day.weekday():
+            params = {"named": _weekday(named), "actual": _weekday(day.weekday()), "date": day}
+            return Parsed(day, Problem(DateWeekday, params))
+        shown, detail = unhide(value)
+        if detail is not None:
+            return Parsed(day, _hidden(shown.strip(), detail))
     return Parsed(day)
+
+
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _weekday(number: int) -> dict[str, str]:
+    return {"th": WEEKDAYS_TH[number], "en": _WEEKDAYS_EN[number]}
 
 
 def wrong_era_date(day: dt.date, corrected: dt.date | None) -> Problem:
@@ -199,17 +309,32 @@ def _is_link(text: str) -> bool:
     return parts.scheme in ("http", "https") and good_host and not re.search(r"\s", text)
 
 
+_NO_SCHEME = {"th": "ไม่มี https:// ข้างหน้า", "en": "it has no https:// in front"}
+_WORDS_BESIDE = {"th": "มีข้อความหรือช่องว่างปนอยู่กับลิงก์", "en": "it has words or spaces beside the link"}
+_NOT_HTTP = {"th": "ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเว็บไซต์",
+             "en": "it must start with http:// or https:// and a site name"}
+
+
 def _parse_url(column: Column, value: Any) -> Parsed:
     text = str(value).strip()
+    shown, detail = unhide(text)
+    if detail is not None:  # a zero-width space inside a link: it looks right and opens nothing
+        reason = {"th": f"มี{detail['th']} อยู่ในลิงก์", "en": f"it holds {detail['en']}"}
+        hint = {"th": f"ลบลิงก์เดิมแล้วพิมพ์หรือคัดลอกจากแถบที่อยู่ของเบราว์เซอร์ใหม่: {shown}",
+                "en": f"Delete the link and type or copy it again from the browser's address bar: {shown}"}
+        return Parsed(problem=Problem(NotUrl, {"hint": hint, "reason": reason}))
     # Evidence often has several links, one per line or separated by spaces or commas; the
     # reports list each one. Only links, though: words beside them belong in the note.
     parts = [p for p in re.split(r"[\s,]+", text) if p]
     if parts and all(_is_link(p) for p in parts):
         return Parsed(text)
     bare = next((p for p in parts if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?", p)), None)
+    reason = _NOT_HTTP
     if bare is not None and (len(parts) == 1 or not _is_link(bare)):
+        reason = _NO_SCHEME
         hint = {"th": f"เติม https:// ข้างหน้า: https://{bare}", "en": f"Add https:// in front: https://{bare}"}
     elif any(_is_link(p) for p in parts):
+        reason = _WORDS_BESIDE
         hint = {
             "th": "ลิงก์ต้องไม่มีช่องว่างคั่นกลาง และช่องนี้ใส่ได้เฉพาะลิงก์ (หลายลิงก์ให้ขึ้นบรรทัดใหม่) "
             "คำอธิบายให้ย้ายไปไว้ที่ช่อง 'หมายเหตุ'",
@@ -223,7 +348,7 @@ def _parse_url(column: Column, value: Any) -> Parsed:
             "en": "Put the link of the published evidence, e.g. https://www.example.go.th/… "
             "(upload paper files to the website first)",
         }
-    return Parsed(problem=Problem(NotUrl, {"hint": hint}))
+    return Parsed(problem=Problem(NotUrl, {"hint": hint, "reason": reason}))
 
 
 def _label(choice: Choice) -> dict[str, str]:
@@ -265,6 +390,22 @@ def _parse_choice(column: Column, value: Any) -> Parsed:
         if text in (choice.th, choice.en):
             return Parsed(choice.key)
     citizen = column.owner == "citizen"  # a form's own options are not the office's to rename
+    shown, detail = unhide(text)
+    if detail is not None:
+        # Looks identical, so "misspelt" would send staff hunting for a typo they cannot see:
+        # read it as what it shows and say what is hidden. A real typo besides stays the finding.
+        inner = _parse_choice_text(column, shown, citizen)
+        if inner.value is None or citizen:
+            return inner if inner.value is None else Parsed(inner.value)
+        choice = next(c for c in column.choices if c.key == inner.value)
+        return Parsed(choice.key, _hidden(choice.th, detail))
+    return _parse_choice_text(column, text, citizen)
+
+
+def _parse_choice_text(column: Column, text: str, citizen: bool) -> Parsed:
+    for choice in column.choices:
+        if text in (choice.th, choice.en):
+            return Parsed(choice.key)
     hit = column.choice_for(text)
     if hit is not None:
         label = _label(hit)
@@ -303,6 +444,9 @@ def _parse_likert(column: Column, value: Any) -> Parsed:
         level = parse_likert(value)
     except (LikertError, ValueError, OverflowError, TypeError):
         return Parsed(problem=Problem(NotLikert))
+    label = spaced_label(value) if level is not None else None
+    if label is not None:
+        return Parsed(level, Problem(LikertSpacing, {"label": label, "level": level}))
     return Parsed(level, blank=level is None)
 
 
@@ -327,9 +471,11 @@ def content_problems(value: Any) -> list[Problem]:
         _PHONE_OR_NUMBER.fullmatch(start) or _DASHES.fullmatch(start) or _HANDLE.fullmatch(start)
     ):
         found.append(Problem(FormulaLike, {"char": start[0]}))
-    controls = sorted(set(_CONTROL.findall(value)))
+    # Bidi controls (U+202E turns "txt.exe" into "exe.txt" on screen) count with the control
+    # characters; zero-width spaces do not: Thai text uses them as word-break hints.
+    controls = sorted(set(_CONTROL.findall(value)) | set(_BIDI.findall(value)))
     if controls:
-        found.append(Problem(ControlCharacters, {"codes": ", ".join(f"U+{ord(c):04X}" for c in controls)}))
+        found.append(Problem(ControlCharacters, {"codes": name_marks(controls)}))
     if len(value) > MAX_CELL_CHARS:
         found.append(Problem(TooLong, {"length": len(value), "limit": MAX_CELL_CHARS}))
     return found
@@ -379,6 +525,8 @@ def display_value(value: Any) -> Any:
         return value.date()
     if isinstance(value, str):
         value = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
+        # Marks nobody sees are shown by their code, or the value would look faultless.
+        value = HIDDEN_MARKS.sub(lambda m: f"\\u{ord(m[0]):04x}", value)
         if len(value) > MAX_VALUE_CHARS:
             value = value[: MAX_VALUE_CHARS - 1] + "…"
     return value

@@ -21,6 +21,11 @@ _WORDS = {
 # "ดีมาก" is deliberately not a level: forms offering it use a different scale, so it is
 # reported rather than guessed.
 del _WORDS["ดีมาก"]
+# "มาก ที่สุด", "น้อย ที่สุด": a space typed inside a Thai label (a form option typed that way, or
+# a PDF wrap). Thai words have no inner spaces, so the label is read without them; validation
+# warns (likert-spacing) so that the form's option gets fixed.
+_COMPACT = {re.sub(r"\s+", "", word): level for word, level in _WORDS.items() if re.search(r"[\u0e00-\u0e7f]", word)}
+_HIDDEN = re.compile(r"[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _PREFIX = re.compile(r"^(?:ความ)?(?:พึงพอใจ|พอใจ)\s*")
 _OUT_OF_FIVE = re.compile(r"(?:/|จาก|out\s+of|of)\s*5(?:\s*คะแนน)?", re.IGNORECASE)
 
@@ -65,7 +70,7 @@ def _parse_text(value: str) -> int | object | None:
 
 
 def _parse_text_uncached(value: str) -> int | None:
-    text = to_arabic_digits(value).strip().replace("\u200b", "")
+    text = _HIDDEN.sub("", to_arabic_digits(value)).strip()
     if not text:
         return None
     if re.fullmatch(r"[1-5](?:\.0+)?", text):
@@ -85,8 +90,23 @@ def _parse_text_uncached(value: str) -> int | None:
         raise LikertError(value)
     word = _WORDS.get(_PREFIX.sub("", re.sub(r"\s+", " ", text)).strip().casefold())
     if word is None:
+        word = _COMPACT.get(re.sub(r"\s+", "", _PREFIX.sub("", text)))
+    if word is None:
         raise LikertError(value)
     return word
+
+
+def spaced_label(value: Any) -> str | None:
+    """The standard label of an answer that is read only once the spaces inside it are dropped
+    ("มาก ที่สุด" -> "มากที่สุด"); None for any other answer, good or bad."""
+    if not isinstance(value, str):
+        return None
+    text = _HIDDEN.sub("", to_arabic_digits(value)).strip()
+    label = _PREFIX.sub("", re.sub(r"\s+", " ", text)).strip().casefold()
+    if label in _WORDS:
+        return None
+    level = _COMPACT.get(re.sub(r"\s+", "", _PREFIX.sub("", text)))
+    return None if level is None else LABELS_TH[level]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ MONTHS_ABBR = (
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
 )
+WEEKDAYS_TH = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")  # Monday first, as date.weekday()
 MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -38,7 +39,8 @@ RoundKind = Literal["h1", "annual"]
 
 
 class DateParseError(ValueError):
-    """A value that is not a date; `reason` is 'format' or 'impossible'."""
+    """A value that is not a date; `reason` is 'format', 'impossible', 'time' (a clock such as
+    25:00 on a real day) or 'year' (a year alone, 2567 or "พ.ศ. 2567", where a date belongs)."""
 
     def __init__(self, value: Any, reason: str, detail: str = "") -> None:
         self.value = value
@@ -78,6 +80,8 @@ for _i, (_full, _abbr, _en) in enumerate(zip(MONTHS_FULL, MONTHS_ABBR, MONTHS_EN
     _MONTH_LOOKUP[_en.lower()] = _i
     _MONTH_LOOKUP[_en[:3].lower()] = _i
 
+# "2567/03/15": year first with slashes or dots, as some Thai systems export (never Y/D/M).
+_YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WORDS = re.compile(r"^(\d{1,2})\s*([^\d\s][^\d]*?)\s*(\d{2}|\d{4})$")
@@ -85,7 +89,14 @@ _TIME_TAIL = re.compile(r"[,\s]+(?:เวลา\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2}
 # ISO 8601 with a time ("2024-03-15T09:30:00.000+07:00", as CSV exports and scripts write it):
 # the T (or space) stays one space and fractions and zone are dropped, so the usual time tail applies.
 _ISO_T = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[T ](\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?$")
+# "วันศุกร์ที่ 15 มีนาคม 2567", as letters write dates: the weekday is dropped here (cells checks
+# it against the day); "วันที่", "พ.ศ." and "ค.ศ." are noise too.
+_WEEKDAY = re.compile(r"^(?:วัน)?(" + "|".join(sorted((*WEEKDAYS_TH, "พฤหัส"), key=len, reverse=True))
+                      + r")(?:\s*ที่)?\s*")
 _NOISE = re.compile(r"^(?:วันที่|วัน)\s*|พ\.?\s*ศ\.?\s*|ค\.?\s*ศ\.?\s*")
+_YEAR_ALONE = re.compile(r"^(?:ปี(?:งบประมาณ)?\s*)?(?:(?:พ\.?\s*ศ|ค\.?\s*ศ)\.?\s*)?(\d{4})$")
+# Marks nobody sees that a paste from a web page, a PDF or a right-to-left chat leaves in a cell.
+HIDDEN_MARKS = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def expand_year(year_text: str) -> int:
@@ -98,6 +109,39 @@ def expand_year(year_text: str) -> int:
     if len(year_text) == 2:
         return ce_year(2500 + year) if year >= 40 else 2000 + year
     return ce_year(year) if year > 2400 else year
+
+
+def year_alone(value: Any) -> int | None:
+    """The year when a date cell holds only a year (2567, 2024.0, "พ.ศ. ๒๕๖๗", "ปี 2567").
+
+    As a day serial 2567 is 11 January 1907, which no office means: it is a year typed where
+    the date belongs. Years 1900-2100 CE and 2443-2643 BE are recognised.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
+        value = int(value)
+    if isinstance(value, int):
+        year = value
+    elif isinstance(value, str):
+        m = _YEAR_ALONE.match(re.sub(r"\s+", " ", HIDDEN_MARKS.sub("", to_arabic_digits(value))).strip())
+        if m is None:
+            return None
+        year = int(m[1])
+    else:
+        return None
+    return year if 1900 <= year <= 2100 or 2443 <= year <= 2643 else None
+
+
+def weekday_named(value: Any) -> int | None:
+    """The weekday (0 = Monday) a date text names ("วันศุกร์ที่ 15 มีนาคม 2567" -> 4), or None."""
+    if not isinstance(value, str):
+        return None
+    m = _WEEKDAY.match(value.strip())
+    if m is None:
+        return None
+    name = "พฤหัสบดี" if m[1] == "พฤหัส" else m[1]
+    return WEEKDAYS_TH.index(name)
 
 
 def _build(year: int, month: int, day: int, value: Any) -> dt.date:
@@ -130,17 +174,20 @@ def parse_date(value: Any) -> dt.date:
         return value.to_pydatetime().date()
     if isinstance(value, bool) or value is None:
         raise DateParseError(value, "format", f"{value!r} is not a date")
+    if year_alone(value) is not None:
+        raise DateParseError(value, "year", f"{value!r} is a year, not a date")
     if isinstance(value, (int, float)):
         return from_serial(float(value)).date()
     if not isinstance(value, str):
         raise DateParseError(value, "format", f"{value!r} is not a date")
-    text = _ISO_T.sub(r"\1 \2", to_arabic_digits(value).strip().replace("\u200b", ""))
+    text = _ISO_T.sub(r"\1 \2", HIDDEN_MARKS.sub("", to_arabic_digits(value)).strip())
     text = _TIME_TAIL.sub("", text)
+    text = _WEEKDAY.sub("", text)
     text = _NOISE.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise DateParseError(value, "format", "empty")
-    if m := _ISO.match(text):
+    if m := _ISO.match(text) or _YMD.match(text):
         return _build(expand_year(m[1]), int(m[2]), int(m[3]), value)
     if m := _NUMERIC.match(text):
         return _build(expand_year(m[3]), int(m[2]), int(m[1]), value)
@@ -161,17 +208,19 @@ def parse_datetime(value: Any) -> dt.datetime:
     if hasattr(value, "to_pydatetime"):
         return value.to_pydatetime()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if year_alone(value) is not None:
+            raise DateParseError(value, "year", f"{value!r} is a year, not a timestamp")
         return from_serial(float(value))
     day = parse_date(value)
     clock = dt.time()
     if isinstance(value, str):
-        text = _ISO_T.sub(r"\1 \2", to_arabic_digits(value).strip())
+        text = _ISO_T.sub(r"\1 \2", HIDDEN_MARKS.sub("", to_arabic_digits(value)).strip())
         m = re.search(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*น\.)?\s*$", text)
         if m and (m.start() > 0 and not _ISO.match(text)):
             try:
                 clock = dt.time(int(m[1]), int(m[2]), int(m[3] or 0))
             except ValueError:
-                raise DateParseError(value, "impossible", f"{value!r}: bad time") from None
+                raise DateParseError(value, "time", f"{value!r}: no such time of day") from None
     return dt.datetime.combine(day, clock)
 
 

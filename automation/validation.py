@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -31,26 +32,38 @@ from automation.cells import (
     parse_cell,
     plain_value,
     show_date,
+    unhide,
 )
 from automation.findings import Finding, Rule
+from automation.plan import row_id as plan_row_id
 from automation.schema import Column, normalize_header
 from automation.stage import RunContext, StageResult
 from automation.tables import ROW, SheetTable
-from automation.thaidate import FiscalRound, fiscal_year_of, to_arabic_digits
+from automation.thaidate import BE_OFFSET, FiscalRound, fiscal_year_of, to_arabic_digits
 from automation.validation_rules import (
+    ClosedDateNotClosed,
     ClosedNeedsDate,
     ClosedNeedsOutcome,
     DateFuture,
     DateOrder,
+    DoneDateNotDone,
     DoneNeedsDate,
+    DoneNeedsEvidence,
+    DuplicateColumn,
     DuplicateId,
     DuplicateResponse,
+    DuplicateStep,
     FiscalYearImplausible,
+    IdYearMismatch,
+    LateMarkedOnTime,
     MissingColumn,
     MissingSheet,
     NoRatings,
+    NumberOutOfPlan,
     OutsideFiscalYear,
+    PlaceholderText,
     RequiredCell,
+    RowIdMismatch,
     WrongEra,
 )
 
@@ -58,6 +71,21 @@ from automation.validation_rules import (
 # identical answers within two minutes at one counter is rare enough to ask staff about.
 DUPLICATE_WINDOW = dt.timedelta(minutes=2)
 FISCAL_YEARS_BACK = 10  # measures sheets keep a few years of plans, not decades
+MAX_PLAN_NUMBER = 99  # row ids give measures and steps two digits; no plan has a 100th measure
+# What people type to fill a cell that wants text they do not have: it says nothing.
+_PLACEHOLDER = re.compile(r"[-–—.…_?/\s]+|ไม่มี|ไม่ระบุ|n\s*/?\s*a|none|null|nil", re.IGNORECASE)
+# "ดำเนินการแล้วเสร็จตามกำหนด": words that say a step was on time, unless a negation or
+# "late" comes just before them ("ไม่ทันตามกำหนด", "ไม่เป็นไปตามกำหนด", "ล่าช้ากว่ากำหนด").
+_ON_TIME = re.compile(r"ทันตามกำหนด|ทันกำหนด|ทันเวลา|ตามกำหนด(?:เวลา)?|ภายในกำหนด|ตรงเวลา|on\s+time", re.IGNORECASE)
+_NOT_ON_TIME = re.compile(r"ไม่|ช้า|เกิน|หลัง|not\b|late", re.IGNORECASE)
+
+
+def on_time_words(text: str) -> str | None:
+    """The words in a result that claim the step was on time, or None."""
+    for m in _ON_TIME.finditer(text):
+        if not _NOT_ON_TIME.search(text[max(0, m.start() - 12):m.start()]):
+            return m[0]
+    return None
 
 
 # ---------------------------------------------------------------- one sheet
@@ -219,15 +247,44 @@ class SheetCheck:
                 continue
             ident = to_arabic_digits(normalize_header(value))
             if ident in first:
-                self.emit(Problem(DuplicateId, {"first_row": first[ident]}), row, key, row.record.get(key))
+                if key not in row.flagged:  # a cell already found wrong is not named twice
+                    self.emit(Problem(DuplicateId, {"first_row": first[ident]}), row, key, row.record.get(key))
             else:
                 first[ident] = row.number
 
+    def status_label(self, row: RowCheck, key: str = "status", choice_key: str | None = None) -> str:
+        """The label of the row's status (or of `choice_key`) as staff read it in this language."""
+        wanted = row.value(key) if choice_key is None else choice_key
+        return next((c.label(self.lang) for c in self.layout.column(key).choices if c.key == wanted), "")
+
+    def is_empty(self, row: RowCheck, key: str) -> bool:
+        """Nothing in the cell, or only marks nobody sees (a zero-width space is not an outcome)."""
+        parsed = row.cells.get(key)
+        return row.record.get(key) is None or (parsed is not None and parsed.blank)
+
     def needs(self, row: RowCheck, rule: type[Rule], key: str, status_key: str = "status") -> None:
-        if self.present(key) and row.record.get(key) is None:
-            status = self.layout.column(status_key).choices
-            label = next((c.label(self.lang) for c in status if c.key == row.value(status_key)), "")
-            self.emit(Problem(rule, {"status": label}), row, key, None)
+        if self.present(key) and self.is_empty(row, key) and key not in row.flagged:
+            self.emit(Problem(rule, {"status": self.status_label(row, status_key)}), row, key, None)
+
+    def needs_text(self, row: RowCheck, key: str, severity: str | None = None,
+                   why: dict[str, str] | None = None) -> None:
+        """A placeholder ("-", ".", "ไม่มี") where real text is wanted, on a cell with nothing else wrong."""
+        if not self.present(key) or key in row.flagged or self.is_empty(row, key):
+            return
+        raw = row.record.get(key)
+        if not isinstance(raw, str) or not _PLACEHOLDER.fullmatch(unhide(raw)[0].strip()):
+            return
+        col = self.layout.column(key)
+        what = {"th": col.th, "en": col.en.lower()}
+        params = {"what": what, "why": why or {"th": "", "en": ""}}
+        self.emit(Problem(PlaceholderText, params, severity), row, key, raw)  # type: ignore[arg-type]
+
+    def required_texts(self) -> None:
+        """Required text columns (ids, measure, step, subject) holding only a placeholder."""
+        keys = [c.key for c in self.layout.columns if c.required and c.type == "text" and self.present(c.key)]
+        for row in self.rows:
+            for key in keys:
+                self.needs_text(row, key)
 
 
 def _judge(col: Column, raw: Any) -> tuple[Parsed, bool]:
@@ -280,10 +337,91 @@ def check_measures(check: SheetCheck) -> None:
                 if day is not None and not fiscal.contains(day):
                     params = {"date": day, "fiscal_year": year, "start": fiscal.start, "end": fiscal.end}
                     check.emit(Problem(OutsideFiscalYear, params), row, key, row.record.get(key))
-        if row.value("status") == "done":
-            check.needs(row, DoneNeedsDate, "done_date")
+        check_plan_numbers(check, row)
+        check_step_status(check, row)
+    check.required_texts()
     if check.present("row_id"):
         check.check_duplicate_ids("row_id")
+    check_duplicate_steps(check)
+    for row in check.rows:
+        check_row_id(check, row)
+
+
+_PLAN_NUMBERS = {
+    "measure_no": {"th": "เลขที่มาตรการ", "en": "a measure number"},
+    "step_no": {"th": "เลขที่ขั้นตอน", "en": "a step number"},
+}
+
+
+def check_plan_numbers(check: SheetCheck, row: RowCheck) -> None:
+    """A measure or step number far beyond any plan (10^30: a paste, an id, a phone number)."""
+    for key, what in _PLAN_NUMBERS.items():
+        number = row.clean(key)
+        if isinstance(number, int) and number > MAX_PLAN_NUMBER:
+            params = {"what": what, "limit": MAX_PLAN_NUMBER}
+            check.emit(Problem(NumberOutOfPlan, params), row, key, row.record.get(key))
+
+
+def check_step_status(check: SheetCheck, row: RowCheck) -> None:
+    """What the status promises: a done step has a date, evidence and a result; a step not
+    done has no done date; a result that says "on time" is not late."""
+    status = row.value("status")
+    if status == "done":
+        check.needs(row, DoneNeedsDate, "done_date")
+        check.needs(row, DoneNeedsEvidence, "evidence_url")
+        why = {"th": f" เพราะสถานะเป็น '{check.status_label(row)}'",
+               "en": f" because the status is '{check.status_label(row)}'"}
+        check.needs_text(row, "result", "warning", why)
+    elif status in ("not_started", "in_progress"):
+        done = row.clean("done_date")
+        if done is not None:
+            params = {"date": done, "status": check.status_label(row),
+                      "done": check.status_label(row, choice_key="done")}
+            check.emit(Problem(DoneDateNotDone, params), row, "done_date", row.record.get("done_date"))
+    done, due, result = row.clean("done_date"), row.clean("due_date"), row.clean("result")
+    if done is not None and due is not None and done > due and isinstance(result, str):
+        words = on_time_words(result)
+        if words is not None:
+            params = {"words": words, "done": done, "due": due}
+            check.emit(Problem(LateMarkedOnTime, params), row, "result", row.record.get("result"))
+
+
+def check_duplicate_steps(check: SheetCheck) -> None:
+    """The same step number twice in one measure of one fiscal year: the later row is named.
+    A row repeated whole is already a duplicate id (one mistake, one finding)."""
+    first: dict[tuple[int, int, int], int] = {}
+    for row in check.rows:
+        key = (row.clean("fiscal_year"), row.clean("measure_no"), row.clean("step_no"))
+        if None in key:
+            continue
+        if key in first and "row_id" not in row.flagged:
+            params = {"first_row": first[key], "measure_no": key[1], "fiscal_year": key[0]}
+            check.emit(Problem(DuplicateStep, params), row, "step_no", row.record.get("step_no"))
+        first.setdefault(key, row.number)  # type: ignore[arg-type]
+
+
+_ROW_ID = re.compile(r"(\d{4})\s*-\s*(\d{1,3})\s*-\s*(\d{1,3})")
+_ID_PARTS = ({"th": "ปีงบประมาณ", "en": "fiscal year"}, {"th": "เลขที่มาตรการ", "en": "measure"},
+             {"th": "เลขที่ขั้นตอน", "en": "step"})
+
+
+def check_row_id(check: SheetCheck, row: RowCheck) -> None:
+    """A row id of the plan's form (2567-01-02) must name this row's fiscal year, measure and
+    step: import-plan finds rows by it. Ids of another form are the office's own; a part
+    that is itself wrong is already a finding and is not compared."""
+    raw = row.clean("row_id")
+    keys = ("fiscal_year", "measure_no", "step_no")
+    values = [row.clean(k) for k in keys]
+    if raw is None or any(k in row.flagged for k in keys) or None in values:
+        return
+    m = _ROW_ID.fullmatch(to_arabic_digits(normalize_header(raw)))
+    if m is None:
+        return
+    wrong = [i for i, (part, value) in enumerate(zip(m.groups(), values, strict=True)) if int(part) != value]
+    if wrong:
+        parts = {lang: ", ".join(_ID_PARTS[i][lang] for i in wrong) for lang in ("th", "en")}
+        params = {"parts": parts, "expected": plan_row_id(*values)}
+        check.emit(Problem(RowIdMismatch, params), row, "row_id", row.record.get("row_id"))
 
 
 _COMPLAINT_DATES = ("received_date", "ack_date", "closed_date")
@@ -294,11 +432,63 @@ def check_complaints(check: SheetCheck) -> None:
     for row in check.rows:
         check.check_dates(row, keys, check.today, check.today, _today_reference(), future=keys)
         check_date_order(check, row, keys)
-        if row.value("status") == "closed":
+        status = row.value("status")
+        if status == "closed":
             check.needs(row, ClosedNeedsDate, "closed_date")
             check.needs(row, ClosedNeedsOutcome, "outcome")
+            why = {"th": f" เพราะสถานะเป็น '{check.status_label(row)}'",
+                   "en": f" because the status is '{check.status_label(row)}'"}
+            check.needs_text(row, "outcome", None, why)
+        elif status in ("received", "in_progress"):
+            check_open_but_closed(check, row)
+    check.required_texts()
     if check.present("complaint_id"):
         check.check_duplicate_ids("complaint_id")
+        for row in check.rows:
+            check_id_year(check, row)
+
+
+def check_open_but_closed(check: SheetCheck, row: RowCheck) -> None:
+    """A complaint still received or in progress that has a closing date (and an outcome):
+    the status was not updated, or the date belongs to another row."""
+    closed = row.clean("closed_date")
+    if closed is None:
+        return
+    outcome = check.present("outcome") and not check.is_empty(row, "outcome")
+    and_outcome = {"th": " และมีผลการดำเนินการ" if outcome else "", "en": " and an outcome" if outcome else ""}
+    params = {"date": closed, "status": check.status_label(row), "and_outcome": and_outcome,
+              "closed": check.status_label(row, choice_key="closed")}
+    check.emit(Problem(ClosedDateNotClosed, params), row, "closed_date", row.record.get("closed_date"))
+
+
+# The year a complaint number carries: ร.012/2567, 012/67, ร67-001 (the demo's ร + fiscal year).
+_ID_YEAR = (re.compile(r"(?<!\d)(25\d\d)(?!\d)"), re.compile(r"/\s*(\d{2})$"),
+            re.compile(r"^[\u0e01-\u0e2e.\s]+(\d{2})\s*[-/]\s*\d+$"))
+
+
+def id_year(ident: str) -> int | None:
+    """The BE year written in a complaint id, or None when it carries none."""
+    text = to_arabic_digits(normalize_header(ident))
+    for pattern in _ID_YEAR:
+        m = pattern.search(text)
+        if m is not None:
+            year = int(m[1])
+            return year if year > 100 else 2500 + year
+    return None
+
+
+def check_id_year(check: SheetCheck, row: RowCheck) -> None:
+    """An id's year must be the fiscal year or the BE calendar year the complaint was received
+    in (registers number by either): ร.012/2567 received in fiscal year 2569 is a mistake."""
+    ident, received = row.clean("complaint_id"), row.clean("received_date")
+    if ident is None or received is None:
+        return
+    year = id_year(str(ident))
+    calendar_year, fiscal_year = received.year + BE_OFFSET, fiscal_year_of(received)
+    if year is None or year in (calendar_year, fiscal_year):
+        return
+    params = {"id_year": year, "date": received, "calendar_year": calendar_year, "fiscal_year": fiscal_year}
+    check.emit(Problem(IdYearMismatch, params), row, "complaint_id", row.record.get("complaint_id"))
 
 
 def check_date_order(check: SheetCheck, row: RowCheck, keys: tuple[str, ...]) -> None:
@@ -382,7 +572,44 @@ def structure_findings(table: SheetTable, lang: str) -> list[Finding]:
             sheet_key=layout.key, column_key=col.key, severity="error" if col.required else "warning",
         )
         for col in table.match.missing
-    ]
+    ] + duplicate_columns(table, lang)
+
+
+def column_letter(index: int) -> str:
+    """A 0-based column position as the sheet names it: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def duplicate_columns(table: SheetTable, lang: str) -> list[Finding]:
+    """A header that names a column already read (two "สถานะ"): only the first is read, and
+    whatever staff type in the other is silently ignored, so they must be told which."""
+    used = set(table.match.positions.values())
+    found = []
+    for col in table.layout.columns:
+        read = table.match.positions.get(col.key)
+        if read is None:
+            continue
+        names = {normalize_header(n) for n in (col.th, col.en, col.key)}
+        names |= {n.replace(" ", "") for n in names}
+        others = [i for i, cell in enumerate(table.header)
+                  if i not in used and normalize_header(cell) and (normalize_header(cell) in names
+                                                                    or normalize_header(cell).replace(" ", "") in names)]
+        if not others:
+            continue
+        used.update(others)
+        letters = [column_letter(i) for i in sorted([read, *others])]
+        ignored = ", ".join(column_letter(i) for i in others)
+        found.append(DuplicateColumn.make(
+            sheet=table.layout.title, column=shown_header(col, lang), lang=lang, sheet_key=table.layout.key,
+            column_key=col.key, letters=(" และ " if lang == "th" else " and ").join(letters),
+            used=column_letter(read), ignored=ignored,
+        ))
+    return found
 
 
 def validate_table(table: SheetTable, today: dt.date, lang: str = "th") -> list[Finding]:

@@ -42,6 +42,22 @@ class MissingColumn(Rule):
     }
 
 
+class DuplicateColumn(Rule):
+    id = "duplicate-column"
+    severity = "warning"
+    title = {"th": "หัวคอลัมน์ซ้ำ", "en": "Column appears twice"}
+    template = {
+        "th": "ชีต '{sheet}' มีคอลัมน์ '{column}' มากกว่าหนึ่งคอลัมน์ (คอลัมน์ {letters}) "
+        "ระบบอ่านเฉพาะคอลัมน์ {used} ค่าในคอลัมน์ {ignored} ไม่ถูกอ่าน",
+        "en": "Sheet '{sheet}' has the column '{column}' more than once (columns {letters}); "
+        "only column {used} is read, column {ignored} is ignored",
+    }
+    fix = {
+        "th": "ย้ายข้อมูลที่ต้องการไปไว้ในคอลัมน์ {used} แล้วลบหรือเปลี่ยนชื่อหัวคอลัมน์ {ignored}",
+        "en": "Move what matters into column {used}, then delete or rename the header of column {ignored}",
+    }
+
+
 class RequiredCell(Rule):
     id = "required"
     title = {"th": "ช่องที่ต้องกรอก", "en": "Required cell"}
@@ -55,6 +71,16 @@ class RequiredCell(Rule):
 # ---------------------------------------------------------------- cell types
 
 
+class PlaceholderText(Rule):
+    id = "placeholder-text"
+    title = {"th": "กรอกเครื่องหมายแทนข้อความ", "en": "Placeholder instead of text"}
+    template = {
+        "th": _WHERE_TH + ": '{value}' ไม่ใช่{what} ช่องนี้ต้องเป็นข้อความจริง{why}",
+        "en": _WHERE_EN + ": '{value}' is not {what}; this cell needs real text{why}",
+    }
+    fix = {"th": "เขียน{what}ให้ชัดเจนแทน '{value}'", "en": "Write {what} in place of '{value}'"}
+
+
 class NotInteger(Rule):
     id = "int"
     title = {"th": "ไม่ใช่จำนวนเต็ม", "en": "Not a whole number"}
@@ -63,6 +89,19 @@ class NotInteger(Rule):
         "en": _WHERE_EN + ": '{value}' is not a whole number of 1 or more",
     }
     fix = {"th": "พิมพ์เป็นตัวเลขจำนวนเต็ม เช่น 3", "en": "Type a whole number, e.g. 3"}
+
+
+class NumberOutOfPlan(Rule):
+    id = "number-range"
+    title = {"th": "ตัวเลขเกินกว่าที่แผนมี", "en": "Number far beyond the plan"}
+    template = {
+        "th": _WHERE_TH + ": '{value}' มากเกินกว่าจะเป็น{what} (แผนมีไม่เกิน {limit})",
+        "en": _WHERE_EN + ": '{value}' is far too large for {what} (a plan has at most {limit})",
+    }
+    fix = {
+        "th": "พิมพ์{what}ตามแผน เช่น 3 (ตรวจสอบว่าไม่ได้วางตัวเลขอื่นลงในช่องนี้)",
+        "en": "Type {what} as in the plan, e.g. 3 (check nothing else was pasted here)",
+    }
 
 
 class DateFormat(Rule):
@@ -75,6 +114,46 @@ class DateFormat(Rule):
     fix = {
         "th": "พิมพ์วันที่แบบ วัน/เดือน/ปี พ.ศ. เช่น 15/03/2567 หรือ 15 มี.ค. 2567",
         "en": "Type the date as day/month/year, e.g. 15/03/2567 (BE) or 2024-03-15",
+    }
+
+
+class DateYearOnly(Rule):
+    id = "date-year-only"
+    title = {"th": "มีแต่ปี ไม่มีวันและเดือน", "en": "A year, not a date"}
+    template = {
+        "th": _WHERE_TH + ": '{value}' เป็นปี ({year}) ไม่ใช่วันที่ ช่องนี้ต้องมีวัน เดือน และปี",
+        "en": _WHERE_EN + ": '{value}' is a year ({year}), not a date; this cell needs a day, month and year",
+    }
+    fix = {
+        "th": "พิมพ์วันที่ให้ครบ วัน/เดือน/ปี พ.ศ. เช่น 15/03/{be}",
+        "en": "Type the whole date, day/month/year, e.g. 15/03/{be} (BE) or {ce}-03-15",
+    }
+
+
+class TimeImpossible(Rule):
+    id = "time-impossible"
+    title = {"th": "เวลาไม่มีอยู่จริง", "en": "Impossible time of day"}
+    template = {
+        "th": _WHERE_TH + ": '{value}' มีเวลาที่ไม่มีจริง (ชั่วโมงต้องเป็น 0–23 นาทีและวินาที 0–59)",
+        "en": _WHERE_EN + ": '{value}' holds a time that does not exist (hours 0–23, minutes and seconds 0–59)",
+    }
+    fix = {
+        "th": "แก้เวลาให้ถูกต้อง เช่น 00:00 แทน 24:00 หรือตรวจสอบเวลาจากแบบฟอร์มต้นฉบับ",
+        "en": "Correct the time, e.g. 00:00 for 24:00, or check it against the original form",
+    }
+
+
+class DateWeekday(Rule):
+    id = "date-weekday"
+    severity = "warning"
+    title = {"th": "วันในสัปดาห์ไม่ตรงกับวันที่", "en": "Weekday does not match the date"}
+    template = {
+        "th": _WHERE_TH + ": '{value}' ระบุว่าเป็นวัน{named} แต่วันที่ {date} ตรงกับวัน{actual} ระบบอ่านตามวันที่",
+        "en": _WHERE_EN + ": '{value}' names a {named}, but {date} is a {actual}; the date was read",
+    }
+    fix = {
+        "th": "ตรวจสอบว่าวันที่หรือวันในสัปดาห์ผิด แล้วแก้ให้ตรงกัน (หรือพิมพ์เฉพาะวันที่ เช่น 15/03/2567)",
+        "en": "Check which is wrong, the date or the weekday, and correct it (or type the date alone)",
     }
 
 
@@ -109,7 +188,7 @@ class DateImplausible(Rule):
     severity = "warning"  # old records exist; a person should look, nothing is certainly wrong
     title = {"th": "วันที่ไม่น่าเป็นไปได้", "en": "Implausible date"}
     template = {
-        "th": _WHERE_TH + ": วันที่ {date} ห่างจาก{reference}เกิน {years} ปี",
+        "th": _WHERE_TH + ": วันที่ {date} ห่างจาก{reference} เกิน {years} ปี",
         "en": _WHERE_EN + ": {date} is more than {years} years away from {reference}",
     }
     fix = {"th": "ตรวจสอบวัน เดือน และปีที่พิมพ์", "en": "Check the day, month and year typed"}
@@ -159,8 +238,8 @@ class NotUrl(Rule):
     id = "url"
     title = {"th": "ไม่ใช่ลิงก์", "en": "Not a link"}
     template = {
-        "th": _WHERE_TH + ": '{value}' ไม่ใช่ลิงก์ที่เปิดได้ (ต้องขึ้นต้นด้วย http:// หรือ https://)",
-        "en": _WHERE_EN + ": '{value}' is not a link (it must start with http:// or https://)",
+        "th": _WHERE_TH + ": '{value}' ไม่ใช่ลิงก์ที่เปิดได้ ({reason})",
+        "en": _WHERE_EN + ": '{value}' is not a link that opens ({reason})",
     }
     fix = {"th": "{hint}", "en": "{hint}"}
 
@@ -197,6 +276,20 @@ class ChoiceSpacing(Rule):
     fix = {"th": "แก้เป็น '{suggested}' (เลือกจากรายการ)", "en": "Change it to '{suggested}' (pick from the list)"}
 
 
+class HiddenMarks(Rule):
+    id = "hidden-marks"
+    severity = "warning"
+    title = {"th": "มีอักขระแฝงที่มองไม่เห็น", "en": "Hidden characters"}
+    template = {
+        "th": _WHERE_TH + ": '{value}' ดูเหมือนปกติแต่มี{detail} ระบบอ่านเป็น '{read}' แล้ว",
+        "en": _WHERE_EN + ": '{value}' looks right but holds {detail}; it was read as '{read}'",
+    }
+    fix = {
+        "th": "ลบข้อความในช่องแล้วพิมพ์ '{read}' ใหม่ (หรือเลือกจากรายการ) อย่าคัดลอกมาจากเว็บ/PDF/แชต",
+        "en": "Clear the cell and type '{read}' again (or pick it from the list); do not paste it from a web page, PDF or chat",
+    }
+
+
 class ChoiceAlias(Rule):
     id = "choice-alias"
     severity = "info"
@@ -219,6 +312,22 @@ class NotLikert(Rule):
     fix = {
         "th": "ระดับที่ใช้ได้: มากที่สุด มาก ปานกลาง น้อย น้อยที่สุด หรือตัวเลข 5–1 (ตรวจสอบตัวเลือกในแบบฟอร์ม)",
         "en": "Allowed levels: มากที่สุด มาก ปานกลาง น้อย น้อยที่สุด or 5–1 (check the form's options)",
+    }
+
+
+class LikertSpacing(Rule):
+    id = "likert-spacing"
+    severity = "warning"
+    title = {"th": "ระดับความพึงพอใจมีช่องว่างเกิน", "en": "Satisfaction level with a stray space"}
+    template = {
+        "th": _WHERE_TH + ": คำตอบ '{value}' มีช่องว่างคั่นกลางคำ ระบบอ่านเป็น '{label}' (ระดับ {level}) "
+        "และนับในคะแนนแล้ว",
+        "en": _WHERE_EN + ": the answer '{value}' has a space inside the word; it was read as "
+        "'{label}' (level {level}) and is counted in the scores",
+    }
+    fix = {
+        "th": "แก้ตัวเลือกในแบบฟอร์มให้เป็น '{label}' (ไม่มีช่องว่าง) เพื่อให้คำตอบต่อไปตรงกับรายการ",
+        "en": "Change the form's option to '{label}' (no space) so that later answers match the list",
     }
 
 
@@ -261,6 +370,106 @@ class ClosedNeedsOutcome(Rule):
     fix = {
         "th": "สรุปผลการดำเนินการที่แจ้งผู้ร้องในช่อง '{column}'",
         "en": "Write the outcome told to the complainant in '{column}'",
+    }
+
+
+class DoneDateNotDone(Rule):
+    id = "done-date-not-done"
+    title = {"th": "มีวันที่แล้วเสร็จแต่สถานะยังไม่เสร็จ", "en": "Done date on a step not done"}
+    template = {
+        "th": _WHERE_TH + ": มีวันที่แล้วเสร็จ {date} แต่สถานะยังเป็น '{status}'",
+        "en": _WHERE_EN + ": the step has a done date, {date}, but its status is still '{status}'",
+    }
+    fix = {
+        "th": "ถ้าทำเสร็จแล้ว ให้แก้สถานะเป็น '{done}' ถ้ายังไม่เสร็จ ให้ลบวันที่ในช่อง '{column}'",
+        "en": "If the step is done, set the status to '{done}'; if not, clear '{column}'",
+    }
+
+
+class ClosedDateNotClosed(Rule):
+    id = "closed-date-not-closed"
+    title = {"th": "มีวันที่ยุติเรื่องแต่สถานะยังไม่ยุติ", "en": "Closing date on an open complaint"}
+    template = {
+        "th": _WHERE_TH + ": มีวันที่ยุติเรื่อง {date}{and_outcome} แต่สถานะยังเป็น '{status}'",
+        "en": _WHERE_EN + ": the complaint has a closing date, {date}{and_outcome}, but its status is still '{status}'",
+    }
+    fix = {
+        "th": "ถ้ายุติเรื่องแล้ว ให้แก้สถานะเป็น '{closed}' ถ้ายังไม่ยุติ ให้ลบวันที่ในช่อง '{column}'",
+        "en": "If the complaint is closed, set the status to '{closed}'; if not, clear '{column}'",
+    }
+
+
+class DoneNeedsEvidence(Rule):
+    id = "done-needs-evidence"
+    severity = "warning"  # ITA assessors check each measure's evidence; the step itself may be fine
+    title = {"th": "ดำเนินการแล้วแต่ไม่มีลิงก์หลักฐาน", "en": "Done without an evidence link"}
+    template = {
+        "th": "ชีต '{sheet}' แถว {row}: สถานะ '{status}' แต่ช่อง '{column}' ว่าง "
+        "ผู้ประเมิน ITA ตรวจจากหลักฐานที่เผยแพร่",
+        "en": "Sheet '{sheet}' row {row}: status is '{status}' but '{column}' is empty; "
+        "ITA assessors check the published evidence",
+    }
+    fix = {
+        "th": "เผยแพร่หลักฐานบนเว็บไซต์ แล้วใส่ลิงก์ในช่อง '{column}'",
+        "en": "Publish the evidence on the website and put its link in '{column}'",
+    }
+
+
+class DuplicateStep(Rule):
+    id = "duplicate-step"
+    title = {"th": "ขั้นตอนซ้ำในมาตรการเดียวกัน", "en": "Step number used twice in a measure"}
+    template = {
+        "th": _WHERE_TH + ": ขั้นตอนที่ {value} ของมาตรการที่ {measure_no} ปีงบประมาณ {fiscal_year} ซ้ำกับแถว {first_row}",
+        "en": _WHERE_EN + ": step {value} of measure {measure_no}, fiscal year {fiscal_year}, is already in row {first_row}",
+    }
+    fix = {
+        "th": "แก้เลขขั้นตอนให้เรียงไม่ซ้ำ หรือลบแถวที่บันทึกซ้ำ",
+        "en": "Renumber the steps so none repeats, or delete the repeated row",
+    }
+
+
+class RowIdMismatch(Rule):
+    id = "row-id-mismatch"
+    title = {"th": "รหัสแถวไม่ตรงกับปี มาตรการ และขั้นตอน", "en": "Row id does not match the row"}
+    template = {
+        "th": _WHERE_TH + ": รหัส '{value}' ไม่ตรงกับ{parts}ของแถวนี้ (ควรเป็น '{expected}')",
+        "en": _WHERE_EN + ": the id '{value}' does not match this row's {parts} (expected '{expected}')",
+    }
+    fix = {
+        "th": "แก้รหัสแถวเป็น '{expected}' หรือแก้ปีงบประมาณ/มาตรการที่/ขั้นตอนที่ให้ถูกต้อง "
+        "(รหัสแถวใช้จับคู่แถวเมื่อนำเข้าแผนใหม่)",
+        "en": "Change the id to '{expected}', or correct the fiscal year/measure/step "
+        "(the id pairs rows when the plan is imported again)",
+    }
+
+
+class IdYearMismatch(Rule):
+    id = "id-year"
+    severity = "warning"
+    title = {"th": "ปีในเลขที่รับเรื่องไม่ตรงกับวันที่รับ", "en": "Year in the complaint id does not match"}
+    template = {
+        "th": _WHERE_TH + ": เลขที่ '{value}' เป็นของปี {id_year} แต่รับเรื่องวันที่ {date} "
+        "(ปี พ.ศ. {calendar_year} ปีงบประมาณ {fiscal_year})",
+        "en": _WHERE_EN + ": the id '{value}' belongs to year {id_year}, but the complaint was received "
+        "on {date} (BE year {calendar_year}, fiscal year {fiscal_year})",
+    }
+    fix = {
+        "th": "ตรวจสอบวันที่รับเรื่อง หรือออกเลขที่รับเรื่องของปี {fiscal_year}",
+        "en": "Check the received date, or give it a number of year {fiscal_year}",
+    }
+
+
+class LateMarkedOnTime(Rule):
+    id = "late-on-time"
+    severity = "warning"
+    title = {"th": "เขียนว่าทันกำหนดแต่เสร็จหลังกำหนด", "en": "Late step described as on time"}
+    template = {
+        "th": _WHERE_TH + ": เขียนว่า '{words}' แต่วันที่แล้วเสร็จ {done} อยู่หลังกำหนดแล้วเสร็จ {due}",
+        "en": _WHERE_EN + ": it says '{words}' but the done date {done} is after the due date {due}",
+    }
+    fix = {
+        "th": "แก้ผลการดำเนินการให้ตรงกับความจริง หรือตรวจสอบวันที่แล้วเสร็จ/กำหนดแล้วเสร็จ",
+        "en": "Make the result say what happened, or check the done and due dates",
     }
 
 

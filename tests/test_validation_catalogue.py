@@ -180,7 +180,7 @@ CASES: list[Case] = [
     M({"unit": "กองการคลัง"}, "choice-alias", note="finance alias"),
     M({"unit": "สป."}, "choice-alias", note="abbreviation"),
     M({"status": "เสร็จแล้ว"}, "choice-alias", note="status alias"),
-    M({"status": "in_progress"}, "choice-alias", note="status key"),
+    M({"status": "in_progress", "done_date": None}, "choice-alias", note="status key"),
     # ---- measures: cross-field
     M({"done_date": None}, "done-needs-date"),
     M({"done_date": "  "}, "done-needs-date", note="spaces only"),
@@ -256,9 +256,9 @@ CASES: list[Case] = [
     R({"timestamp": None}, "required"),
     R({"service_point": None}, "required"),
     R({"timestamp": "ไม่ระบุ"}, "date-format"),
-    R({"timestamp": "2024/13/45"}, "date-format", note="slashes year first"),
+    R({"timestamp": "2024/13/45"}, "date-impossible", note="slashes year first, month 13"),
     R({"timestamp": "31/02/2567 10:00:00"}, "date-impossible"),
-    R({"timestamp": "2024-03-15 25:00"}, "date-impossible", note="hour 25"),
+    R({"timestamp": "2024-03-15 25:00"}, "time-impossible", note="hour 25"),
     R({"timestamp": dt.datetime(2567, 4, 1, 9, 0)}, "wrong-era"),
     R({"timestamp": dt.datetime(2000, 1, 1, 9, 0)}, "date-implausible"),
     R({"timestamp": dt.datetime(2024, 4, 21, 8, 0)}, "date-future"),
@@ -285,6 +285,66 @@ CASES: list[Case] = [
     R({"age": "=1+2"}, "formula-like", note="age"),
     R({"comment": "\x1b[31mบริการดี"}, "control-chars"),
     R({"comment": LONG}, "too-long"),
+    # ---- issue 16: what a careful checker flags that was missed (each value as the issue
+    # wrote it, then a variant). Row 3 of the clean sheet is done on ๑ เม.ย. ๖๗ with evidence.
+    M({"status": "ยังไม่ดำเนินการ"}, "done-date-not-done", "done_date", note="not started with a done date"),
+    M({"status": "อยู่ระหว่างดำเนินการ", "done_date": "10/04/2567"}, "done-date-not-done", "done_date",
+      note="in progress with a done date"),
+    C({"status": "รับเรื่องแล้ว"}, "closed-date-not-closed", "closed_date", note="received, closed date and outcome"),
+    C({"status": "อยู่ระหว่างดำเนินการ", "outcome": None}, "closed-date-not-closed", "closed_date",
+      note="in progress with a closed date only"),
+    M({"evidence_url": None}, "done-needs-evidence"),
+    M({"evidence_url": "\u200b"}, "done-needs-evidence", note="evidence only a zero-width space"),
+    C({"outcome": "-"}, "placeholder-text", note="dash outcome"),
+    C({"outcome": "."}, "placeholder-text", note="dot outcome"),
+    M({"result": "ไม่มี"}, "placeholder-text", note="none result of a done step"),
+    M({"result": "-"}, "placeholder-text", note="dash result of a done step"),
+    C({"outcome": "N/A"}, "placeholder-text", note="N/A outcome"),
+    M({"step": "-"}, "placeholder-text", note="required step text"),
+    M({"step_no": 1}, "duplicate-step", note="step 1 twice in measure 1"),
+    M({"step_no": "๑", "row_id": "2567-01-07"}, "duplicate-step", note="thai digit step twice"),
+    M({"row_id": "2567-02-02"}, "row-id-mismatch", note="measure part"),
+    M({"row_id": "2566-01-02"}, "row-id-mismatch", note="fiscal year part"),
+    M({"row_id": "๒๕๖๗-๐๑-๐๓"}, "row-id-mismatch", note="step part in thai digits"),
+    M({"step": "\u200b"}, "required", note="only a zero-width space"),
+    C({"subject": "\u200b\ufeff "}, "required", note="zero-width and BOM only"),
+    M({"result": "ดำเนินการแล้ว\u202eฟดหก"}, "control-chars", note="right-to-left override"),
+    C({"subject": "\u2067ถนนชำรุด\u2069"}, "control-chars", note="bidi isolates"),
+    M({"evidence_url": "https://www.example.go.th/\u200bita/1"}, "url", note="zero-width space in a link"),
+    M({"evidence_url": "https://www.example.go.th/ita/1\u200e"}, "url", note="LRM after a link"),
+    M({"measure_no": 10**30}, "number-range", note="ten to the thirty"),
+    M({"step_no": "1000000"}, "number-range", note="a million steps"),
+    M({"measure_no": 1e30}, "number-range", note="ten to the thirty as a float"),
+    R({"timestamp": "15/03/2567 25:00:00"}, "time-impossible", note="25 o'clock as the form writes it"),
+    R({"timestamp": "15/03/2567 เวลา 10.75 น."}, "time-impossible", note="minute 75"),
+    # ---- issue 16: near-misses that had the wrong name
+    M({"status": "ดำเนินการแล้ว\u200e"}, "hidden-marks", note="LRM in a status"),
+    M({"unit": "กองคลัง\u200f"}, "hidden-marks", note="RLM in a unit"),
+    M({"status": "\u202bดำเนินการแล้ว\u202c"}, "hidden-marks", note="RLE in a status"),
+    M({"status": "ดำเนินการแล้ว\x07"}, "hidden-marks", note="bell in a status"),
+    M({"status": "ด\u0e4d\u0e32เนินการแล้ว"}, "hidden-marks", note="sara am in two parts"),
+    C({"unit": "กองช่าง\u200e"}, "hidden-marks", note="LRM in a complaint unit"),
+    C({"status": "ยุติเรื่อง\u200b"}, "hidden-marks", note="zero-width space in a status"),
+    M({"measure_no": "1\u200e"}, "hidden-marks", note="LRM in a number"),
+    M({"due_date": 2567}, "date-year-only", note="BE year number"),
+    M({"due_date": 2024}, "date-year-only", note="CE year number"),
+    M({"done_date": "พ.ศ. 2567"}, "date-year-only", note="BE year text"),
+    C({"received_date": "๒๕๖๗"}, "date-year-only", note="thai digit year"),
+    R({"timestamp": 2567}, "date-year-only", note="a year as a timestamp"),
+    M({"due_date": "31/12/9999"}, "date-implausible", note="placeholder typed as text"),
+    M({"evidence_url": "https://www.example.go.th/ita/1 ดูหน้า 3"}, "url", note="link then words"),
+    R({"q1": "มาก ที่สุด"}, "likert-spacing"),
+    R({"q2": "น้อย ที่สุด"}, "likert-spacing", note="least"),
+    R({"q3": "ปาน กลาง"}, "likert-spacing", note="moderate"),
+    M({"done_date": "วันเสาร์ที่ 15 มีนาคม 2567"}, "date-weekday", note="15 March 2567 was a Friday"),
+    M({"done_date": "วันจันทร์ที่ ๑ เม.ย. ๖๗\u200b"}, "hidden-marks", note="hidden mark in a date"),
+    # ---- issue 16, beyond the list: a careful checker's cross-checks
+    C({"complaint_id": "ร.012/2566"}, "id-year", note="id of 2566 received in 2567"),
+    C({"complaint_id": "ร68-002"}, "id-year", note="short id year ahead"),
+    M({"due_date": "31/03/2567", "done_date": "05/04/2567", "result": "ดำเนินการแล้วเสร็จตามกำหนด"},
+      "late-on-time", "result"),
+    M({"due_date": "31/03/2567", "done_date": "10/04/2567", "result": "แล้วเสร็จทันเวลา"}, "late-on-time", "result",
+      note="in time"),
 ]
 
 # Row 3 as a copy of row 2, sent again: the form's double submission.
@@ -303,7 +363,8 @@ def test_the_catalogue_has_over_100_cases_and_covers_every_cell_rule() -> None:
     covered = {c.rule for c in [*CASES, *DUPLICATE_CASES]}
     import automation.validation  # noqa: F401  (fills the catalogue)
 
-    structural = {"missing-sheet", "missing-column"}  # whole-sheet rules, tested in test_validation.py
+    # whole-sheet rules, tested in test_validation.py and test_validation_consistency.py
+    structural = {"missing-sheet", "missing-column", "duplicate-column"}
     validation_rules = {r for r, cls in RULES.items() if cls.__module__ == "automation.validation_rules"}
     assert validation_rules - structural <= covered
 
@@ -358,6 +419,15 @@ def test_identical_answers_three_minutes_apart_are_two_people() -> None:
         ("measures", {"due_date": 45382}),  # a date serial: 31 Mar 2024
         ("measures", {"done_date": "15 มีนาคม พ.ศ. 2567"}),
         ("measures", {"done_date": "2024-03-15"}),
+        ("measures", {"done_date": "วันศุกร์ที่ 15 มีนาคม 2567"}),  # issue 16: as letters write dates
+        ("measures", {"done_date": "2567/03/15"}),  # issue 16: year first with slashes
+        ("measures", {"done_date": "วันจันทร์ที่ ๑ เม.ย. ๖๗"}),  # 1 April 2024 was a Monday
+        ("measures", {"done_date": "2567.03.15"}),
+        ("measures", {"done_date": "05/04/2567", "due_date": "31/03/2567", "result": "แล้วเสร็จไม่ทันตามกำหนด"}),
+        ("measures", {"status": "ยกเลิก", "evidence_url": None, "result": "-", "done_date": None}),
+        ("measures", {"row_id": "ITA-67-02"}),  # the office's own id form is not the plan's
+        ("complaints", {"complaint_id": "ร.012/2567"}),  # received 5 Mar 2567: its own year
+        ("complaints", {"status": "ส่งต่อหน่วยงานอื่น"}),  # referred with a date: the referral's
         ("measures", {"fiscal_year": 2567.0}),
         ("measures", {"status": "Done"}),
         ("measures", {"evidence_url": "https://www.example.go.th/ita/1\nhttps://www.example.go.th/ita/2"}),
@@ -423,7 +493,7 @@ def test_a_9999_placeholder_is_shown_as_typed() -> None:
     rows = [CLEAN["measures"][0], {**CLEAN["measures"][1], "due_date": dt.datetime(9999, 12, 31)}]
     [thai] = findings_for("measures", rows)
     [english] = findings_for("measures", rows, lang="en")
-    assert "วันที่ 31/12/9999 ห่างจากวันนี้เกิน 5 ปี" in thai.message
+    assert "วันที่ 31/12/9999 ห่างจากวันนี้ เกิน 5 ปี" in thai.message
     assert "9999-12-31 is more than 5 years away from today" in english.message
 
 
