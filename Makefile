@@ -35,8 +35,10 @@ bench: $(VENV)/.dev-installed
 serve: $(VENV)/.run-installed
 	$(BIN)/python main.py serve
 
+# The key goes to state/key.json and the spreadsheets to state/sheets-emulator.json, so the
+# spreadsheet id stays the same across restarts (see the README's "Without a Google account").
 emulator: $(VENV)/.run-installed
-	$(BIN)/python -m automation.sheets_emulator --port 8765 --create-demo
+	$(BIN)/python main.py emulator --port 8765
 
 clean:
 	rm -rf $(VENV) output state .pytest_cache

@@ -16,10 +16,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from automation.commands import PROG, ensure_workbook
 from automation.settings import ConfigError, Settings, load_settings
 from automation.workbook import WorkbookError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+EPILOG = f"""\
+examples:
+  {PROG} run                                  the whole job once on the configured workbook
+  {PROG} run --workbook data/office.xlsx      the same on another .xlsx file
+  {PROG} validate --lang en                   only the checks, findings in English
+  {PROG} scores --round h1 --fiscal-year 2567 satisfaction figures of a round
+  {PROG} report --out output/                 the Word draft of the round due
+  {PROG} status                               the service's recent runs, next jobs and mail
+  {PROG} COMMAND --help                       the options of one command
+
+exit codes:
+  0  done
+  1  error-severity findings with --strict, or a stage of the run failed
+  2  a usage, configuration, credential or workbook problem (one line on stderr)
+"""
 
 
 @dataclass
@@ -29,16 +47,21 @@ class Command:
     description: str
     handler: Handler
     configure: Callable[[argparse.ArgumentParser], None] | None = None
+    uses_workbook: bool = True  # offers --workbook only where a workbook is read or written
+    uses_today: bool = True  # offers --today only where the day changes the result
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, help: str, description: str = "") -> Callable[..., Any]:
-    """Register a CLI command; `help` is the one-line summary, `description` the long text."""
+def command(name: str, help: str, description: str = "", *, workbook: bool = True,
+            today: bool = True) -> Callable[..., Any]:
+    """Register a CLI command; `help` is the one-line summary, `description` the long text;
+    `workbook`/`today`: whether --workbook and --today mean something to it."""
 
     def wrap(fn: Handler) -> Handler:
-        COMMANDS[name] = Command(name, help, description or help, fn, getattr(fn, "configure", None))
+        COMMANDS[name] = Command(name, help, description or help, fn, getattr(fn, "configure", None),
+                                 workbook, today)
         return fn
 
     return wrap
@@ -53,34 +76,45 @@ def arguments(configure: Callable[[argparse.ArgumentParser], None]) -> Callable[
 
 
 def _date(text: str) -> dt.date:
+    """A day as the sheets accept it: 2024-03-15, 15/03/2567, 15 มี.ค. 67, ๑๕/๐๓/๒๕๖๗."""
+    from automation.thaidate import parse_date
+
     try:
-        return dt.date.fromisoformat(text)
+        return parse_date(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; type it as 2024-03-15 or 15/03/2567") from None
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, cmd: Command) -> None:
     parser.add_argument("--config", type=Path, help="settings file (default config/settings.toml)")
-    parser.add_argument("--workbook", type=Path, help="local .xlsx workbook to use instead of the configured one")
+    if cmd.uses_workbook:
+        parser.add_argument("--workbook", type=Path,
+                            help="local .xlsx workbook to use instead of the configured one")
     parser.add_argument("--lang", choices=["th", "en"], help="language of messages (default from settings)")
-    parser.add_argument("--today", type=_date, help="pretend today is this date (YYYY-MM-DD)")
-    parser.add_argument("--verbose", "-v", action="store_true", help="log progress to stderr")
+    if cmd.uses_today:
+        parser.add_argument("--today", type=_date,
+                            help="pretend today is this date (2024-03-15 or 15/03/2567)")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="show each stage as it runs, with its time (and Google API calls)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     _load_feature_commands()
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog=PROG,
         description=(
             "Integrity and transparency service for a Thai local office (อบต.): validates the "
             "measures, complaints and satisfaction sheets, flags overdue work, computes scores "
             "and drafts the 6-month and annual reports."
         ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for cmd in COMMANDS.values():
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
-        _common(p)
+        _common(p, cmd)
         if cmd.configure:
             cmd.configure(p)
         p.set_defaults(handler=cmd.handler)
@@ -89,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_for(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
-    if getattr(args, "workbook", None):
+    if getattr(args, "workbook", None) is not None:
         overrides["workbook__path"] = str(Path(args.workbook).resolve())
         overrides["workbook__backend"] = "xlsx"
     if getattr(args, "lang", None):
@@ -111,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         settings = settings_for(args)
+        if COMMANDS[args.command].uses_workbook and getattr(args, "workbook", None) is None:
+            _warn_unused_gsheets(settings)
         return args.handler(args, settings)
     except (ConfigError, WorkbookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -125,6 +161,18 @@ def main(argv: list[str] | None = None) -> int:
         hint = "" if args.verbose else "; run again with --verbose for details"
         print(f"error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
         return 1
+
+
+def _warn_unused_gsheets(settings: Settings) -> None:
+    """[gsheets] filled in while the backend is still xlsx: the run would quietly use the
+    local file, and the office would think it checked its Google spreadsheet."""
+    if settings.workbook.backend == "xlsx" and settings.gsheets.spreadsheet_id.strip():
+        print(f"warning: [gsheets] spreadsheet_id is set but [workbook] backend = \"xlsx\": using the local "
+              f"file {settings.workbook_path}; set backend = \"gsheets\" in {settings.source} to use the "
+              "Google spreadsheet" if settings.run.language == "en" else
+              f"คำเตือน: ตั้งค่า [gsheets] spreadsheet_id ไว้ แต่ [workbook] backend = \"xlsx\" จึงใช้ไฟล์ "
+              f"{settings.workbook_path} ในเครื่อง หากต้องการใช้ Google Sheets ให้ตั้ง backend = \"gsheets\" "
+              f"ใน {settings.source}", file=sys.stderr)
 
 
 def print_json(data: Any) -> None:
@@ -146,11 +194,19 @@ def _run_args(p: argparse.ArgumentParser) -> None:
          "drafts the report that is due and prints a summary.")
 @arguments(_run_args)
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.commands import recorded_run, run_counts
     from automation.pipeline import run_once, summary_text
 
-    _ensure_demo_workbook(settings)
-    summary = run_once(settings, write=not args.dry_run)
-    if not args.dry_run:
+    ensure_workbook(settings)
+    if args.dry_run:
+        summary = run_once(settings, write=False)
+    else:
+        with recorded_run(settings, "run") as record:
+            summary = run_once(settings, write=True)
+            record.counts, record.api_calls = run_counts(summary), summary.api_calls
+            if any(s.error for s in summary.stages):
+                record.outcome = "failed"
+                record.error = "; ".join(f"{s.name}: {s.error}" for s in summary.stages if s.error)
         # The last run's figures, for the coordinator's tools and for `status`-like checks.
         settings.output_dir.mkdir(parents=True, exist_ok=True)
         (settings.output_dir / "run-summary.json").write_text(
@@ -159,22 +215,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(summary.as_json())
     else:
-        print(summary_text(summary, settings.run.language))
+        print(summary_text(summary, settings.run.language, settings))
     if any(s.error for s in summary.stages):
         return 1
     return 1 if args.strict and summary.by_severity["error"] else 0
 
 
-def _ensure_demo_workbook(settings: Settings) -> None:
-    """The embedded default workbook is built on first use, so `make run` works at once."""
-    from automation.settings import DEFAULT_CONFIG
-
-    path = settings.workbook_path
-    if settings.workbook.backend == "xlsx" and not path.exists() and settings.source == DEFAULT_CONFIG.resolve():
-        from automation.demo import build_demo_workbook
-
-        build_demo_workbook(settings, path)
-        print(f"demo workbook created: {path}", file=sys.stderr)
 
 
 def _validate_args(p: argparse.ArgumentParser) -> None:
@@ -187,13 +233,20 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 @command("validate", "Validate the staff sheets and write the findings sheet and cell notes")
 @arguments(_validate_args)
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from automation.commands import recorded_run, run_counts
     from automation.pipeline import check_stages, run_once
 
     # Every sheet is checked and written even with --sheet, and the deadline checks run too:
     # the findings sheet and notes are rewritten whole, so a partial set would drop the
     # others' findings and reset their first-seen dates. --sheet and the listing narrow
     # what is printed to validation's own findings.
-    summary = run_once(settings, stages=check_stages(), write=not args.dry_run)
+    ensure_workbook(settings)
+    if args.dry_run:
+        summary = run_once(settings, stages=check_stages(), write=False)
+    else:
+        with recorded_run(settings, "validate") as record:
+            summary = run_once(settings, stages=check_stages(), write=True)
+            record.counts, record.api_calls = run_counts(summary), summary.api_calls
     summary.findings = [f for f in summary.findings if f.rule not in ("overdue", "due_soon")]
     if args.sheet:
         summary.findings = [f for f in summary.findings if f.sheet_key == args.sheet]
@@ -201,25 +254,36 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json([{k: f.as_json()[k] for k in (*keys, "first_seen", "last_seen")} for f in summary.findings])
     else:
+        from automation.commands import screen_digits
         from automation.schema import SEVERITIES
 
-        english = settings.run.language == "en"
-        severity = {c.key: c.label(settings.run.language) for c in SEVERITIES}
-        row_word = "row" if english else "แถว"
+        lang = settings.run.language
+        severity = {c.key: c.label(lang) for c in SEVERITIES}
         for f in summary.findings:
-            where = f"{f.sheet}" + (f" {row_word} {f.row}" if f.row else "") + (f" [{f.column}]" if f.column else "")
-            print(f"{severity[f.severity]}: {where}: {f.message}" + (f" → {f.suggestion}" if f.suggestion else ""))
+            print(f"{severity[f.severity]}: {finding_place(f, lang)}{f.message}"
+                  + (f" → {f.suggestion}" if f.suggestion else ""))
         count = len(summary.findings)
-        print(f"{count} finding{'' if count == 1 else 's'}" if english else f"พบประเด็น {count} รายการ",
-              file=sys.stderr)
+        print(f"{count} finding{'' if count == 1 else 's'}" if lang == "en"
+              else screen_digits(f"พบประเด็น {count} รายการ", settings))
     return 1 if args.strict and summary.by_severity["error"] else 0
+
+
+def finding_place(finding: Any, lang: str) -> str:
+    """"sheet row N [column]: " before a finding's message, unless the message already names
+    the sheet (most do: "ชีต 'มาตรการ' แถว 2 ช่อง …"), so each line says it once."""
+    if f"'{finding.sheet}'" in finding.message or f"«{finding.sheet}»" in finding.message:
+        return ""
+    row_word = "row" if lang == "en" else "แถว"
+    return (f"{finding.sheet}" + (f" {row_word} {finding.row}" if finding.row else "")
+            + (f" [{finding.column}]" if finding.column else "") + ": ")
 
 
 def _schema_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the schema as JSON")
 
 
-@command("schema", "Print the sheet layouts: sheets, columns, headers, types, allowed values")
+@command("schema", "Print the sheet layouts: sheets, columns, headers, types, allowed values",
+         workbook=False, today=False)
 @arguments(_schema_args)
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
     from automation.schema import build_schema
@@ -244,7 +308,7 @@ def _init_args(p: argparse.ArgumentParser) -> None:
 @command("init", "Create a new workbook (or add missing sheets) with headers and dropdowns",
          "Creates the workbook with every sheet, Thai headers, frozen header rows, column widths "
          "and dropdowns on choice columns. Refuses to overwrite an existing .xlsx file; on "
-         "Google Sheets it only adds what is missing.")
+         "Google Sheets it only adds what is missing.", today=False)
 @arguments(_init_args)
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     from automation.schema import build_schema
@@ -283,7 +347,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-@command("rules", "List every validation rule with its id, severity and message")
+@command("rules", "List every validation rule with its id, severity and message", workbook=False, today=False)
 @arguments(_schema_args)
 def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
     from automation.findings import catalogue
@@ -317,3 +381,6 @@ def _load_feature_commands() -> None:
 FEATURE_COMMAND_MODULES: list[str] = ["automation.commands.scores", "automation.commands.deadlines",
                                       "automation.commands.plan", "automation.commands.report",
                                       "automation.commands.service", "automation.commands.emulator"]
+
+
+_ensure_demo_workbook = ensure_workbook  # the name other modules imported first

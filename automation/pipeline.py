@@ -178,8 +178,12 @@ def findings_changes(ctx: RunContext, findings: list[Finding]) -> Changes:
     return Changes(replace=replace, notes={title: notes.get(title, []) for title in present})
 
 
-def summary_text(summary: RunSummary, lang: str = "th") -> str:
-    """The one-screen summary a person reads after a run."""
+def summary_text(summary: RunSummary, lang: str = "th", settings: Settings | None = None) -> str:
+    """The one-screen summary a person reads after a run; it ends with where to look.
+    With `settings`, Thai figures follow `[run] digits` (paths and ids stay as they are)."""
+    from automation.thaidate import digits
+
+    style = settings.run.digits if settings is not None and lang != "en" else "arabic"
     sev = summary.by_severity
     if lang == "en":
         lines = [
@@ -192,20 +196,50 @@ def summary_text(summary: RunSummary, lang: str = "th") -> str:
         from automation.thaidate import format_thai_date
 
         lines = [
-            f"ผลการตรวจสอบวันที่ {format_thai_date(summary.today, 'arabic')} ({summary.workbook})",
-            f"พบประเด็น {len(summary.findings)} รายการ (ต้องแก้ไข {sev['error']}, "
-            f"ควรตรวจสอบ {sev['warning']}, แจ้งให้ทราบ {sev['info']}) "
-            f"ใหม่ {summary.new_findings} รายการ แก้ไขแล้วตั้งแต่ครั้งก่อน {summary.resolved_findings} รายการ",
+            f"ผลการตรวจสอบวันที่ {format_thai_date(summary.today, style)} ({summary.workbook})",
+            digits(f"พบประเด็น {len(summary.findings)} รายการ (ต้องแก้ไข {sev['error']}, "
+                   f"ควรตรวจสอบ {sev['warning']}, แจ้งให้ทราบ {sev['info']}) "
+                   f"ใหม่ {summary.new_findings} รายการ แก้ไขแล้วตั้งแต่ครั้งก่อน {summary.resolved_findings} รายการ",
+                   style),
         ]
     for stage in summary.stages:
-        lines.append("  - " + _stage_line(stage, lang))
-    for path in summary.outputs:
-        lines.append(f"  → {Path(path)}")
+        lines.append("  - " + digits(_stage_line(stage, lang), style))
     if summary.api_calls:
         calls = "Google Sheets API calls" if lang == "en" else "เรียกใช้ Google Sheets API"
-        lines.append(f"{calls}: {summary.api_calls}" + ("" if lang == "en" else " ครั้ง"))
-    lines.append(f"{summary.seconds:.2f} s" if lang == "en" else f"ใช้เวลา {summary.seconds:.2f} วินาที")
+        lines.append(f"{calls}: {summary.api_calls}" + ("" if lang == "en" else digits(" ครั้ง", style)))
+    lines.append(f"{summary.seconds:.2f} s" if lang == "en"
+                 else digits(f"ใช้เวลา {summary.seconds:.2f} วินาที", style))
+    lines += _where_to_look(summary, lang, settings)
     return "\n".join(lines)
+
+
+def _where_to_look(summary: RunSummary, lang: str, settings: Settings | None) -> list[str]:
+    """The findings sheet by name and how to open it, then every draft's path: a person
+    who has just run the job should not have to guess where its results went."""
+    en = lang == "en"
+    lines = ["", "Where to look:" if en else "ดูผลได้ที่:"]
+    if settings is not None:
+        sheet = settings.sheets.findings
+        if not summary.written:
+            lines.append(f"  nothing written (--dry-run): sheet «{sheet}» is as the last run left it" if en else
+                         f"  ทดลองเท่านั้น (--dry-run) ชีต «{sheet}» ยังเป็นผลของครั้งก่อน")
+        elif settings.workbook.backend == "gsheets":
+            base = (settings.gsheets.api_base_url or "https://docs.google.com").rstrip("/")
+            url = f"{base}/spreadsheets/d/{settings.gsheets.spreadsheet_id}/edit"
+            lines.append(f"  findings: sheet «{sheet}» of the spreadsheet {url}" if en else
+                         f"  ผลการตรวจสอบ: ชีต «{sheet}» ใน Google Sheets {url}")
+        else:
+            book = settings.workbook_path
+            lines.append(f"  findings: sheet «{sheet}» in {book} (open it in Excel or LibreOffice Calc; "
+                         "each flagged cell has a note)" if en else
+                         f"  ผลการตรวจสอบ: ชีต «{sheet}» ในไฟล์ {book} (เปิดด้วย Excel หรือ LibreOffice Calc "
+                         "ช่องที่มีปัญหามีบันทึกย่อกำกับ)")
+    drafts = [Path(p) for p in summary.outputs]
+    heading = "  drafts:" if en else "  ร่างรายงานและหน้าเผยแพร่:"
+    if drafts:
+        lines.append(heading)
+        lines += [f"    {path}" for path in drafts]
+    return lines
 
 
 # How each stage's headline figures read in the summary; other figures stay in --json.

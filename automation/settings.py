@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import logging
+import re
 import tomllib
 from pathlib import Path
 from types import UnionType
@@ -17,6 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, f
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "settings.toml"
+# The only workbook the service builds by itself (from the demo generator) when it is missing.
+EMBEDDED_DEMO_WORKBOOK = (PROJECT_ROOT / "data" / "demo.xlsx").resolve()
+
+
+# docs.google.com/spreadsheets/d/<ID>/edit#gid=0 (also /u/1/d/<ID>, and the emulator's URLs)
+SPREADSHEET_URL = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]{10,})")
 
 
 class ConfigError(Exception):
@@ -82,6 +90,36 @@ class GSheets(_Section):
     timeout_seconds: float = Field(30, gt=0)
     # Reads and writes each, per service account (Google allows 60 a minute per user); 0: no pacing.
     max_requests_per_minute: StrictInt = Field(60, ge=0)
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        """Checked here, not as an InvalidSchema half-way through a run."""
+        from urllib.parse import urlsplit
+
+        text = value.strip()
+        if not text:
+            return text
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("empty (Google itself) or a web address starting with http:// or https://, "
+                             "e.g. http://127.0.0.1:8765 for the bundled emulator")
+        return text
+
+    @field_validator("spreadsheet_id")
+    @classmethod
+    def _bare_id(cls, value: str) -> str:
+        """A whole Sheets URL pasted in (the commonest slip): the id is the part after /d/."""
+        text = value.strip()
+        found = SPREADSHEET_URL.search(text)
+        if found:
+            logging.getLogger("automation.settings").warning(
+                "[gsheets] spreadsheet_id is a whole address; using the id in it, %s "
+                "(put only that part in the settings)", found.group(1))
+            return found.group(1)
+        if "/" in text or " " in text:
+            raise ValueError("the id from the sheet's address: docs.google.com/spreadsheets/d/<ID>/edit")
+        return text
 
 
 class Unit(_Section):

@@ -175,23 +175,28 @@ def test_the_summary_reads_in_thai_and_in_english(
 
 
 def test_run_on_the_embedded_settings_builds_the_missing_workbook_first(
-    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from automation.cli import _ensure_demo_workbook
+    from automation.cli import ensure_workbook
     from automation.settings import DEFAULT_CONFIG
+    from automation.workbook import WorkbookError
 
     book = tmp_path / "fresh" / "demo.xlsx"
+    monkeypatch.setattr("automation.settings.EMBEDDED_DEMO_WORKBOOK", book)
     embedded = settings.model_copy(update={
         "source": DEFAULT_CONFIG.resolve(),
         "workbook": settings.workbook.model_copy(update={"path": book}),
     })
-    _ensure_demo_workbook(embedded)
-    assert "demo workbook created" in capsys.readouterr().err
+    ensure_workbook(embedded)
+    assert "สร้างสมุดงานตัวอย่างแล้ว" in capsys.readouterr().err
     titles = [layout.title for layout in build_schema(settings).staff_sheets]
     grids = XlsxWorkbook(book).read(titles)
     assert set(grids) == set(titles) and all(len(grid) > 1 for grid in grids.values())
-    # Another settings file never gets a demo workbook in place of its own, missing one.
-    other = tmp_path / "other.xlsx"
-    _ensure_demo_workbook(settings.model_copy(update={
-        "workbook": settings.workbook.model_copy(update={"path": other})}))
-    assert not other.exists()
+    # Another settings file never gets a demo workbook in place of its own, missing one,
+    # nor does the shipped one at another path (a mistyped --workbook).
+    for source in (settings.source, DEFAULT_CONFIG.resolve()):
+        other = tmp_path / "other.xlsx"
+        with pytest.raises(WorkbookError, match="workbook not found"):
+            ensure_workbook(settings.model_copy(update={
+                "source": source, "workbook": settings.workbook.model_copy(update={"path": other})}))
+        assert not other.exists()

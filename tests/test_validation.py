@@ -22,6 +22,7 @@ from automation.pipeline import run_once
 from automation.schema import Column, build_schema
 from automation.settings import Settings, load_settings
 from automation.tables import load_tables
+from automation.thaidate import digits
 from automation.validation import parse_cell, plain_value
 from automation.workbook import NOTE_MARK, CellWrite, Changes
 from automation.workbook.xlsx import XlsxWorkbook
@@ -357,9 +358,9 @@ def test_validate_strict_exits_1_on_errors_and_prints_text(
     captured = capsys.readouterr()
     assert "โทรศัพ" in captured.out and "แถว" in captured.out
     # The listing speaks Thai throughout: severity words and the count, not 'error' / 'findings'.
-    lines = captured.out.splitlines()
+    *lines, count = captured.out.splitlines()  # the count line closes the listing, on stdout
     assert lines and all(line.split(":")[0] in ("ต้องแก้ไข", "ควรตรวจสอบ", "แจ้งให้ทราบ") for line in lines)
-    assert captured.err.strip().endswith(f"พบประเด็น {len(lines)} รายการ")
+    assert count == digits(f"พบประเด็น {len(lines)} รายการ", settings.run.digits)
 
 
 def test_validate_lists_in_english_with_lang_en(
@@ -367,9 +368,9 @@ def test_validate_lists_in_english_with_lang_en(
 ) -> None:
     main(["validate", "--dry-run", "--lang", "en", "--config", str(settings.source)])
     captured = capsys.readouterr()
-    lines = captured.out.splitlines()
+    *lines, count = captured.out.splitlines()
     assert lines and all(line.split(":")[0] in ("Error", "Warning", "Info") for line in lines)
-    assert " row " in captured.out and captured.err.strip().endswith(f"{len(lines)} findings")
+    assert " row " in captured.out and count == f"{len(lines)} findings"
 
 
 def test_rules_lists_the_validation_catalogue(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,17 +7,34 @@ What several commands share lives here: choosing the reporting round from --roun
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
+import logging
+import sqlite3
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from automation.settings import Settings
 from automation.tables import Tables
 from automation.thaidate import FiscalRound, be_year, fiscal_year_of, round_to_report, to_arabic_digits
+from automation.workbook import WorkbookError
+
+# How the README and every message name the program: the wrapper at the repository's root
+# runs main.py with the project's own .venv (building it first when it is missing).
+PROG = "./ita"
 
 
 def fiscal_year_argument(text: str) -> int:
-    """A fiscal year as typed: BE (2567, ๒๕๖๗) or CE (2024, read as its BE fiscal year 2567)."""
+    """A fiscal year as typed: BE (2567, ๒๕๖๗, 67) or CE (2024, 24, read as its BE fiscal
+    year 2567). Two digits read as the sheets read them: 40-99 BE, 00-39 CE."""
     value = to_arabic_digits(text.strip())
+    if value.isdigit() and len(value) == 2:
+        short = int(value)
+        value = str(2500 + short if short >= 40 else 2000 + short)
     if not value.isdigit() or not (1900 <= int(value) <= 2100 or 2400 <= int(value) <= 2700):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a fiscal year, e.g. 2567")
+        raise argparse.ArgumentTypeError(f"'{text}' is not a fiscal year, e.g. 2567 or 67")
     year = int(value)
     return year if year > 2400 else be_year(year)
 
@@ -44,10 +61,91 @@ def chosen_round(args: argparse.Namespace, settings: Settings) -> FiscalRound:
 
 def read_tables(settings: Settings) -> Tables:
     """Every sheet of the configured workbook (the demo one is built on first use)."""
-    from automation.cli import _ensure_demo_workbook
     from automation.schema import build_schema
     from automation.tables import load_tables
     from automation.workbook import open_workbook
 
-    _ensure_demo_workbook(settings)
+    ensure_workbook(settings)
     return load_tables(open_workbook(settings), build_schema(settings))
+
+
+def ensure_workbook(settings: Settings, required: bool = True) -> None:
+    """Only the embedded demo workbook (the shipped settings' own path) is built on first use,
+    so `make run` works at once; any other missing .xlsx is a mistyped path or a workbook
+    not made yet, and building demo data there would pass fake figures off as the office's.
+    `required=False` builds the demo the same way but leaves a missing file to the caller."""
+    from automation.settings import DEFAULT_CONFIG, EMBEDDED_DEMO_WORKBOOK
+
+    path = settings.workbook_path
+    if settings.workbook.backend != "xlsx" or path.exists():
+        return
+    english = settings.run.language == "en"
+    if settings.source == DEFAULT_CONFIG.resolve() and path == EMBEDDED_DEMO_WORKBOOK:
+        from automation.demo import build_demo_workbook
+
+        build_demo_workbook(settings, path)
+        print(f"demo workbook created: {path}" if english else f"สร้างสมุดงานตัวอย่างแล้ว: {path}",
+              file=sys.stderr)
+        return
+    if not required:  # `serve`: the check job reports the missing file at its slot, and retries
+        return
+    raise WorkbookError(
+        f"{path}: workbook not found; check the path, or create a new workbook with "
+        f"`{PROG} init --workbook {path}`" if english else
+        f"{path}: ไม่พบสมุดงาน (workbook not found) ตรวจชื่อไฟล์และโฟลเดอร์ "
+        f"หรือสร้างสมุดงานใหม่ด้วย `{PROG} init --workbook {path}`")
+
+
+@dataclass
+class RunRecord:
+    """What a command that writes tells the run history (`status` lists it)."""
+
+    counts: dict[str, Any] = field(default_factory=dict)
+    api_calls: int = 0
+    outcome: str = "ok"
+    error: str = ""
+
+
+@contextlib.contextmanager
+def recorded_run(settings: Settings, job: str) -> Iterator[RunRecord]:
+    """Every run that writes is history, whichever command made it (not only `serve`'s jobs):
+    the run is recorded in the state file with its outcome, counts and API calls. A state
+    file that cannot be written costs the record only, never the run."""
+    from zoneinfo import ZoneInfo
+
+    from automation.settings import ConfigError
+    from automation.state import State
+
+    zone = ZoneInfo(settings.run.timezone)
+    started = dt.datetime.now(zone)
+    record = RunRecord()
+    try:
+        yield record
+    except Exception as exc:
+        record.outcome, record.error = "failed", str(exc) or type(exc).__name__
+        raise
+    finally:
+        try:
+            with State(settings.state_path) as state:
+                run_id = state.start_run(job, started)
+                state.finish_run(run_id, dt.datetime.now(zone), record.outcome, record.counts,
+                                 record.api_calls, record.error)
+        except (ConfigError, OSError, sqlite3.Error) as exc:
+            logging.getLogger("automation.history").warning("run not recorded in the state file: %s", exc)
+
+
+def run_counts(summary: Any) -> dict[str, int]:
+    """A run's counts as `status` shows them, the same keys as the scheduled check's."""
+    severities = summary.by_severity
+    return {"findings": len(summary.findings), "new": summary.new_findings,
+            "resolved": summary.resolved_findings, "errors": severities["error"],
+            "warnings": severities["warning"], "stage_errors": sum(1 for s in summary.stages if s.error)}
+
+
+def screen_digits(text: str, settings: Settings) -> str:
+    """Text the service composed (counts, figures, dates) in the office's digits, Thai only:
+    `[run] digits` applies to what is printed as to the documents. Never pass it values
+    staff typed, ids or paths: those are shown as they are, to be found and typed back."""
+    from automation.thaidate import digits
+
+    return digits(text, settings.run.digits) if settings.run.language != "en" else text

@@ -1,34 +1,53 @@
-"""`python main.py emulator`: the loopback Google Sheets API, to try the gsheets backend
-without a Google account."""
+"""`./ita emulator`: the loopback Google Sheets API, to try the gsheets backend without a
+Google account.
+
+Its spreadsheets and its key live beside the service's state (`state/sheets-emulator.json`,
+`state/key.json` with the shipped settings), so a restart serves the same spreadsheet id and
+the settings written once keep working.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from automation.cli import arguments, command
 from automation.settings import Settings
 
 
 def _args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, default=8765, help="port to listen on (127.0.0.1)")
-    p.add_argument("--state", help="JSON file that keeps the spreadsheets between restarts")
-    p.add_argument("--key-out", help="where to write the service-account key file for the emulator")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (127.0.0.1; default 8765)")
+    p.add_argument("--state", type=Path,
+                   help="JSON file that keeps the spreadsheets between restarts, so the spreadsheet id "
+                        "stays the same (default: sheets-emulator.json beside [state] path)")
+    p.add_argument("--key-out", type=Path,
+                   help="where to write the service-account key file for the emulator "
+                        "(default: key.json beside [state] path, state/key.json for the shipped settings)")
+
+
+def emulator_files(settings: Settings, state: Path | None, key: Path | None) -> tuple[Path, Path]:
+    """The emulator's state file and key file: as given, else beside the service's state."""
+    folder = settings.state_path.parent
+    return state or folder / "sheets-emulator.json", key or folder / "key.json"
 
 
 @command(
     "emulator",
     "Run a local Google Sheets API emulator holding the demo spreadsheet",
-    "Starts a loopback Sheets API v4 emulator with the demo workbook as a spreadsheet, prints its "
-    "URL, spreadsheet id and a key file; set [gsheets] api_base_url, spreadsheet_id and "
-    "credentials_file to those values and use backend = \"gsheets\". Stops with Ctrl-C.",
+    "Starts a loopback Sheets API v4 emulator with the demo workbook as a spreadsheet and prints "
+    "the settings to use it: [workbook] backend = \"gsheets\", [gsheets] api_base_url, "
+    "spreadsheet_id and credentials_file (the key it writes, state/key.json by default). The "
+    "spreadsheets are kept in a state file, so the id stays the same across restarts. Stops with Ctrl-C.",
+    workbook=False, today=False,
 )
 @arguments(_args)
 def cmd_emulator(args: argparse.Namespace, settings: Settings) -> int:
     from automation.sheets_emulator.server import main
 
-    argv = ["--port", str(args.port), "--create-demo"]
-    if args.state:
-        argv += ["--state", args.state]
-    if args.key_out:
-        argv += ["--key-out", args.key_out]
+    state, key = emulator_files(settings, args.state, args.key_out)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    key.parent.mkdir(parents=True, exist_ok=True)
+    argv = ["--port", str(args.port), "--create-demo", "--state", str(state), "--key-out", str(key)]
+    if args.verbose:
+        argv.append("--verbose")
     return main(argv)

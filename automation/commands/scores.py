@@ -152,12 +152,10 @@ def _scores_args(p: argparse.ArgumentParser) -> None:
          "responses per month, service point, gender and age; and the comments by theme.")  # fmt: skip
 @arguments(_scores_args)
 def cmd_scores(args: argparse.Namespace, settings: Settings) -> int:
-    from automation.schema import build_schema
-    from automation.tables import load_tables
-    from automation.workbook import open_workbook
+    from automation.commands import read_tables
 
     rnd = chosen_round(args, settings)
-    tables = load_tables(open_workbook(settings), build_schema(settings))
+    tables = read_tables(settings)
     lang = settings.run.language
     report = compute_scores(settings, tables["responses"], rnd, lang)
     if args.json:

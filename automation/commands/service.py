@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from automation.cli import _ensure_demo_workbook, arguments, command, print_json
+from automation.cli import arguments, command, ensure_workbook, print_json
 from automation.settings import ConfigError, Settings
 from automation.thaidate import digits, format_date
 
@@ -25,6 +25,12 @@ _COUNTS = {
            "warnings": "ควรตรวจสอบ", "stage_errors": "ขั้นตอนผิดพลาด", "units": "หน่วยงาน",
            "queued": "อีเมล", "reports": "รายงาน", "threshold": "ล่วงหน้า (วัน)"},
     "en": {},
+}
+# Runs made from the command line (`run`, `validate`, `import-plan`) are history too.
+COMMAND_TITLES = {
+    "run": {"th": "ตรวจสอบทั้งหมด (คำสั่ง run)", "en": "Full run (run command)"},
+    "validate": {"th": "ตรวจสอบข้อมูล (คำสั่ง validate)", "en": "Validation (validate command)"},
+    "import-plan": {"th": "นำเข้าแผน (คำสั่ง import-plan)", "en": "Plan import (import-plan command)"},
 }
 _MAIL = {
     "th": {"pending": "รอส่ง", "sent": "ส่งแล้ว", "local": "เก็บในโฟลเดอร์เท่านั้น", "failed": "ส่งไม่สำเร็จ (เลิกส่ง)"},
@@ -86,7 +92,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     stop = threading.Event()
     restore = stop_on_signals(stop)
     try:
-        _ensure_demo_workbook(settings)
+        ensure_workbook(settings, required=False)
         with State(settings.state_path) as state:
             service = Service(settings, state, _clock(settings, args))
             if args.job:
@@ -149,7 +155,9 @@ def status_data(settings: Settings, runs: int = 10, clock: Any = None) -> dict[s
             "mail_problems": [
                 {"key": m.key, "subject": m.subject, "to": m.recipients, "status": m.status,
                  "attempts": m.attempts, "error": m.last_error, "copy": m.copy_path}
-                for m in state.outbox() if m.status in ("pending", "failed") and m.attempts
+                # A message waiting because the server cannot be reached has no attempt
+                # counted, but its last error says why it waits.
+                for m in state.outbox() if m.status in ("pending", "failed") and (m.attempts or m.last_error)
             ],
         }
     finally:
@@ -169,7 +177,7 @@ def status_text(data: dict[str, Any], settings: Settings, lang: str) -> str:
 
     style = settings.run.digits if lang != "en" else "arabic"
     en = lang == "en"
-    title = {k: v["en" if en else "th"] for k, v in JOB_TITLES.items()}
+    title = {k: v["en" if en else "th"] for k, v in {**JOB_TITLES, **COMMAND_TITLES}.items()}
     lines = []
     pid = data["running_pid"]
     if pid is not None:
@@ -205,12 +213,16 @@ def status_text(data: dict[str, Any], settings: Settings, lang: str) -> str:
                  + ", ".join(f"{words[k]} {digits(str(v), style)}" for k, v in mail.items()))
     for m in data["mail_problems"]:
         tries = digits(str(m["attempts"]), style)
-        lines.append(f"  ! {m['subject']} → {', '.join(m['to'])}: {words[m['status']]}, "
-                     + (f"{tries} attempt(s), {m['error']}" if en else f"พยายาม {tries} ครั้ง, {m['error']}"))
+        if m["attempts"]:
+            why = f"{tries} attempt(s), {m['error']}" if en else f"พยายาม {tries} ครั้ง, {m['error']}"
+        else:  # not tried yet: the server could not be reached or refused the login
+            why = f"not sent yet: {m['error']}" if en else f"ยังส่งไม่ได้: {m['error']}"
+        lines.append(f"  ! {m['subject']} → {', '.join(m['to'])}: {words.get(m['status'], m['status'])}, {why}")
     return "\n".join(lines)
 
 
-@command("status", "Show whether the service runs, its recent runs, the next jobs due and unsent mail")
+@command("status", "Show whether the service runs, its recent runs, the next jobs due and unsent mail",
+         workbook=False, today=False)
 @arguments(_status_args)
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     data = status_data(settings, args.runs, _clock(settings, args))
@@ -236,7 +248,8 @@ def _qr_args(p: argparse.ArgumentParser) -> None:
 @command("qr", "Make a printable A4 or A5 QR poster (PNG and PDF) for each service point",
          "Each poster's QR code opens the satisfaction form with its service point filled in, "
          "from [survey] form_url_template and [[survey.service_points]]. Thai text needs a Thai "
-         "font (bash scripts/install-thai-font.sh); without one the Thai lines are left out.")
+         "font (bash scripts/install-thai-font.sh); without one the Thai lines are left out.",
+         workbook=False, today=False)
 @arguments(_qr_args)
 def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
     from automation.posters import make_posters

@@ -941,7 +941,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         for sid, ss in emulator.spreadsheets.items():
             if not args.create_demo or ss.title != DEMO_TITLE:
                 print(f"spreadsheet id: {sid}  ({ss.title})")
-        print(f'settings: [gsheets] api_base_url = "{emulator.url}"; spreadsheet_id as above')
+        if args.create_demo:
+            # The whole settings block, ready to paste: without backend = "gsheets" a run
+            # would quietly keep using the local .xlsx file.
+            print("settings (config/settings.toml):\n"
+                  '  [workbook]\n  backend = "gsheets"\n'
+                  f'  [gsheets]\n  spreadsheet_id = "{sid}"\n'
+                  f'  credentials_file = "{key.resolve()}"\n'
+                  f'  api_base_url = "{emulator.url}"')
+        else:
+            print(f'settings: [gsheets] api_base_url = "{emulator.url}"; spreadsheet_id as above')
         print("Ctrl-C to stop.", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:

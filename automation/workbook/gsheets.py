@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +62,15 @@ class RetryPolicy:
         return max(backoff, retry_after or 0.0)
 
 
+def _short_auth_error(exc: Exception) -> str:
+    """google-auth wraps urllib3's whole retry story into its message: keep the reason."""
+    found = _ERRNO.search(str(exc))
+    if found:
+        return found.group(1).strip()
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 class SheetsUnavailable(WorkbookError):
     """Google kept failing after every retry; nothing more was written."""
 
@@ -73,10 +83,42 @@ def _retry_after(exc: APIError) -> float | None:
         return None
 
 
+def _status(exc: APIError) -> int:
+    """The HTTP status. gspread reports -1 when the answer's body is not JSON (an empty 404
+    from a wrong address, an HTML error page from a proxy); the response still has it."""
+    code = getattr(exc.response, "status_code", None)
+    return code if isinstance(code, int) and code > 0 else exc.code
+
+
+def _has_google_error(exc: APIError) -> bool:
+    return exc.code > 0  # gspread parsed Google's JSON error body
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+
+
 def _describe(exc: Exception) -> str:
+    """One short phrase: never the whole request URL with its query, nor urllib3's repr."""
     if isinstance(exc, APIError):
-        return f"HTTP {exc.code} {exc.error.get('status', '')} {exc.error.get('message', '')}".strip()
-    return f"{type(exc).__name__}: {exc}"
+        status = _status(exc)
+        if not _has_google_error(exc):
+            return f"HTTP {status} with no explanation in the answer"
+        return f"HTTP {status} {exc.error.get('status', '')} {exc.error.get('message', '')}".strip()
+    if isinstance(exc, requests.Timeout):
+        return "no answer in time"
+    if isinstance(exc, requests.ConnectionError):
+        found = _ERRNO.search(str(exc))
+        reason = found.group(1).strip() if found else "connection failed"
+        return f"cannot connect to {_host(exc)} ({reason})"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}"
+
+
+def _host(exc: requests.RequestException) -> str:
+    from urllib.parse import urlsplit
+
+    url = getattr(exc.request, "url", None) or ""
+    return urlsplit(url).netloc or "the server"
 
 
 class GoogleSheetsWorkbook(Workbook):
@@ -139,7 +181,7 @@ class GoogleSheetsWorkbook(Workbook):
             try:
                 return fn()
             except APIError as exc:
-                if exc.code not in RETRYABLE:
+                if _status(exc) not in RETRYABLE:
                     raise self._explain(exc, what) from None
                 last: Exception = exc
                 wait = self.retry.delay(attempt, _retry_after(exc))
@@ -150,33 +192,45 @@ class GoogleSheetsWorkbook(Workbook):
             attempt += 1
             spent = self.retry.clock() - started
             if attempt >= self.retry.max_attempts or spent + wait > self.retry.deadline:
+                hint = ("; check [gsheets] api_base_url and the network"
+                        if isinstance(last, requests.ConnectionError) else "")
                 raise SheetsUnavailable(
                     f"Google Sheets did not answer '{what}' after {attempt} attempts in "
-                    f"{spent:.0f} s (last: {_describe(last)}); nothing more was written — the "
+                    f"{spent:.0f} s (last: {_describe(last)}){hint}; nothing more was written — the "
                     "next run will try again"
                 )
-            log.warning("%s failed (%s); retry %d in %.1f s", what, _describe(last), attempt, wait)
+            # A retry is routine: logged for the service log and --verbose, not as a warning
+            # on the terminal (the final line says what happened if every attempt fails).
+            log.info("%s failed (%s); retry %d in %.1f s", what, _describe(last), attempt, wait)
             self.retry.sleep(wait)
 
     def _explain(self, exc: Exception, what: str) -> WorkbookError:
         sid = self.spreadsheet_id
         if isinstance(exc, APIError):
-            if exc.code == 403:
+            code = _status(exc)
+            if code == 404 and not _has_google_error(exc):
+                return WorkbookError(
+                    f"spreadsheet {sid}: the server answered 404 (not found) with no explanation, "
+                    "so it is probably not the Sheets API; check [gsheets] api_base_url "
+                    "(empty for Google itself) and spreadsheet_id"
+                )
+            if code == 403:
                 who = self.client_email or "the service account's e-mail address"
                 return WorkbookError(
                     f"spreadsheet {sid}: access denied; share it with {who} as Editor "
                     "(Share button in Google Sheets)"
                 )
-            if exc.code == 404:
+            if code == 404:
                 return WorkbookError(
                     f"spreadsheet {sid} not found; check [gsheets] spreadsheet_id in the settings"
                 )
-            if exc.code == 401:
+            if code == 401:
                 return WorkbookError("Google rejected the credentials (401); check the service-account key")
             return WorkbookError(f"Google Sheets refused '{what}': {_describe(exc)}")
         name = type(exc).__name__
         if "RefreshError" in name or "TransportError" in name:
-            return WorkbookError(f"could not get a Google access token ({exc}); check the service-account key")
+            return WorkbookError(f"could not get a Google access token ({_short_auth_error(exc)}); check the "
+                                 "service-account key and the network")
         return WorkbookError(f"Google Sheets '{what}' failed: {_describe(exc)}")
 
     # ------------------------------------------------------------------ read
