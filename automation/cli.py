@@ -308,7 +308,7 @@ def _init_args(p: argparse.ArgumentParser) -> None:
 @command("init", "Create a new workbook (or add missing sheets) with headers and dropdowns",
          "Creates the workbook with every sheet, Thai headers, frozen header rows, column widths "
          "and dropdowns on choice columns. Refuses to overwrite an existing .xlsx file; on "
-         "Google Sheets it only adds what is missing.", today=False)
+         "Google Sheets it only adds what is missing.")
 @arguments(_init_args)
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     from automation.schema import build_schema
