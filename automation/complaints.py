@@ -6,14 +6,20 @@ Counts go by channel, category, status and unit, listing every known value (zero
 included, in the sheet's order) and then "other" (a value not in the list) and "not given"
 (a blank cell) when there are any.
 
-- closed: the office has finished with it (a closed date, or status ยุติเรื่อง / ส่งต่อ);
-  open: the rest. overdue: open and past a due date today (automation.deadlines);
+- As of: the figures are as things stood on the day given (`today`): a closing or
+  acknowledgement dated after it had not happened yet; an undated status is taken as it
+  stands. The reports pass the round's last day, so a report drafted in April, in August or
+  a year later gives the same figures; `complaints` and the run's summary count as of today.
+- closed: the office had finished with it (a closed date, or status ยุติเรื่อง / ส่งต่อ);
+  open: the rest. overdue: open and past a due date on the as-of day (automation.deadlines);
   closed_late: closed after its category's closing limit; closed_on_time: closed by it.
 - Time to close (mean, median) is measured in the basis of `[deadlines.complaint_default]`
   (calendar or Thai working days), over complaints closed with a readable closed date; the
   corruption figures use the corruption category's own basis. `basis` says which.
 - Corruption complaints (category การทุจริตและประพฤติมิชอบ) are also counted on their own,
   for the ITA, in `corruption`.
+- carried_over: complaints received before the round began (an earlier fiscal year) and
+  still open on the as-of day. They are named on their own, never in the round's counts.
 
 The statistics never read the complainant's name or contact: only the columns above.
 """
@@ -22,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from automation.deadlines import NOT_GIVEN, OTHER, ComplaintTimeline, complaint_timelines
@@ -56,6 +62,8 @@ class ComplaintStats:
     median_days_to_close: float | None
     corruption: ComplaintStats | None = None
     unreadable: int = 0  # rows in the sheet whose received date could not be read
+    carried_over: list[ComplaintTimeline] = field(default_factory=list)  # earlier years, still open
+    first_received: dt.date | None = None  # the register's earliest complaint: how far back it goes
 
     def as_json(self) -> dict[str, Any]:
         def pairs(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -82,6 +90,8 @@ class ComplaintStats:
             "by_category": pairs(self.by_category),
             "by_status": pairs(self.by_status),
             "by_unit": pairs(self.by_unit),
+            "carried_over": [{"id": t.complaint_id, "received": t.received.isoformat(),
+                              "overdue": t.status == "overdue"} for t in self.carried_over],
         }
         if self.corruption is not None:
             data["corruption"] = self.corruption.as_json()
@@ -123,9 +133,12 @@ def complaint_statistics(
     settings: Settings, complaints: SheetTable, round: FiscalRound, today: dt.date, lang: str = "th",
     calendar: WorkCalendar | None = None,
 ) -> ComplaintStats:
-    """The round's complaint figures, with the corruption complaints also on their own."""
+    """The round's complaint figures as they stood on `today`, with the corruption complaints
+    also on their own and the open ones of earlier years named. A report passes its round's
+    last day (automation.reports.figures.report_day)."""
     calendar = calendar or WorkCalendar(settings)
-    timelines = complaint_timelines(settings, complaints, today, calendar) if complaints.present else []
+    timelines = (complaint_timelines(settings, complaints, today, calendar, dated=True)
+                 if complaints.present else [])
     rows = [t for t in timelines if round.contains(t.received)]
     stats = _stats(settings, complaints, rows, round, today, lang,
                    settings.deadlines.complaint_default.basis, calendar)
@@ -133,6 +146,9 @@ def complaint_statistics(
     stats.corruption = _stats(settings, complaints, corrupt, round, today, lang,
                               settings.complaint_limit(CORRUPTION).basis, calendar)
     stats.unreadable = len(complaints.frame) - len(timelines)
+    stats.first_received = min((t.received for t in timelines), default=None)
+    stats.carried_over = sorted((t for t in timelines if t.received < round.start and not t.closed),
+                                key=lambda t: (t.received, t.complaint_id))
     return stats
 
 

@@ -190,6 +190,7 @@ class DeadlineReport:
     items: list[DeadlineItem]
     findings: list[Finding] = field(default_factory=list)
     complaints: list[ComplaintTimeline] = field(default_factory=list)
+    dated: bool = False  # statuses as they stood on `today` (see compute_deadlines)
 
     @property
     def overdue(self) -> list[DeadlineItem]:
@@ -322,13 +323,21 @@ class StepRecord:
     status_text: str
 
 
-def read_steps(table: SheetTable) -> list[StepRecord]:
-    """Steps whose deadline can be worked out; rows with unreadable cells are skipped."""
+def read_steps(table: SheetTable, as_of: dt.date | None = None) -> list[StepRecord]:
+    """Steps whose deadline can be worked out; rows with unreadable cells are skipped.
+
+    With `as_of`, statuses are read as they stood that day: a step whose done date is later
+    had not been finished then (it counts as in progress), so a report on a closed round
+    does not change with the day it is drafted."""
     layout = table.layout
     steps = []
     for rec in table.records():
         due, ok = cell_date(rec.get("due_date"))
         status = cell_choice(layout.column("status"), rec.get("status")) or "not_started"
+        if as_of is not None and status == "done":
+            done, _ok = cell_date(rec.get("done_date"))
+            if done is not None and done > as_of:
+                status = "in_progress"
         if not ok or status == OTHER:
             continue
         fy = cell_fiscal_year(rec.get("fiscal_year"))
@@ -394,12 +403,12 @@ def _measure_status(steps: list[StepRecord]) -> str:
 
 
 def measure_deadlines(
-    settings: Settings, table: SheetTable, today: dt.date, lang: str = "th"
+    settings: Settings, table: SheetTable, today: dt.date, lang: str = "th", dated: bool = False
 ) -> tuple[list[DeadlineItem], list[Finding]]:
     dl = settings.deadlines
     items: list[DeadlineItem] = []
     findings: list[Finding] = []
-    steps = read_steps(table)
+    steps = read_steps(table, today if dated else None)
     groups: dict[tuple[int | None, Any], list[StepRecord]] = {}
     for step in steps:
         point, status, late, left = judge(step_checkpoints(step, dl.report_grace_days), step.status,
@@ -484,9 +493,13 @@ def _make(item: DeadlineItem, lang: str, *, label: str, state: str | None = None
 
 
 def complaint_timelines(
-    settings: Settings, table: SheetTable, today: dt.date, calendar: WorkCalendar | None = None
+    settings: Settings, table: SheetTable, today: dt.date, calendar: WorkCalendar | None = None,
+    dated: bool = False,
 ) -> list[ComplaintTimeline]:
-    """Every complaint whose received date can be read, with its due dates and figures."""
+    """Every complaint whose received date can be read, with its due dates and figures.
+
+    `dated`: as things stood on `today` — an acknowledgement or closing dated later had not
+    happened yet (a report on a closed round reads the same whenever it is drafted)."""
     calendar = calendar or WorkCalendar(settings)
     layout = table.layout
     soon = settings.deadlines.complaint_due_soon_days
@@ -500,6 +513,8 @@ def complaint_timelines(
         unreadable = tuple(k for k, good in (("ack_date", ack_ok), ("closed_date", closed_ok)) if not good)
         category = cell_choice(layout.column("category"), rec.get("category"))
         status_key = cell_choice(layout.column("status"), rec.get("status"))
+        if dated:
+            status_key, ack_date, closed_date = _status_on(status_key, ack_date, closed_date, today)
         limit = settings.complaint_limit(category)
         basis = limit.basis
         ack_due = calendar.add_days(received, limit.ack_days, basis)
@@ -530,11 +545,26 @@ def complaint_timelines(
     return out
 
 
+def _status_on(
+    status: str, ack_date: dt.date | None, closed_date: dt.date | None, day: dt.date
+) -> tuple[str, dt.date | None, dt.date | None]:
+    """A complaint's status and dates as they stood on `day`: what is dated later had not
+    happened. An undated status is taken as it stands (nothing says when it changed)."""
+    if closed_date is not None and closed_date > day:
+        closed_date = None
+        status = "in_progress" if ack_date is not None and ack_date <= day else "received"
+    if ack_date is not None and ack_date > day:
+        ack_date = None
+        if status == "in_progress":
+            status = "received"
+    return status, ack_date, closed_date
+
+
 def complaint_deadlines(
     settings: Settings, table: SheetTable, today: dt.date, lang: str = "th",
-    calendar: WorkCalendar | None = None,
+    calendar: WorkCalendar | None = None, dated: bool = False,
 ) -> tuple[list[DeadlineItem], list[Finding], list[ComplaintTimeline]]:
-    timelines = complaint_timelines(settings, table, today, calendar)
+    timelines = complaint_timelines(settings, table, today, calendar, dated=dated)
     labels = {c.key: c.label(lang) for c in CATEGORIES}
     items, findings = [], []
     for t in timelines:
@@ -566,21 +596,25 @@ def complaint_deadlines(
 # ---------------------------------------------------------------- the report and the stage
 
 
-def compute_deadlines(settings: Settings, tables: Tables, today: dt.date, lang: str = "th") -> DeadlineReport:
+def compute_deadlines(
+    settings: Settings, tables: Tables, today: dt.date, lang: str = "th", dated: bool = False
+) -> DeadlineReport:
+    """Every deadline judged on `today`; `dated`: with statuses as they stood that day (done,
+    acknowledged and closed dates after it had not happened yet), for a report on a past day."""
     items: list[DeadlineItem] = []
     findings: list[Finding] = []
     timelines: list[ComplaintTimeline] = []
     measures = tables["measures"]
     if measures.present and all(k in measures.match.positions for k in ("status", "cadence")):
-        found_items, found = measure_deadlines(settings, measures, today, lang)
+        found_items, found = measure_deadlines(settings, measures, today, lang, dated)
         items += found_items
         findings += found
     complaints = tables["complaints"]
     if complaints.present and "received_date" in complaints.match.positions:
-        found_items, found, timelines = complaint_deadlines(settings, complaints, today, lang)
+        found_items, found, timelines = complaint_deadlines(settings, complaints, today, lang, dated=dated)
         items += found_items
         findings += found
-    return DeadlineReport(today, _oldest_first(items), sort_findings(findings), timelines)
+    return DeadlineReport(today, _oldest_first(items), sort_findings(findings), timelines, dated)
 
 
 def stage(ctx: RunContext) -> StageResult:

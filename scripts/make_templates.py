@@ -41,6 +41,10 @@ LABELS = {
         "overdue": "รายการที่เกินกำหนด จำแนกตามหน่วยงาน",
         "overdue_none": "ณ วันที่ {{ overdue.as_of }} ไม่มีรายการที่เกินกำหนด",
         "overdue_head": ["หน่วยงาน", "ประเภท", "รายการ", "กำหนดแล้วเสร็จ", "เกินกำหนด (วัน)"],
+        "carried": "เรื่องร้องเรียนยกมาจากปีงบประมาณก่อนที่ยังไม่ยุติ",
+        "carried_intro": "เรื่องร้องเรียนที่รับไว้ก่อนปีงบประมาณนี้และ ณ วันที่ {{ overdue.as_of }} ยังไม่ยุติ "
+                         "ไม่นับรวมในสถิติของรอบนี้ มีดังนี้",
+        "carried_head": ["เลขที่", "วันที่รับเรื่อง", "หน่วยงาน", "เกินกำหนด (วัน)"],
         "overdue_intro": "ณ วันที่ {{ overdue.as_of }} มีรายการที่เกินกำหนดทั้งหมด {{ overdue.count }} รายการ ดังนี้",
         "sat": "ผลการประเมินความพึงพอใจของผู้รับบริการ",
         "sat_intro": "ผู้ตอบแบบประเมินทั้งหมด {{ sat.n }} ราย ผลการประเมินเป็นดังนี้ "
@@ -97,6 +101,10 @@ LABELS = {
         "overdue": "Overdue items by unit",
         "overdue_none": "As of {{ overdue.as_of }} nothing is overdue.",
         "overdue_head": ["Unit", "Kind", "Item", "Due", "Days late"],
+        "carried": "Complaints carried over from earlier years",
+        "carried_intro": "Complaints received before this fiscal year and still open on {{ overdue.as_of }}; "
+                         "they are not counted in this round's figures:",
+        "carried_head": ["No.", "Received", "Unit", "Days late"],
         "overdue_intro": "As of {{ overdue.as_of }}, {{ overdue.count }} items are overdue:",
         "sat": "Satisfaction survey",
         "sat_intro": "{{ sat.n }} people answered the survey (means out of 5; percent = mean ÷ 5 × 100).",
@@ -412,6 +420,12 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _table(doc, L["overdue_head"], "r in overdue.rows",
            ["{{ r.unit }}", "{{ r.kind }}", "{{ r.item }}", "{{ r.due }}", "{{ r.days_late }}"],
            L["w_overdue"], left=(0, 1, 2))
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if overdue.carried %}")
+    _p(doc, f"{{{{ d('3.1') }}}} {L['carried']}", "Heading 2")
+    _p(doc, L["carried_intro"], "Body Text")
+    _table(doc, L["carried_head"], "r in overdue.carried",
+           ["{{ r.id }}", "{{ r.received }}", "{{ r.unit }}", "{{ r.days_late }}"], [3.0, 4.0, 5.0, 4.0], left=(0, 2))
     _p(doc, "{%p endif %}")
 
     _p(doc, f"{{{{ d(4) }}}}. {L['sat']}", "Heading 1")

@@ -257,7 +257,7 @@ def test_the_page_shows_the_trend_against_earlier_rounds(published: Published) -
     def side(change: object) -> list[str]:
         if change is None:
             return ["–", "–", "ไม่มีข้อมูล"]
-        delta = f"{change.change:+.2f}"
+        delta = f"{round(change.this_mean, 2) - round(change.other_mean, 2):+.2f}"  # of the printed means
         verdict = {True: "แตกต่าง", False: "ไม่แตกต่าง", None: "ผู้ตอบน้อยเกินกว่าจะบอกได้"}[change.significant]
         mark = " *" if change.other_respondents < settings.survey.min_n else ""
         return [to_thai_digits(f"{change.other_mean:.2f}") + mark,

@@ -153,7 +153,8 @@ def test_the_english_summary_says_whether_the_change_is_significant_in_plain_eng
     assert verdict in body
     assert not re.search(r"(?<![\d.,])1 (steps|plan steps|complaints)\b", body)
     steps = figures.deadlines and sum(1 for i in overdue_items(figures) if i.kind == "step")
-    assert f"{steps} plan step{'' if steps == 1 else 's'} and" in body
+    assert (f"{steps} plan step{'' if steps == 1 else 's'} {'was' if steps == 1 else 'were'} past" if steps
+            else "no plan step was past its due date") in body
 
 
 def test_the_measures_table_lists_every_step_of_the_fiscal_year_with_its_status(drafts: Drafts) -> None:
@@ -164,8 +165,10 @@ def test_the_measures_table_lists_every_step_of_the_fiscal_year_with_its_status(
     labels = {c.th for c in STEP_STATUS} | {"ไม่ระบุสถานะ"}
     for row in rows:
         assert row[3].split(" (")[0] in labels
-    evidence = [r["evidence_url"] for r in steps if str(r["evidence_url"] or "").startswith("https://")]
-    assert evidence
+    # As of the round's last day: a step finished later shows no (later) evidence yet.
+    progress = measure_progress(drafts.tables["measures"], 2567, as_of=H1.end)
+    evidence = [s.evidence_url for s in progress.steps if s.evidence_url.startswith("https://") and not s.done_later]
+    assert evidence and any(s.done_later for s in progress.steps)
     # Each link is a short clickable "ลิงก์ ๓" in its narrow column, whose target is the address.
     document = drafts.open("h1")
     cells = [row.cells[5] for row in detail_table(document).rows[1:]]
@@ -201,7 +204,7 @@ def hyperlinks(document: Document, element: Any) -> list[tuple[str, str]]:
 
 def test_the_per_measure_table_counts_done_steps_out_of_all(drafts: Drafts) -> None:
     rows = table_with(drafts.open("h1"), "ที่", "มาตรการ", "ขั้นตอนที่แล้วเสร็จ")[1:]
-    progress = measure_progress(drafts.tables["measures"], 2567)
+    progress = measure_progress(drafts.tables["measures"], 2567, as_of=H1.end)
     assert [r[3] for r in rows] == [
         digits(f"{m.count('done')}/{len(m.counted)}", "thai") for m in progress.measures
     ]
@@ -216,7 +219,7 @@ def test_overdue_items_are_listed_by_unit(drafts: Drafts) -> None:
     units = [r[0] for r in rows if r[0]]
     assert len(units) == len(set(units)) == len({i.unit for i in expected})  # each unit named once
     for item in expected:
-        assert any(digits(item.item_id, "thai") in r[2] for r in rows)
+        assert any(item.item_id in r[2] for r in rows)  # as typed: it must match the register
 
 
 def test_the_satisfaction_tables_show_the_score_reports_figures(drafts: Drafts) -> None:
@@ -261,7 +264,7 @@ def test_a_service_point_with_few_respondents_is_marked_and_shows_how_few(drafts
 
 
 def test_complaint_statistics_are_given_with_corruption_separately(drafts: Drafts) -> None:
-    stats = complaint_statistics(drafts.settings, drafts.tables["complaints"], H1, TODAY)
+    stats = complaint_statistics(drafts.settings, drafts.tables["complaints"], H1, H1.end)  # as of its end
     document = drafts.open("h1")
     facts = [t for t in document.tables if t.rows[0].cells[0].text == "รายการ" and len(t.columns) == 2]
     assert len(facts) == 2  # all complaints, then corruption complaints only
@@ -295,15 +298,29 @@ def test_the_signature_block_names_the_signer(drafts: Drafts) -> None:
 # ---------------------------------------------------------------- formatting
 
 
-def test_every_digit_is_a_thai_digit_when_the_office_uses_thai_digits(drafts: Drafts) -> None:
+def staff_typed(tables: Tables) -> str:
+    """Every value staff typed into the measures and complaints sheets, one per line."""
+    return "\n".join(str(v) for key in ("measures", "complaints") for rec in tables[key].records()
+                     for v in rec.values() if isinstance(v, str))
+
+
+def test_every_number_the_service_writes_is_in_thai_digits_and_identifiers_stay_as_typed(drafts: Drafts) -> None:
     text = URL.sub("", all_text(drafts.open("h1")))
-    assert re.findall(r"[0-9]", text) == []
     assert len(THAI_DIGITS.findall(text)) > 100
+    typed = staff_typed(drafts.tables)
+    # An Arabic digit only inside something staff typed (a register number, a step's words).
+    strays = [w for w in re.findall(r"\S*[0-9]\S*", text) if w.strip("()…,") not in typed]
+    assert strays == []
+    # Complaint numbers print exactly as in the register (ร66-017, not ร๖๖-๐๑๗).
+    ids = [c.complaint_id for c in complaint_statistics(drafts.settings, drafts.tables["complaints"], H1,
+                                                        H1.end).carried_over]
+    assert ids and all(i in text and digits(i, "thai") not in text for i in ids)
 
 
 def test_arabic_digits_when_the_setting_says_so(drafts: Drafts) -> None:
     text = all_text(drafts.open("arabic"))
-    assert THAI_DIGITS.findall(text) == []
+    typed = staff_typed(drafts.tables)
+    assert [w for w in re.findall(r"\S*[๐-๙]\S*", text) if w.strip("()…,") not in typed] == []
     assert "ระหว่างวันที่ 1 ตุลาคม 2566 ถึงวันที่ 31 มีนาคม 2567" in text
 
 
@@ -324,7 +341,8 @@ def test_an_english_report_when_the_language_is_english(drafts: Drafts) -> None:
     assert TITLE["en"] in text
     assert "from 1 October 2023 to 31 March 2024" in text
     assert "Executive summary" in text
-    assert THAI_DIGITS.findall(URL.sub("", text)) == []
+    typed = staff_typed(drafts.tables)
+    assert [w for w in re.findall(r"\S*[๐-๙]\S*", URL.sub("", text)) if w.strip("()…,.") not in typed] == []
 
 
 # ---------------------------------------------------------------- templates
@@ -526,7 +544,7 @@ def expected_side(change: Any, min_n: int, lang: str, style: str) -> list[str]:
     """The (mean, change, verdict) cells a comparison of automation.satisfaction should print."""
     if change is None:
         return ["–", "–", VERDICTS[lang]["none"]]
-    delta = f"{change.change:+.2f}"
+    delta = f"{round(change.this_mean, 2) - round(change.other_mean, 2):+.2f}"  # of the printed means
     delta = "0.00" if float(delta) == 0 else delta  # a change that rounds to nothing has no sign
     mark = " *" if change.other_respondents < min_n else ""
     return [digits(f"{change.other_mean:.2f}", style) + mark, digits(delta, style),

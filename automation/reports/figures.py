@@ -36,14 +36,19 @@ class Figures:
     """Everything the report is written from, for one round and the rounds it is compared with."""
 
     round: FiscalRound
-    as_of: dt.date  # the day overdue items are counted on
+    as_of: dt.date  # every figure is as it stood on this day: the round's last, or today
     measures: MeasureProgress
     measures_prev: MeasureProgress  # the previous round, as far as it had got when it closed
     satisfaction: Any = None  # satisfaction.ScoreReport (its trend compares with earlier rounds)
     complaints: Any = None  # complaints.ComplaintStats
-    complaints_prev: Any = None  # the same round last year: counts over equal spans compare
-    deadlines: Any = None  # deadlines.DeadlineReport
+    complaints_prev: Any = None  # the same round last year (None: the register does not go back so far)
+    deadlines: Any = None  # deadlines.DeadlineReport, judged on as_of with statuses as of then
     missing: dict[str, str] = field(default_factory=dict)  # part -> why it is not available
+
+    @property
+    def partial(self) -> bool:
+        """The round is still running: its figures are up to as_of only."""
+        return self.as_of < self.round.end
 
 
 def _attempt(missing: dict[str, str], part: str, compute: Callable[[], Any]) -> Any:
@@ -59,9 +64,10 @@ def _attempt(missing: dict[str, str], part: str, compute: Callable[[], Any]) -> 
 
 
 def report_day(settings: Settings, round: FiscalRound, today: dt.date) -> dt.date:
-    """The day a round's open items are judged on: the drafting day, but never later than the
-    report's due day, so a report on an old round shows what was late then, not what is now."""
-    return min(today, round.end + dt.timedelta(days=settings.deadlines.report_grace_days))
+    """The day a round is reported as of: its last day once it has closed, so that a report
+    drafted in April, in August or next year says the same (a step finished in August was not
+    done on 31 March); today while it is still running (the report is then marked partial)."""
+    return min(today, round.end)
 
 
 def gather_figures(
@@ -76,9 +82,9 @@ def gather_figures(
     known = known or {}
     as_of = report_day(settings, round, today)
     prev = round.previous()
-    measures = measure_progress(tables["measures"], round.fiscal_year, lang)
-    prev_as_of = prev.end if prev.fiscal_year == round.fiscal_year else None
-    measures_prev = measure_progress(tables["measures"], prev.fiscal_year, lang, as_of=prev_as_of)
+    measures = measure_progress(tables["measures"], round.fiscal_year, lang, as_of=as_of)
+    measures_prev = measure_progress(tables["measures"], prev.fiscal_year, lang,
+                                     as_of=report_day(settings, prev, today))
     missing: dict[str, str] = {}
 
     def scores(r: FiscalRound) -> Any:
@@ -94,7 +100,7 @@ def gather_figures(
     def deadlines() -> Any:
         from automation.deadlines import compute_deadlines
 
-        return compute_deadlines(settings, tables, as_of, lang=lang)
+        return compute_deadlines(settings, tables, as_of, lang=lang, dated=True)
 
     figures = Figures(round, as_of, measures, measures_prev, missing=missing)
     sr = known.get("satisfaction")
@@ -108,9 +114,14 @@ def gather_figures(
     else:
         figures.complaints = _attempt(missing, "complaints", lambda: stats(round))
     if figures.complaints is not None:
-        figures.complaints_prev = _attempt({}, "complaints", lambda: stats(round.same_round_last_year()))
+        last_year = round.same_round_last_year()
+        first = figures.complaints.first_received
+        # No claim without data: "same round last year: 0" only when the register goes back so far.
+        if first is not None and first <= last_year.end:
+            figures.complaints_prev = _attempt({}, "complaints", lambda: stats(last_year))
     dl = known.get("deadlines")
-    figures.deadlines = dl if getattr(dl, "today", None) == as_of else _attempt(missing, "deadlines", deadlines)
+    reuse = getattr(dl, "today", None) == as_of and getattr(dl, "dated", False)
+    figures.deadlines = dl if reuse else _attempt(missing, "deadlines", deadlines)
     return figures
 
 

@@ -38,6 +38,7 @@ class StepRow:
     done_date: dt.date | None
     result: str
     evidence_url: str
+    done_later: bool = False  # marked done, but dated after the as-of day: not done then
 
 
 @dataclass
@@ -145,7 +146,8 @@ def measure_progress(
     """The measures and steps of `fiscal_year`, in plan order.
 
     With `as_of`, a step counts as done only if its done date is on or before that day (or it
-    has none): how far the plan had got when an earlier round closed.
+    has none): how far the plan had got when the round closed. A step done later was in
+    progress then; its later result and evidence belong to a later report (`done_later`).
     """
     layout = table.layout
     status_col, unit_col = layout.column("status"), layout.column("unit")
@@ -160,13 +162,15 @@ def measure_progress(
         done_date = _date(rec.get("done_date"))
         if status is None:
             status, status_label = UNKNOWN, UNKNOWN_LABEL["en" if lang == "en" else "th"]
-        if status == DONE and as_of and done_date and done_date > as_of:
+        done_later = bool(status == DONE and as_of and done_date and done_date > as_of)
+        if done_later:  # on the as-of day it was still being worked on
             status, status_label = IN_PROGRESS, status_col.choice_for(IN_PROGRESS).label(lang)  # type: ignore[union-attr]
         step = StepRow(
             row=int(rec[ROW]), row_id=_text(rec.get("row_id")), measure_no=measure_no,
             measure=_text(rec.get("measure")), step_no=step_no, step=_text(rec.get("step")),
             unit=unit_key or unit, status=status, status_label=status_label, done_date=done_date,
             result=_text(rec.get("result")), evidence_url=_text(rec.get("evidence_url")),
+            done_later=done_later,
         )
         measure = measures.setdefault(measure_no, MeasureRow(measure_no, step.measure, []))
         measure.title = measure.title or step.measure

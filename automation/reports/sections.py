@@ -123,7 +123,9 @@ def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, 
     rows, links = [], []
     for m in fig.measures.measures:
         for s in m.steps:
-            words, urls = evidence_parts(s.evidence_url)
+            # A step finished after the as-of day was still in progress then: its later result
+            # and evidence belong to the report of the round it was finished in.
+            words, urls = evidence_parts("" if s.done_later else s.evidence_url)
             row_links = []
             for url in urls:
                 links.append({"no": num.int(len(links) + 1), "label": f"{word} {num.int(len(links) + 1)}",
@@ -131,21 +133,22 @@ def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, 
                 row_links.append(links[-1])
             rows.append({
                 "measure": num.int(m.no),  # the title is in the summary table above
-                "step": num.d(f"{s.step_no}. {s.step}"),
+                # Staff's words as typed (ISO 9001 stays ISO 9001); only our numbering in office digits.
+                "step": f"{num.int(s.step_no)}. {s.step}",
                 "unit": s.unit,
                 "status": s.status_label + (f" ({num.cell_date(s.done_date)})" if s.status == DONE and s.done_date
                                             else ""),
-                "result": privacy.scrub(num.d(s.result)) or "–",
+                "result": ("" if s.done_later else privacy.scrub(s.result)) or "–",
                 # Plain text for any reader of the context; the Word renderer makes the links.
-                "evidence": " ".join([privacy.scrub(num.d(words)), *(link["label"] for link in row_links)]).strip()
+                "evidence": " ".join([privacy.scrub(words), *(link["label"] for link in row_links)]).strip()
                             or "–",
-                "evidence_text": privacy.scrub(num.d(words)),
+                "evidence_text": privacy.scrub(words),
                 "links": row_links,
             })
     _first_only(rows, "measure")
     per_measure = [
         {
-            "no": num.int(m.no), "title": num.d(m.title), "units": ", ".join(m.units),
+            "no": num.int(m.no), "title": m.title, "units": ", ".join(m.units),
             "steps": num.int(len(m.counted)), "done": num.int(m.count(DONE)),
             "status": status_names[m.status],
         }
@@ -168,26 +171,46 @@ def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, 
 
 
 def overdue_items(fig: Figures, status: str = "overdue") -> list[Any]:
-    """The report's overdue steps (its fiscal year's) and every complaint overdue on `as_of`.
+    """The report's overdue steps (its fiscal year's) and the round's own complaints overdue
+    on `as_of` — the same complaints the statistics count as overdue. Complaints of earlier
+    years still open are the carried-over list, not these.
 
     Measure-level items are left out: their steps are listed one by one already.
     """
     if fig.deadlines is None:
         return []
+    received = {t.row: t.received for t in fig.deadlines.complaints}
     keep = []
     for item in fig.deadlines.items:
         if item.status != status:
             continue
-        if (item.kind == "step" and item.fiscal_year == fig.round.fiscal_year) or item.kind == "complaint":
+        if item.kind == "step" and item.fiscal_year == fig.round.fiscal_year:
+            keep.append(item)
+        elif item.kind == "complaint" and item.row in received and fig.round.contains(received[item.row]):
             keep.append(item)
     return keep
+
+
+def carried_over_rows(fig: Figures, num: Numbers) -> list[dict[str, str]]:
+    """Complaints received in an earlier fiscal year and still open on the as-of day: named by
+    their register numbers exactly as typed (ร68-018 must still match the register)."""
+    if fig.complaints is None:
+        return []
+    lang = num.lang
+    return [
+        {"id": t.complaint_id or _t(lang, f"แถว {num.int(t.row)}", f"row {t.row}"),
+         "received": num.cell_date(t.received),
+         "unit": t.unit or _t(lang, "ไม่ระบุหน่วยงาน", "No unit"),
+         "days_late": num.int(t.days_late) if t.status == "overdue" else _t(lang, "ยังไม่เกินกำหนด", "not yet due")}
+        for t in fig.complaints.carried_over
+    ]
 
 
 def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, Any]:
     lang = num.lang
     if fig.deadlines is None:
         return {"available": False, "note": _note("deadlines", fig.missing.get("deadlines", ""), lang),
-                "rows": [], "empty": True}
+                "rows": [], "empty": True, "carried": carried_over_rows(fig, num)}
     items = sorted(overdue_items(fig), key=lambda i: (i.unit or "~", i.due_date, i.item_id))
     kinds, states = KIND_NAMES[_key(lang)], CHECKPOINT_STATE[_key(lang)]
     rows = []
@@ -196,7 +219,8 @@ def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, A
         rows.append({
             "unit": i.unit or _t(lang, "ไม่ระบุหน่วยงาน", "No unit"),
             "kind": kinds.get(i.kind, i.kind),
-            "item": privacy.scrub(num.d(f"{i.item_id} {i.title}".strip() + (f" ({state})" if state else ""))),
+            # Identifiers and staff's words as typed; only the state is the service's own text.
+            "item": privacy.scrub(f"{i.item_id} {i.title}".strip() + (f" ({state})" if state else "")),
             "due": num.cell_date(i.due_date),
             "days_late": num.int(i.days_late),
         })
@@ -212,6 +236,7 @@ def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, A
         "complaints": sum(1 for i in items if i.kind == "complaint"),
         "steps_due_soon": sum(1 for i in soon if i.kind == "step"),
         "as_of": num.date(fig.as_of),
+        "carried": carried_over_rows(fig, num),
     }
 
 
@@ -269,6 +294,14 @@ TREND_VERDICT = {
 }  # fmt: skip
 
 
+def printed_difference(this: float | None, other: float | None, places: int = 2) -> float | None:
+    """The difference of two means as printed: 4.10 − 4.11 = −0.01 even when the unrounded
+    means differ by 0.015, so a reader who subtracts the printed figures gets the printed change."""
+    if this is None or other is None:
+        return None
+    return round(round(this, places) - round(other, places), places)
+
+
 def signed_change(delta: float, num: Numbers, places: int = 2) -> str:
     """'+๐.๑๒', '-๐.๐๒', or '๐.๐๐' when it rounds to nothing (never '-๐.๐๐')."""
     text = f"{delta:+.{places}f}"
@@ -277,15 +310,16 @@ def signed_change(delta: float, num: Numbers, places: int = 2) -> str:
     return num.d(text)
 
 
-def _trend_side(change: Any, min_n: int, num: Numbers) -> dict[str, Any]:
+def _trend_side(change: Any, this_mean: float | None, min_n: int, num: Numbers) -> dict[str, Any]:
     """One comparison's cells: the other round's mean, the change, and the verdict."""
     verdicts = TREND_VERDICT[_key(num.lang)]
     if change is None:
         return {"mean": "–", "change": "–", "verdict": verdicts["none"], "significant": None, "small_n": False}
     few = change.other_respondents < min_n
+    delta = printed_difference(this_mean, change.other_mean)
     return {
         "mean": num.dec(change.other_mean) + (" *" if few else ""),
-        "change": signed_change(change.change, num),
+        "change": signed_change(change.change if delta is None else delta, num),
         "verdict": verdicts[change.significant],
         "significant": change.significant,
         "small_n": few,
@@ -302,8 +336,8 @@ def trend_table(sr: Any, min_n: int, num: Numbers) -> dict[str, Any]:
         rows.append({
             "label": num.d(trend.label),
             "mean": num.dec(group.mean if group else None) + (" *" if group and group.small_n else ""),
-            "prev": _trend_side(trend.previous, min_n, num),
-            "last": _trend_side(trend.last_year, min_n, num),
+            "prev": _trend_side(trend.previous, group.mean if group else None, min_n, num),
+            "last": _trend_side(trend.last_year, group.mean if group else None, min_n, num),
             "total": total,
         })
     return {
@@ -351,14 +385,19 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
     if privacy.allows("comment"):
         for theme in sr.comments:  # already cleaned and PII-masked by automation.comments
             quotes = " / ".join(f"“{text}”" for text in theme.examples[:3])
-            comments.append({"text": privacy.scrub(num.d(f"{theme.label}: {quotes}")), "count": num.int(theme.count)})
+            comments.append({"text": privacy.scrub(f"{theme.label}: {quotes}"), "count": num.int(theme.count)})
     change = sr.trend.previous
     groups = [sr.overall, *sr.aspects, *sr.questions, *sr.service_points]
     trend = trend_table(sr, settings.survey.min_n, num)
     return {
         "available": True,
         "note": "",
-        "n": num.int(sr.responses),
+        # People who rated at least one question: the count every table uses. A form that
+        # rated nothing is not a respondent; the excluded-answers line says how many there were.
+        "n": num.int(sr.overall.respondents),
+        "forms": num.int(sr.responses),
+        "unscored_forms": num.int(sr.responses - sr.overall.respondents),
+        "has_unscored_forms": sr.responses > sr.overall.respondents,
         "overall": _score_row(sr.overall, num),
         "aspects": [_score_row(a, num) for a in sr.aspects],
         "questions": [_score_row(q, num) for q in sr.questions],
@@ -369,7 +408,7 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
         "small_n": any(g.small_n for g in groups) or trend["small_n"],
         "small_n_note": _t(lang, f"* จำนวนผู้ตอบน้อยกว่า {num.int(settings.survey.min_n)} ราย ควรใช้ผลด้วยความระมัดระวัง",
                            f"* fewer than {settings.survey.min_n} people answered: read with care"),
-        "change": change_words(change.change, num) if change else "",
+        "change": change_words(printed_difference(sr.overall.mean, change.other_mean), num) if change else "",
         "prev_mean": num.dec(change.other_mean) if change else "",
         "significant": change.significant if change else None,
         "trend": trend,
@@ -450,57 +489,145 @@ def complaints_section(settings: Settings, fig: Figures, num: Numbers) -> dict[s
 # ------------------------------------------------------------------ summary
 
 
+def _and(parts: list[str], lang: str) -> str:
+    """'a b และ c' / 'a, b and c'."""
+    parts = [p for p in parts if p]
+    if len(parts) < 2:
+        return "".join(parts)
+    if lang == "en":
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return " ".join(parts[:-1]) + " และ" + parts[-1]
+
+
+def as_of_phrase(fig: Figures, num: Numbers) -> str:
+    """'ณ วันสิ้นรอบ (๓๑ มีนาคม ๒๕๖๙)' for a closed round; 'ข้อมูลถึงวันที่ …' for one still running."""
+    if fig.partial:
+        return _t(num.lang, f"ข้อมูลถึงวันที่ {num.date(fig.as_of)}", f"figures up to {num.date(fig.as_of)}")
+    return _t(num.lang, f"ณ วันสิ้นรอบ ({num.date(fig.as_of)})", f"at the end of the round ({num.date(fig.as_of)})")
+
+
+def _measures_paragraph(settings: Settings, fig: Figures, num: Numbers, office: str) -> str:
+    lang, r = num.lang, fig.round
+    p, prev = fig.measures, fig.measures_prev
+    when = as_of_phrase(fig, num)
+    if not p.measures:
+        return _t(lang, f"ในปีงบประมาณ พ.ศ. {num.d(r.fiscal_year)} {round_name(r, num)} {period(r, num)} "
+                        f"ไม่พบมาตรการตามแผนของปีงบประมาณนี้ในชีตมาตรการ",
+                  f"The measures sheet has no measures for fiscal year {r.fiscal_year} BE.")
+    share_now = _share(p.steps_with(DONE), p.steps_counted)
+    share_prev = _share(prev.steps_with(DONE), prev.steps_counted)
+    prev_name = r.previous().label(lang, num.style)
+    counts = [(p.measures_with(DONE), "done"), (p.measures_with(IN_PROGRESS), "in_progress"),
+              (p.measures_with(NOT_STARTED), "not_started")]
+    done_steps = p.steps_with(DONE)
+    if lang == "en":
+        words = {"done": "done", "in_progress": "in progress", "not_started": "not started"}
+        text = (f"In the {round_name(r, num)} of fiscal year {r.fiscal_year} BE ({period(r, num)}), {office} "
+                f"had {_count(len(p.measures), 'measure')} with {_count(p.steps_counted, 'step')}. "
+                f"{when[0].upper() + when[1:]}: "
+                + _and([f"{n} {words[k]}" for n, k in counts if n], lang)
+                + (f"; {done_steps} of {p.steps_counted} steps done ({num.dec(share_now)}%)." if done_steps
+                   else "; no step was done yet."))
+        if share_prev is not None:
+            text += f" At the close of the previous round ({prev_name}) {num.dec(share_prev)}% of its steps were done."
+        return text
+    words = {"done": "ดำเนินการแล้วเสร็จ", "in_progress": "อยู่ระหว่างดำเนินการ", "not_started": "ยังไม่ดำเนินการ"}
+    parts = [f"{words[k]} {num.int(n)} มาตรการ" for n, k in counts if n]
+    parts += [f"ไม่มีมาตรการที่{words[k]}" for n, k in counts if not n and k == "not_started"]
+    text = (f"ในปีงบประมาณ พ.ศ. {num.d(r.fiscal_year)} {round_name(r, num)} {period(r, num)} {office} "
+            f"มีมาตรการตามแผนทั้งหมด {num.int(len(p.measures))} มาตรการ รวม {num.int(p.steps_counted)} ขั้นตอน "
+            f"{when} " + _and(parts, lang) + " ")
+    if done_steps:
+        text += (f"ขั้นตอนที่ดำเนินการแล้ว {num.int(done_steps)} จาก {num.int(p.steps_counted)} ขั้นตอน "
+                 f"คิดเป็นร้อยละ {num.dec(share_now)}")
+    else:
+        text += "ยังไม่มีขั้นตอนที่ดำเนินการแล้วเสร็จ"
+    if share_prev is not None:
+        text += f" ส่วนรอบก่อน ({prev_name}) เมื่อสิ้นรอบดำเนินการแล้วร้อยละ {num.dec(share_prev)}"
+    return text
+
+
+def _overdue_paragraph(settings: Settings, fig: Figures, num: Numbers, overdue: dict[str, Any]) -> str:
+    """Late plan steps on the as-of day (late complaints are in the complaints paragraph: one
+    number, one place); what falls due soon only while the round is still running."""
+    lang = num.lang
+    steps, soon = overdue["steps"], overdue["steps_due_soon"]
+    days = settings.deadlines.due_soon_days
+    if lang == "en":
+        text = (f"As of {overdue['as_of']}, " + (f"{_count(steps, 'plan step')} {'was' if steps == 1 else 'were'} "
+                                                 "past their due date" if steps else "no plan step was past its due date"))
+        if fig.partial:
+            text += (f"; {_count(soon, 'step')} {'falls' if soon == 1 else 'fall'} due within {days} days" if soon
+                     else f"; no step falls due within {days} days")
+        return text + "."
+    text = f"ณ วันที่ {overdue['as_of']} " + (f"มีขั้นตอนตามมาตรการที่เกินกำหนด {num.int(steps)} ขั้นตอน" if steps
+                                             else "ไม่มีขั้นตอนตามมาตรการที่เกินกำหนด")
+    if fig.partial:
+        text += (f" และมีขั้นตอนที่จะครบกำหนดภายใน {num.int(days)} วัน {num.int(soon)} ขั้นตอน" if soon
+                 else f" และไม่มีขั้นตอนที่จะครบกำหนดภายใน {num.int(days)} วัน")
+    return text
+
+
+def _complaints_paragraph(fig: Figures, num: Numbers) -> str:
+    lang, cs = num.lang, fig.complaints
+    corruption = cs.corruption.total if cs.corruption is not None else 0
+    prev = fig.complaints_prev
+    carried = [t.complaint_id for t in cs.carried_over if t.complaint_id]
+    if lang == "en":
+        if cs.total:
+            text = f"{_count(cs.total, 'complaint')} {'was' if cs.total == 1 else 'were'} received"
+            text += ": all closed" if not cs.open else (
+                f": {cs.closed} closed, {cs.open} open ("
+                + (f"{cs.overdue} past the time limit)" if cs.overdue else "none past the time limit)"))
+            text += (f"; {corruption} concerned corruption or misconduct." if corruption
+                     else "; none concerned corruption or misconduct.")
+        else:
+            text = "No complaint was received in this round."
+        if prev is not None:
+            text += f" The same round last year had {prev.total}."
+        if cs.carried_over:
+            text += (f" {_count(len(cs.carried_over), 'complaint')} from earlier years "
+                     f"{'is' if len(cs.carried_over) == 1 else 'are'} still open"
+                     + (f" ({', '.join(carried)})" if carried else "") + ".")
+        return text
+    if cs.total:
+        text = f"ในรอบนี้มีเรื่องร้องเรียนทั้งหมด {num.int(cs.total)} เรื่อง "
+        if not cs.open:
+            text += "ยุติเรื่องแล้วทั้งหมด"
+        else:
+            text += (f"ยุติแล้ว {num.int(cs.closed)} เรื่อง " if cs.closed else "ยังไม่มีเรื่องที่ยุติ ")
+            text += f"อยู่ระหว่างดำเนินการ {num.int(cs.open)} เรื่อง "
+            text += (f"(เกินกำหนดเวลา {num.int(cs.overdue)} เรื่อง)" if cs.overdue else "(ยังไม่เกินกำหนดเวลา)")
+        text += (f" เป็นเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ {num.int(corruption)} เรื่อง" if corruption
+                 else " ไม่มีเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ")
+    else:
+        text = "ในรอบนี้ไม่มีเรื่องร้องเรียน"
+    if prev is not None:
+        text += (f" เทียบกับรอบเดียวกันของปีก่อน {num.int(prev.total)} เรื่อง" if prev.total
+                 else " ส่วนรอบเดียวกันของปีก่อนไม่มีเรื่องร้องเรียน")
+    if cs.carried_over:
+        # Register numbers as typed (ร68-018), so they still match the register.
+        text += (f" นอกจากนี้มีเรื่องร้องเรียนยกมาจากปีงบประมาณก่อนที่ยังไม่ยุติ {num.int(len(cs.carried_over))} เรื่อง"
+                 + (f" (เลขที่ {' '.join(carried)})" if carried else ""))
+    return text
+
+
 def summary_paragraphs(
     settings: Settings, fig: Figures, num: Numbers, sat: dict[str, Any], cmp: dict[str, Any],
     overdue: dict[str, Any],
 ) -> list[str]:
-    """The summary a coordinator would write, from the figures, sentence by sentence."""
-    lang, r = num.lang, fig.round
+    """The summary a coordinator would write, from the figures, sentence by sentence: every
+    count once, as of the round's last day (or today while it runs), "ไม่มี…" for none."""
+    lang = num.lang
     office = settings.office.short_name or settings.office.name
     if lang == "en":
         office = settings.office.name_en or office
-    p, prev = fig.measures, fig.measures_prev
-    share_now = _share(p.steps_with(DONE), p.steps_counted)
-    share_prev = _share(prev.steps_with(DONE), prev.steps_counted)
-    prev_name = r.previous().label(lang, num.style)
-    out = []
-    if lang == "en":
-        text = (
-            f"In the {round_name(r, num)} of fiscal year {r.fiscal_year} BE ({period(r, num)}), {office} "
-            f"had {len(p.measures)} measures with {p.steps_counted} steps: {p.measures_with(DONE)} measures "
-            f"done, {p.measures_with(IN_PROGRESS)} in progress and {p.measures_with(NOT_STARTED)} not "
-            f"started; {p.steps_with(DONE)} of {p.steps_counted} steps done ({num.dec(share_now)}%)."
-        )
-        if share_prev is not None and share_now is not None:
-            text += (f" At the close of the previous round ({prev_name}) {num.dec(share_prev)}% of its "
-                     "steps were done.")
-    else:
-        text = (
-            f"ในปีงบประมาณ พ.ศ. {num.d(r.fiscal_year)} {round_name(r, num)} {period(r, num)} {office} "
-            f"มีมาตรการตามแผนทั้งหมด {num.int(len(p.measures))} มาตรการ {num.int(p.steps_counted)} ขั้นตอน "
-            f"ดำเนินการแล้วเสร็จ {num.int(p.measures_with(DONE))} มาตรการ "
-            f"อยู่ระหว่างดำเนินการ {num.int(p.measures_with(IN_PROGRESS))} มาตรการ "
-            f"ยังไม่ดำเนินการ {num.int(p.measures_with(NOT_STARTED))} มาตรการ "
-            f"ขั้นตอนที่ดำเนินการแล้ว {num.int(p.steps_with(DONE))} จาก {num.int(p.steps_counted)} ขั้นตอน "
-            f"คิดเป็นร้อยละ {num.dec(share_now)}"
-        )
-        if share_prev is not None and share_now is not None:
-            text += f" ส่วนรอบก่อน ({prev_name}) เมื่อสิ้นรอบดำเนินการแล้วร้อยละ {num.dec(share_prev)}"
-    out.append(text)
+    out = [_measures_paragraph(settings, fig, num, office)]
     if overdue.get("available"):
-        steps, complaints, soon = overdue["steps"], overdue["complaints"], overdue["steps_due_soon"]
-        if lang == "en":
-            text = (f"As of {overdue['as_of']}, {_count(steps, 'plan step')} and {_count(complaints, 'complaint')} "
-                    f"{'is' if steps + complaints == 1 else 'are'} past their due date; {_count(soon, 'step')} "
-                    f"{'falls' if soon == 1 else 'fall'} due within {settings.deadlines.due_soon_days} days.")
-        else:
-            text = (f"ณ วันที่ {overdue['as_of']} มีขั้นตอนตามมาตรการที่เกินกำหนด {num.int(steps)} ขั้นตอน "
-                    f"เรื่องร้องเรียนที่เกินกำหนด {num.int(complaints)} เรื่อง และขั้นตอนที่จะครบกำหนดภายใน "
-                    f"{num.int(settings.deadlines.due_soon_days)} วัน {num.int(soon)} ขั้นตอน")
-        out.append(text)
+        out.append(_overdue_paragraph(settings, fig, num, overdue))
     if sat.get("available"):
         o = sat["overall"]
-        verdict = num.d(SIGNIFICANCE[_key(lang)][sat["significant"]])
+        verdict = SIGNIFICANCE[_key(lang)][sat["significant"]]
         if lang == "en":
             change = f" ({sat['change']} on the previous round's {sat['prev_mean']}, {verdict})" if sat["change"] else ""
             out.append(f"{sat['n']} people answered the satisfaction survey ({o['n']} answers): mean "
@@ -508,24 +635,9 @@ def summary_paragraphs(
         else:
             change = ""
             if sat["change"]:
-                change = f" {sat['change']} จากรอบก่อน (ค่าเฉลี่ย {sat['prev_mean']}) {verdict}"
+                change = f" {sat['change']} จากรอบก่อน (ค่าเฉลี่ย {sat['prev_mean']}) {num.d(verdict)}"
             out.append(f"ผลการประเมินความพึงพอใจของผู้รับบริการ จำนวน {sat['n']} ราย ({o['n']} คำตอบ) "
                        f"มีค่าเฉลี่ยโดยรวม {o['mean']} คิดเป็นร้อยละ {o['percent']} อยู่ในระดับ{o['band']}{change}")
     if cmp.get("available"):
-        cs = fig.complaints
-        corruption = cs.corruption.total if cs.corruption is not None else 0
-        prev_total = fig.complaints_prev.total if fig.complaints_prev is not None else None
-        if lang == "en":
-            text = (f"{_count(cs.total, 'complaint')} {'was' if cs.total == 1 else 'were'} received: {cs.closed} "
-                    f"closed, {cs.open} open ({cs.overdue} past the time limit); {corruption} concerned "
-                    "corruption or misconduct.")
-            if prev_total is not None:
-                text += f" The same round last year had {prev_total}."
-        else:
-            text = (f"มีเรื่องร้องเรียนทั้งหมด {num.int(cs.total)} เรื่อง ยุติแล้ว {num.int(cs.closed)} เรื่อง "
-                    f"อยู่ระหว่างดำเนินการ {num.int(cs.open)} เรื่อง (เกินกำหนดเวลา {num.int(cs.overdue)} เรื่อง) "
-                    f"เป็นเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ {num.int(corruption)} เรื่อง")
-            if prev_total is not None:
-                text += f" เทียบกับรอบเดียวกันของปีก่อน {num.int(prev_total)} เรื่อง"
-        out.append(text)
+        out.append(_complaints_paragraph(fig, num))
     return out
