@@ -275,7 +275,8 @@ class SheetCheck:
         if not isinstance(raw, str) or not _PLACEHOLDER.fullmatch(unhide(raw)[0].strip()):
             return
         col = self.layout.column(key)
-        what = {"th": col.th, "en": col.en.lower()}
+        name = col.en.lower() if col.en != "Row ID" else col.en
+        what = {"th": col.th, "en": f"{'an' if name[0] in 'aeiou' else 'a'} {name}"}
         params = {"what": what, "why": why or {"th": "", "en": ""}}
         self.emit(Problem(PlaceholderText, params, severity), row, key, raw)  # type: ignore[arg-type]
 
@@ -455,7 +456,7 @@ def check_open_but_closed(check: SheetCheck, row: RowCheck) -> None:
     if closed is None:
         return
     outcome = check.present("outcome") and not check.is_empty(row, "outcome")
-    and_outcome = {"th": " และมีผลการดำเนินการ" if outcome else "", "en": " and an outcome" if outcome else ""}
+    and_outcome = {"th": " และมีผลการดำเนินการ" if outcome else "", "en": " (and an outcome)" if outcome else ""}
     params = {"date": closed, "status": check.status_label(row), "and_outcome": and_outcome,
               "closed": check.status_label(row, choice_key="closed")}
     check.emit(Problem(ClosedDateNotClosed, params), row, "closed_date", row.record.get("closed_date"))
