@@ -57,7 +57,7 @@ LABELS = {
                        "เทียบกับรอบเดียวกันของปีก่อน ({{ sat.trend.last_year_round }})"],
         "trend_head": ["รายการ", "ค่าเฉลี่ยรอบนี้", "ค่าเฉลี่ย", "ผลต่าง", "แตกต่างอย่างมีนัยสำคัญ",
                        "ค่าเฉลี่ย", "ผลต่าง", "แตกต่างอย่างมีนัยสำคัญ"],
-        "trend_note": "ผลต่าง = ค่าเฉลี่ยรอบนี้ ลบ ค่าเฉลี่ยของรอบที่เทียบ ทดสอบความแตกต่างด้วย Welch’s t-test "
+        "trend_note": "ผลต่าง = ค่าเฉลี่ยรอบนี้ ลบ ค่าเฉลี่ยของรอบที่เทียบ ทดสอบความแตกต่างด้วยการทดสอบค่าทีแบบเวลช์ "
                       "ที่ระดับนัยสำคัญ {{ d('0.05') }} โดยนับผู้ตอบแต่ละรายเป็นหนึ่งหน่วย "
                       "แตกต่าง หมายถึง ผลต่างมากกว่าความคลาดเคลื่อนจากการสุ่มตัวอย่าง "
                       "ส่วนผู้ตอบน้อยเกินกว่าจะบอกได้ หมายถึง รอบใดรอบหนึ่งมีผู้ตอบไม่ถึง {{ d(2) }} ราย",
@@ -69,8 +69,10 @@ LABELS = {
         "sat_points": "ผลการประเมินจำแนกตามงานบริการ",
         "sat_monthly": "จำนวนผู้ตอบแบบประเมินรายเดือน",
         "sat_comments": "ข้อเสนอแนะจากผู้รับบริการ",
-        "sat_excluded": "คำตอบที่ไม่สามารถนำมาคำนวณได้ {{ sat.excluded }} รายการ",
         "cmp": "สถิติเรื่องร้องเรียน",
+        "cmp_facts": "สรุปสถิติเรื่องร้องเรียน",
+        "corruption_facts": "สรุปสถิติ",
+        "corruption_groups": "จำแนกตามช่องทาง ประเภท สถานะ และหน่วยงาน",
         "cmp_facts_head": ["รายการ", "จำนวน"],
         "cmp_groups": "เรื่องร้องเรียนจำแนกตามช่องทาง ประเภท สถานะ และหน่วยงาน",
         "cmp_groups_head": ["จำแนกตาม", "รายการ", "จำนวน (เรื่อง)", "ร้อยละ"],
@@ -79,7 +81,6 @@ LABELS = {
         "corruption_none": "ไม่มีเรื่องร้องเรียนการทุจริตและประพฤติมิชอบในรอบนี้",
         "sign": "ลงชื่อ ..................................................",
         "sign_role": "ผู้รายงาน",
-        "drafted": "จัดทำร่างเมื่อวันที่ {{ drafted }}",
         # Column widths (cm, 16 cm between the margins). Thai wraps between words at any width.
         "w_detail": [1.2, 4.3, 2.7, 2.6, 2.8, 2.4],
         "w_overdue": [2.8, 2.4, 5.4, 2.8, 2.6],
@@ -127,8 +128,10 @@ LABELS = {
         "sat_points": "By service",
         "sat_monthly": "Responses per month",
         "sat_comments": "Suggestions from citizens",
-        "sat_excluded": "{{ sat.excluded }} answers could not be scored.",
         "cmp": "Complaint statistics",
+        "cmp_facts": "Summary",
+        "corruption_facts": "Summary",
+        "corruption_groups": "By channel, category, status and unit",
         "cmp_facts_head": ["Item", "Count"],
         "cmp_groups": "Complaints by channel, category, status and unit",
         "cmp_groups_head": ["By", "Item", "Complaints", "Percent"],
@@ -137,7 +140,6 @@ LABELS = {
         "corruption_none": "No complaints of corruption or misconduct in this round.",
         "sign": "Signed ..................................................",
         "sign_role": "Reporting officer",
-        "drafted": "Drafted on {{ drafted }}",
         # English words cannot break between letters: each column is at least as wide as its
         # longest word in 14 pt bold plus the cell margins ("Complaint", "Moderate", "Sep 2026)").
         "w_detail": [1.2, 4.3, 2.5, 2.9, 2.9, 2.2],
@@ -211,7 +213,7 @@ def _setup(doc, font: str, size: int) -> None:
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _fonts(rpr, font, size)
     _style(doc, "Normal", font, size)
-    for name, bump in (("Title", 6), ("Heading 1", 2), ("Heading 2", 0)):
+    for name, bump in (("Title", 6), ("Heading 1", 2), ("Heading 2", 0), ("Heading 3", 0)):
         style = _style(doc, name, font, size + bump, bold=True)
         style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
         style.paragraph_format.space_after = Pt(6)
@@ -431,13 +433,19 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, f"{{{{ d(4) }}}}. {L['sat']}", "Heading 1")
     _p(doc, "{%p if not sat.available %}")
     _p(doc, "{{ sat.note }}", "Body Text")
+    _p(doc, "{%p elif sat.empty %}")
+    _p(doc, "{{ sat.empty_note }}", "Body Text")
     _p(doc, "{%p else %}")
     _p(doc, L["sat_intro"], "Body Text")
     _p(doc, f"{{{{ d('4.1') }}}} {L['sat_aspects']}", "Heading 2")
     _score_table(doc, L, "r in sat.aspects", overall=True)
+    # What was left out of the scores, right under them.
+    _p(doc, "{%p if sat.excluded_line %}")
+    _p(doc, "{{ sat.excluded_line }}", "Table Text").paragraph_format.space_before = Pt(3)
+    _p(doc, "{%p endif %}")
     _p(doc, "{{ sat.charts.aspects }}", "Caption")
-    _p(doc, "{%p if sat.trend %}")
     _p(doc, f"{{{{ d('4.2') }}}} {L['sat_trend']}", "Heading 2")
+    _p(doc, "{%p if sat.trend %}")
     side = ["{{ r.%s.mean }}", "{{ r.%s.change }}", "{{ r.%s.verdict }}"]
     _table(doc, L["trend_head"], "r in sat.trend.rows",
            ["{{ r.label }}", "{{ r.mean }}", *(c % "prev" for c in side), *(c % "last" for c in side)],
@@ -447,6 +455,8 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, "{%p if sat.trend.overlap %}")
     _p(doc, L["trend_overlap"], "Table Text")
     _p(doc, "{%p endif %}")
+    _p(doc, "{%p else %}")
+    _p(doc, "{{ sat.trend_none }}", "Body Text")
     _p(doc, "{%p endif %}")
     _p(doc, f"{{{{ d('4.3') }}}} {L['sat_questions']}", "Heading 2")
     # One answer per person per question: n is the number of people, one column is enough.
@@ -475,7 +485,6 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, "{%p if sat.small_n %}")
     _p(doc, "{{ sat.small_n_note }}", "Table Text")
     _p(doc, "{%p endif %}")
-    _p(doc, L["sat_excluded"], "Table Text")
     _p(doc, "{%p endif %}")
 
     _p(doc, f"{{{{ d(5) }}}}. {L['cmp']}", "Heading 1")
@@ -484,18 +493,20 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, "{%p elif cmp.empty %}")
     _p(doc, L["cmp_none"], "Body Text")
     _p(doc, "{%p else %}")
+    _p(doc, f"{{{{ d('5.1') }}}} {L['cmp_facts']}", "Heading 2")
     _table(doc, L["cmp_facts_head"], "r in cmp.facts", ["{{ r.label }}", "{{ r.value }}"], [9.0, 5.0])
-    _p(doc, f"{{{{ d('5.1') }}}} {L['cmp_groups']}", "Heading 2")
+    _p(doc, f"{{{{ d('5.2') }}}} {L['cmp_groups']}", "Heading 2")
     _table(doc, L["cmp_groups_head"], "r in cmp.groups",
            ["{{ r.group }}", "{{ r.label }}", "{{ r.count }}", "{{ r.share }}"], L["w_groups"], left=(0, 1))
     _p(doc, "{{ cmp.charts.category }}", "Caption")
     _p(doc, "{{ cmp.charts.channel }}", "Caption")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if cmp.available %}")
-    _p(doc, f"{{{{ d('5.2') }}}} {L['corruption']}", "Heading 2")
+    _p(doc, f"{{{{ d('5.3') }}}} {L['corruption']}", "Heading 2")
     _p(doc, "{%p if cmp.corruption and not cmp.corruption.empty %}")
+    _p(doc, f"{{{{ d('5.3.1') }}}} {L['corruption_facts']}", "Heading 3")
     _table(doc, L["cmp_facts_head"], "r in cmp.corruption.facts", ["{{ r.label }}", "{{ r.value }}"], [9.0, 5.0])
-    _p(doc)
+    _p(doc, f"{{{{ d('5.3.2') }}}} {L['corruption_groups']}", "Heading 3")
     _table(doc, L["cmp_groups_head"], "r in cmp.corruption.groups",
            ["{{ r.group }}", "{{ r.label }}", "{{ r.count }}", "{{ r.share }}"], L["w_groups"], left=(0, 1))
     _p(doc, "{%p else %}")
@@ -510,8 +521,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
         para = _p(doc, text, "Normal", center)
         para.paragraph_format.left_indent = Cm(7)
         para.paragraph_format.keep_with_next = True
-    _p(doc)
-    _p(doc, L["drafted"], "Table Text")
+    # No "drafted on" line for staff to delete: the draft mark is in the file's properties.
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

@@ -99,3 +99,12 @@ def test_a_round_still_running_is_marked_with_the_day_its_figures_reach(settings
     # ร69-018 was closed on 15 May: by 1 June both complaints are closed; the August step is not done yet.
     assert "ขั้นตอนที่ดำเนินการแล้ว ๑ จาก ๕ ขั้นตอน" in text
     assert "ในรอบนี้มีเรื่องร้องเรียนทั้งหมด ๒ เรื่อง ยุติเรื่องแล้วทั้งหมด" in text
+
+
+def test_none_is_said_in_words_not_as_a_zero(settings: Settings, tmp_path: Path) -> None:
+    text = drafted_text(settings, tables_for(settings), H1, D(2026, 4, 2), tmp_path / "h1.docx")
+    summary = text.split("๒. ผลการดำเนินการตามมาตรการ")[0]
+    assert "ไม่มีขั้นตอนตามมาตรการที่เกินกำหนด" in summary
+    assert "ไม่มีเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ" in summary
+    assert "ไม่มีผู้ตอบแบบประเมินความพึงพอใจในรอบนี้" in summary  # not "๐ ราย … ค่าเฉลี่ย –"
+    assert not re.search(r"(?<![๐-๙.,])๐ (ขั้นตอน|มาตรการ|เรื่อง|ราย)", summary)

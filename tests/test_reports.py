@@ -710,3 +710,60 @@ def test_english_table_dates_use_short_month_names(drafts: Drafts) -> None:
     due = [r[3] for r in table_with(document, "Kind", "Due")[1:]]
     assert due and all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", d) for d in due)
     assert "from 1 October 2023 to 31 March 2024" in all_text(document)
+
+
+# ---------------------------------------------------------------- wording a Thai office would use
+
+
+def test_respondents_are_one_number_in_the_summary_and_every_table(drafts: Drafts) -> None:
+    report = compute_scores(drafts.settings, drafts.tables["responses"], H1, today=H1.end)
+    document = drafts.open("h1")
+    people = digits(f"{report.overall.respondents:,}", "thai")
+    summary = " ".join(p.text for p in document.paragraphs if p.style.name == "Body Text")
+    assert f"ผลการประเมินความพึงพอใจของผู้รับบริการ จำนวน {people} ราย" in summary
+    assert f"ผู้ตอบแบบประเมินทั้งหมด {people} ราย" in summary
+    overall = next(r for r in table_with(document, "รายการ", "ผู้ตอบ (ราย)") if r[0].startswith(report.overall.label))
+    assert overall[1] == people
+    unscored = report.responses - report.overall.respondents
+    lines = [p.text for p in document.paragraphs]
+    said = f"แบบประเมิน {digits(str(unscored), 'thai')} ฉบับไม่ได้ให้คะแนนข้อใดเลย"
+    assert any(said in line for line in lines) == (unscored > 0)
+    # The excluded-answers line sits with the scores (after the aspects table), not after the comments.
+    if report.excluded_total:
+        at = next(i for i, line in enumerate(lines) if "คำตอบที่ไม่สามารถนำมาคำนวณได้" in line)
+        assert at < next(i for i, line in enumerate(lines) if "แนวโน้มเทียบกับรอบก่อน" in line)
+
+
+def test_with_no_earlier_round_the_report_says_so_once_and_shows_no_empty_table(
+    drafts: Drafts, tmp_path: Path,
+) -> None:
+    first = FiscalRound(2566, "h1")  # the demo's first half-year: nothing earlier in the workbook
+    document = docx.Document(str(build_report(drafts.settings, drafts.tables, first, TODAY, out=tmp_path / "f.docx")))
+    text = all_text(document)
+    assert "ยังไม่มีผลการประเมินของรอบก่อนหรือรอบเดียวกันของปีก่อนให้เปรียบเทียบ" in text
+    assert not [t for t in document.tables if t.rows[0].cells[1].text.strip() == "ค่าเฉลี่ยรอบนี้"]
+    assert "ไม่มีข้อมูล" not in text
+    # ... and no "same round last year: 0 complaints" when the register does not go back so far.
+    assert "รอบเดียวกันของปีก่อน (เรื่อง)" not in text and "เทียบกับรอบเดียวกันของปีก่อน" not in text
+    assert "ส่วนรอบเดียวกันของปีก่อนไม่มีเรื่องร้องเรียน" not in text
+
+
+def test_no_line_for_staff_to_delete_and_the_draft_mark_is_in_the_file_properties(drafts: Drafts) -> None:
+    document = drafts.open("h1")
+    assert "จัดทำร่าง" not in all_text(document)
+    props = document.core_properties
+    assert props.content_status == "ร่าง" and format_thai_date(TODAY) in props.comments
+
+
+def test_file_properties_name_the_report_the_office_and_the_day_it_was_written(drafts: Drafts) -> None:
+    props = drafts.open("h1").core_properties
+    assert props.title.startswith(TITLE["th"]) and "๒๕๖๗" in props.title and "รอบ ๖ เดือน" in props.title
+    assert props.author == props.last_modified_by == drafts.settings.office.name
+    written = dt.datetime.fromtimestamp(drafts.h1.stat().st_mtime, dt.UTC).replace(tzinfo=None)
+    for stamp in (props.created, props.modified):
+        assert abs((stamp.replace(tzinfo=None) - written).total_seconds()) < 600  # now, not 2013
+
+
+def test_a_thai_report_names_the_significance_test_in_thai(drafts: Drafts) -> None:
+    text = all_text(drafts.open("h1"))
+    assert "การทดสอบค่าทีแบบเวลช์" in text and "Welch" not in text

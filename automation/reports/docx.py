@@ -7,6 +7,7 @@ what Jinja found, never a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import os
@@ -93,6 +94,31 @@ def _link_line(tpl: DocxTemplate, link: dict[str, Any]) -> RichText:
     return rich
 
 
+DRAFT = {"th": ("ร่าง", "ร่างรายงาน จัดทำโดยระบบเมื่อวันที่ {drafted}"),
+         "en": ("Draft", "Draft report, drafted by the service on {drafted}")}
+
+
+def set_properties(props: Any, context: dict[str, Any]) -> None:
+    """File properties a coordinator sees in Word's Info pane and the PDF viewer: the report's
+    title, the office as author, created and modified now (the blank document python-docx
+    starts from says 2013 and "python-docx"), and the draft mark with its day — in the
+    properties, so no line in the report needs deleting before it is signed."""
+    lang = "en" if context.get("lang") == "en" else "th"
+    fy = "Fiscal year (BE)" if lang == "en" else "ประจำปีงบประมาณ พ.ศ."
+    office = context.get("office", {}).get("name", "")
+    props.title = f"{context.get('title', '')} {fy} {context.get('fiscal_year', '')} {context.get('round_name', '')}"
+    props.subject = context.get("period", "")
+    props.author = office
+    props.last_modified_by = office
+    props.content_status, comments = DRAFT[lang]
+    props.comments = comments.format(drafted=context.get("drafted", ""))
+    props.keywords = "ITA"
+    props.language = "th-TH" if lang == "th" else "en-GB"
+    props.revision = 1
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    props.created = props.modified = now
+
+
 def render_docx(settings: Settings, context: dict[str, Any], out: Path, template: Path | None = None) -> Path:
     """Render `context` into the template and write `out` (replacing it whole, never half-written)."""
     template = template or template_path(settings, context.get("lang", "th"))
@@ -116,9 +142,7 @@ def render_docx(settings: Settings, context: dict[str, Any], out: Path, template
         where = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""
         raise ConfigError(f"{template}: the template's tags cannot be read ({exc}{where}); "
                           "check that every {{ }} and {% %} tag is whole") from None
-    props = tpl.docx.core_properties
-    props.title = f"{context.get('title', '')} {context.get('round_name', '')} {context.get('fiscal_year', '')}"
-    props.author = context.get("office", {}).get("name", "")
+    set_properties(tpl.docx.core_properties, context)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".docx", dir=out.parent)
     os.close(fd)

@@ -41,7 +41,8 @@ CHECKPOINT_STATE = {
 }  # fmt: skip
 
 
-# Whether a change of the satisfaction mean is larger than the noise (Welch's t test at 95%).
+# Whether a change of the satisfaction mean is larger than the noise (Welch's t test at 95%,
+# การทดสอบค่าทีแบบเวลช์ in a Thai report: no English in a Thai report).
 SIGNIFICANCE = {
     "th": {True: "ซึ่งแตกต่างอย่างมีนัยสำคัญทางสถิติที่ระดับ 0.05",
            False: "ซึ่งไม่แตกต่างอย่างมีนัยสำคัญทางสถิติ",
@@ -389,6 +390,18 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
     change = sr.trend.previous
     groups = [sr.overall, *sr.aspects, *sr.questions, *sr.service_points]
     trend = trend_table(sr, settings.survey.min_n, num)
+    # No claim without data: with no earlier round to compare with, one sentence, no table.
+    compared = any(r[side]["significant"] is not None or r[side]["mean"] != "–"
+                   for r in trend["rows"] for side in ("prev", "last"))
+    unscored = sr.responses - sr.overall.respondents
+    excluded = []
+    if sr.excluded_total:
+        excluded.append(_t(lang, f"คำตอบที่ไม่สามารถนำมาคำนวณได้ {num.int(sr.excluded_total)} รายการ",
+                           f"{_count(sr.excluded_total, 'answer')} could not be scored"))
+    if unscored:
+        excluded.append(_t(lang, f"แบบประเมิน {num.int(unscored)} ฉบับไม่ได้ให้คะแนนข้อใดเลย จึงไม่นับเป็นผู้ตอบ",
+                           f"{_count(unscored, 'form')} rated nothing and {'is' if unscored == 1 else 'are'} "
+                           "not counted as respondents"))
     return {
         "available": True,
         "note": "",
@@ -398,6 +411,11 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
         "forms": num.int(sr.responses),
         "unscored_forms": num.int(sr.responses - sr.overall.respondents),
         "has_unscored_forms": sr.responses > sr.overall.respondents,
+        "empty": sr.overall.respondents == 0,
+        "empty_note": _t(lang, "ไม่มีผู้ตอบแบบประเมินความพึงพอใจในรอบนี้", "Nobody answered the survey in this round."),
+        # Beside the scores it qualifies ("" when every answer counted).
+        "excluded_line": (" และ".join(excluded) if lang != "en" else "; ".join(excluded).capitalize() + ".")
+                         if excluded else "",
         "overall": _score_row(sr.overall, num),
         "aspects": [_score_row(a, num) for a in sr.aspects],
         "questions": [_score_row(q, num) for q in sr.questions],
@@ -411,7 +429,9 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
         "change": change_words(printed_difference(sr.overall.mean, change.other_mean), num) if change else "",
         "prev_mean": num.dec(change.other_mean) if change else "",
         "significant": change.significant if change else None,
-        "trend": trend,
+        "trend": trend if compared else {},
+        "trend_none": _t(lang, "ยังไม่มีผลการประเมินของรอบก่อนหรือรอบเดียวกันของปีก่อนให้เปรียบเทียบ",
+                         "There is no earlier round to compare with."),
         "charts": charts,
         "has_monthly": bool(sr.monthly),
     }
@@ -625,7 +645,9 @@ def summary_paragraphs(
     out = [_measures_paragraph(settings, fig, num, office)]
     if overdue.get("available"):
         out.append(_overdue_paragraph(settings, fig, num, overdue))
-    if sat.get("available"):
+    if sat.get("available") and sat.get("empty"):
+        out.append(sat["empty_note"])
+    elif sat.get("available"):
         o = sat["overall"]
         verdict = SIGNIFICANCE[_key(lang)][sat["significant"]]
         if lang == "en":
