@@ -380,7 +380,8 @@ def _load_feature_commands() -> None:
 # Modules whose import registers more commands (each feature owns its command code).
 FEATURE_COMMAND_MODULES: list[str] = ["automation.commands.scores", "automation.commands.deadlines",
                                       "automation.commands.plan", "automation.commands.report",
-                                      "automation.commands.service", "automation.commands.emulator"]
+                                      "automation.commands.service", "automation.commands.emulator",
+                                      "automation.commands.line"]
 
 
 _ensure_demo_workbook = ensure_workbook  # the name other modules imported first

@@ -16,6 +16,13 @@ never mails anyone twice. Private complaint data (the complainant, their contact
 of e-mail unless `[privacy] allow_private_in_email`: findings on those columns are not quoted,
 and other text is scrubbed as public reports are (phones, e-mails and ids masked, a
 complainant's name removed even from inside a complaint's subject).
+
+LINE (`automation.line`): a recipient with a LINE target (`line_to` of a unit, `[line]
+coordinator_to`) also gets each message as a short Thai text for a phone — counts first, then
+the oldest overdue items, then where to look — and the e-mail as well unless its
+`email_too`/`coordinator_email_too` is false. LINE texts carry no finding's quoted value and
+are always scrubbed: a complainant's name or contact never goes to LINE, whatever
+`allow_private_in_email` says.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.delivery import Mail, queue
+from automation.line import LineMessage, line_enabled, queue_line
 from automation.settings import Settings, Unit
 from automation.state import State
 from automation.tables import Tables
@@ -100,6 +108,7 @@ class JobContext:
     deps: Deps = field(default_factory=Deps)
     # Set once the tables are read: removes complainants' names and contacts from any text.
     privacy: Any = None  # automation.reports.context.Privacy
+    line_privacy: Any = None  # the same for LINE, set whatever allow_private_in_email says
 
     @property
     def today(self) -> dt.date:
@@ -112,6 +121,10 @@ class JobContext:
     def send(self, mail: Mail) -> bool:
         """Queue a message (and its output-folder copy); False if its key was queued before."""
         return queue(self.settings, self.state, mail, self.now)
+
+    def send_line(self, message: LineMessage) -> bool:
+        """Queue a LINE message (and its text's copy); False if its key was queued before."""
+        return queue_line(self.settings, self.state, message, self.now)
 
 
 @dataclass
@@ -148,6 +161,18 @@ _T: dict[str, dict[str, str]] = {
         "reminder.coordinator": "เรียน ผู้ประสานงาน\n\nรายงานผลการดำเนินการตามมาตรการ {round} ครบกำหนดส่ง"
                                 "วันที่ {due} (อีก {days} วัน)",
         "signature": "-- \nอีเมลอัตโนมัติจากระบบติดตามมาตรการ {office}",
+        "line.digest.title": "สรุปงานประจำสัปดาห์ {unit}",
+        "line.asof": "ข้อมูล ณ วันที่ {date}",
+        "line.via_coordinator": "(ส่งถึงผู้ประสานงาน เนื่องจาก {unit} ไม่มีช่องทางรับข้อความในการตั้งค่า)",
+        "line.oldest": "เกินกำหนดนานที่สุด:", "line.soonest": "ใกล้ครบกำหนดที่สุด:",
+        "line.where": "ดูรายละเอียดและบันทึกผลที่:", "line.file": "ไฟล์ {name} (ชีต {sheet})",
+        "line.footer": "— {office} (ข้อความอัตโนมัติ)",
+        "line.reminder.unit": "{unit}: กรุณาบันทึกผลและความก้าวหน้าของมาตรการที่รับผิดชอบในตารางให้ครบ"
+                              "ก่อนวันดังกล่าว",
+        "line.reminder.owed": "งานของ {unit} ที่เกินกำหนดแล้ว {n} รายการ",
+        "line.report.title": "ร่างรายงาน{round} จัดทำแล้ว", "line.report.due": "กำหนดส่งรายงาน: {due}",
+        "line.report.mailed": "ไฟล์ร่างรายงาน {file} ส่งทางอีเมลถึง {to} แล้ว",
+        "line.report.folder": "ไฟล์ร่างรายงาน {file} อยู่ในโฟลเดอร์ผลลัพธ์ของระบบ",
     },
     "en": {
         "kind.step": "Step", "kind.measure": "Measure", "kind.complaint": "Complaint",
@@ -171,6 +196,18 @@ _T: dict[str, dict[str, str]] = {
         "reminder.coordinator": "To the coordinator\n\nThe report on the integrity measures, {round}, is due "
                                 "on {due} ({days} days left).",
         "signature": "-- \nAutomatic e-mail from the measures service of {office}",
+        "line.digest.title": "Weekly to-do for {unit}",
+        "line.asof": "As of {date}",
+        "line.via_coordinator": "(Sent to the coordinator: {unit} has no address or LINE target.)",
+        "line.oldest": "Longest overdue:", "line.soonest": "Due soonest:",
+        "line.where": "Details, and where to record results:", "line.file": "file {name} (sheet {sheet})",
+        "line.footer": "— {office} (automatic message)",
+        "line.reminder.unit": "{unit}: please record the results and progress of your measures in the sheet "
+                              "before then.",
+        "line.reminder.owed": "{unit} has {n} overdue item(s)",
+        "line.report.title": "The {round} draft report is ready", "line.report.due": "Report due: {due}",
+        "line.report.mailed": "The draft {file} was e-mailed to {to}",
+        "line.report.folder": "The draft {file} is in the service's output folder",
     },
 }
 
@@ -206,10 +243,23 @@ def _private_text(ctx: JobContext, text: str) -> str:
 
 
 def _know_private_values(ctx: JobContext, tables: Tables) -> None:
-    if not ctx.settings.privacy.allow_private_in_email:
-        from automation.reports.context import Privacy
+    from automation.reports.context import Privacy
 
+    if not ctx.settings.privacy.allow_private_in_email:
         ctx.privacy = Privacy(ctx.settings, tables, public=True, lang=ctx.lang)
+    if line_enabled(ctx.settings):  # LINE never carries private data, whatever e-mail may
+        ctx.line_privacy = ctx.privacy or Privacy(ctx.settings, tables, public=True, lang=ctx.lang)
+
+
+def _line_text(ctx: JobContext, text: str) -> str:
+    """Free text bound for LINE: always scrubbed (names of complainants, phones, e-mails, ids)."""
+    if not text:
+        return text
+    if ctx.line_privacy is not None:
+        return str(ctx.line_privacy.scrub(text))
+    from automation.privacy import mask_pii
+
+    return mask_pii(text, ctx.lang)
 
 
 def _is_private_column(ctx: JobContext, finding: dict[str, Any]) -> bool:
@@ -291,7 +341,7 @@ DIGEST_LIMIT = 30  # lines per section: the full list is in the sheets, the e-ma
 
 def digest_body(ctx: JobContext, unit: Unit, owed: list[Any], findings: list[dict[str, Any]]) -> str:
     lines = [_t(ctx, "digest.intro", unit=unit.name, date=_date(ctx, ctx.today)), ""]
-    if not unit.email and ctx.settings.delivery.coordinator_email:
+    if not unit.email and not unit.line_to and ctx.settings.delivery.coordinator_email:
         lines += [_t(ctx, "digest.via_coordinator", unit=unit.name), ""]
     for status in ("overdue", "due_soon"):
         items = [i for i in owed if getattr(i, "status", "") == status]
@@ -312,35 +362,130 @@ def digest_body(ctx: JobContext, unit: Unit, owed: list[Any], findings: list[dic
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Route:
+    """Where one recipient's message goes: e-mail addresses (may be empty: the output folder
+    only) unless `email` is False, and a LINE target when there is one."""
+
+    email: bool
+    to: list[str]
+    line_to: str
+    via_coordinator: bool = False
+
+
+def coordinator_route(settings: Settings) -> Route:
+    line = settings.line
+    address = settings.delivery.coordinator_email
+    return Route(email=not line.coordinator_to or line.coordinator_email_too, to=[address] if address else [],
+                 line_to=line.coordinator_to)
+
+
+def unit_route(settings: Settings, unit: Unit) -> Route | None:
+    """The unit's own channels; None when it has neither an address nor a LINE target."""
+    if not unit.email and not unit.line_to:
+        return None
+    return Route(email=bool(unit.email) and (not unit.line_to or unit.email_too),
+                 to=[unit.email] if unit.email else [], line_to=unit.line_to)
+
+
+def _digest_route(ctx: JobContext, unit: Unit) -> Route:
+    """The unit's channels; without any the coordinator's, so work owed by nobody in
+    particular (ทุกส่วนราชการ) still reaches someone who will chase it."""
+    route = unit_route(ctx.settings, unit)
+    if route is not None:
+        return route
+    coordinator = coordinator_route(ctx.settings)
+    return Route(coordinator.email, coordinator.to, coordinator.line_to, via_coordinator=True)
+
+
 def _digest_recipients(ctx: JobContext, unit: Unit) -> list[str]:
-    """The unit's address; without one the coordinator, so work owed by nobody in particular
-    (ทุกส่วนราชการ) still reaches someone who will chase it."""
-    address = unit.email or ctx.settings.delivery.coordinator_email
-    return [address] if address else []
+    return _digest_route(ctx, unit).to
+
+
+def sheet_link(settings: Settings, lang: str = "th") -> str:
+    """Where a reader looks: the Google Sheet's address, or the workbook file and its findings sheet."""
+    if settings.workbook.backend == "gsheets" and settings.gsheets.spreadsheet_id:
+        return f"https://docs.google.com/spreadsheets/d/{settings.gsheets.spreadsheet_id}/edit"
+    table = _T["en" if lang == "en" else "th"]
+    return table["line.file"].format(name=settings.workbook_path.name, sheet=settings.sheets.findings)
+
+
+LINE_ITEMS = 5  # overdue items a LINE digest names: the oldest; the rest are counted
+LINE_TITLE = 70  # characters of an item's title on a phone
+
+
+def _line_item(ctx: JobContext, index: int, item: Any) -> str:
+    kind = str(getattr(item, "kind", "") or "")
+    kind = _t(ctx, f"kind.{kind}") if kind in ("step", "measure", "complaint") else kind
+    ident = str(getattr(item, "item_id", "") or "")
+    title = _line_text(ctx, " ".join(str(getattr(item, "title", "") or "").split()))
+    if len(title) > LINE_TITLE:
+        title = title[: LINE_TITLE - 1].rstrip() + "…"
+    line = f"{_num(ctx, index)}. {kind} {ident}: {title}".replace(" :", ":")
+    late = getattr(item, "days_late", 0) or 0
+    due = getattr(item, "due_date", None)
+    if getattr(item, "status", "") == "overdue" and late > 0:
+        line += f" ({_t(ctx, 'late', n=_num(ctx, late))})"
+    elif isinstance(due, dt.date):
+        line += f" ({_t(ctx, 'due')} {_date(ctx, due)})"
+    return line
+
+
+def _line_footer(ctx: JobContext) -> list[str]:
+    return ["", _t(ctx, "line.where"), sheet_link(ctx.settings, ctx.lang), "",
+            _t(ctx, "line.footer", office=_office(ctx))]
+
+
+def line_digest_text(ctx: JobContext, unit: Unit, owed: list[Any], findings: list[dict[str, Any]],
+                     via_coordinator: bool = False) -> str:
+    """A digest for a phone: how many, then the oldest overdue items, then where to look. No
+    finding is quoted (a value may be a complainant's contact): the sheet has them."""
+    overdue = sorted((i for i in owed if getattr(i, "status", "") == "overdue"),
+                     key=lambda i: -(getattr(i, "days_late", 0) or 0))
+    soon = sorted((i for i in owed if getattr(i, "status", "") == "due_soon"),
+                  key=lambda i: getattr(i, "due_date", None) or dt.date.max)
+    lines = [_t(ctx, "line.digest.title", unit=unit.name), _t(ctx, "line.asof", date=_date(ctx, ctx.today))]
+    if via_coordinator:
+        lines.append(_t(ctx, "line.via_coordinator", unit=unit.name))
+    lines.append("")
+    for label, n in (("overdue", len(overdue)), ("due_soon", len(soon)), ("fix", len(findings))):
+        if n:
+            lines.append(f"• {_t(ctx, label)} {_num(ctx, n)} {_t(ctx, 'items')}")
+    listed, heading = (overdue, "line.oldest") if overdue else (soon, "line.soonest")
+    if listed:
+        lines += ["", _t(ctx, heading)]
+        lines += [_line_item(ctx, n, item) for n, item in enumerate(listed[:LINE_ITEMS], 1)]
+        if len(listed) > LINE_ITEMS:
+            lines.append(_t(ctx, "more_owed", n=_num(ctx, len(listed) - LINE_ITEMS)).strip())
+    return "\n".join(lines + _line_footer(ctx))
 
 
 def digest(ctx: JobContext) -> JobOutcome:
-    """One e-mail per unit with what it owes; a unit that owes nothing gets none."""
+    """One message per unit with what it owes (e-mail, LINE or both); a unit that owes nothing gets none."""
     tables, api_calls = ctx.deps.load_tables(ctx.settings)
     _know_private_values(ctx, tables)
     owed = ctx.deps.owed_by_unit(ctx.settings, tables, ctx.today, ctx.lang)
     findings = [f for f in _entries_to_fix(ctx) if f.get("severity") in ("error", "warning")]
-    queued = units = 0
+    queued = units = lined = 0
     for unit in ctx.settings.units:
         items = [i for i in owed.get(unit.name, []) if getattr(i, "status", "") in ("overdue", "due_soon")]
         own = [f for f in findings if f.get("unit") == unit.name]
         if not items and not own:
             continue
         units += 1
-        mail = Mail(
-            key=f"digest:{unit.name}:{ctx.today.isoformat()}",
-            kind="digest",
-            to=_digest_recipients(ctx, unit),
-            subject=_t(ctx, "digest.subject", unit=unit.name, date=_date(ctx, ctx.today)),
-            body=digest_body(ctx, unit, items, own),
-        )
-        queued += ctx.send(mail)
-    return JobOutcome(counts={"units": units, "queued": queued}, api_calls=api_calls)
+        route = _digest_route(ctx, unit)
+        key = f"digest:{unit.name}:{ctx.today.isoformat()}"
+        subject = _t(ctx, "digest.subject", unit=unit.name, date=_date(ctx, ctx.today))
+        if route.email:
+            queued += ctx.send(Mail(key=key, kind="digest", to=route.to, subject=subject,
+                                    body=digest_body(ctx, unit, items, own)))
+        if route.line_to:
+            lined += ctx.send_line(LineMessage(key=key, kind="digest", to=route.line_to, title=subject,
+                                               text=line_digest_text(ctx, unit, items, own, route.via_coordinator)))
+    counts = {"units": units, "queued": queued}
+    if line_enabled(ctx.settings):
+        counts["line"] = lined
+    return JobOutcome(counts=counts, api_calls=api_calls)
 
 
 # ---------------------------------------------------------------- report
@@ -357,7 +502,8 @@ def closed_round(settings: Settings, today: dt.date) -> FiscalRound | None:
 
 
 def report(ctx: JobContext) -> JobOutcome:
-    """When a round has closed: draft its report and mail it to the coordinator, once."""
+    """When a round has closed: draft its report and send it to the coordinator, once (by
+    e-mail with the draft attached; on LINE a notice saying where the draft is)."""
     round_ = closed_round(ctx.settings, ctx.today)
     if round_ is None:
         return JobOutcome(skipped=True, note="no round has just closed")
@@ -369,40 +515,57 @@ def report(ctx: JobContext) -> JobOutcome:
     public = not ctx.settings.privacy.allow_private_in_email
     path = ctx.deps.draft_report(ctx.settings, tables, round_, ctx.today, None, public, ctx.lang)
     label = round_.label(ctx.lang, ctx.settings.run.digits)
+    due = _date(ctx, report_due(ctx.settings, round_))
     lines = [
         _t(ctx, "report.body", round=label, start=_date(ctx, round_.start), end=_date(ctx, round_.end),
-           file=path.name, due=_date(ctx, report_due(ctx.settings, round_))),
+           file=path.name, due=due),
         "",
     ]
     to_fix = [f for f in _entries_to_fix(ctx) if f.get("severity") == "error"]
     lines.append(_t(ctx, "report.fix", n=_num(ctx, len(to_fix))))
-    lines += _owed_summary(ctx, tables)
+    late = _overdue_counts(ctx, tables)
+    lines += _owed_summary(ctx, late)
     lines += ["", _t(ctx, "signature", office=_office(ctx))]
+    route = coordinator_route(ctx.settings)
     coordinator = ctx.settings.delivery.coordinator_email
-    queued = ctx.send(Mail(
-        key=f"report:{round_.fiscal_year}:{round_.kind}:{coordinator}",
-        kind="report",
-        to=[coordinator] if coordinator else [],
-        subject=_t(ctx, "report.subject", round=label, office=_office(ctx)),
-        body="\n".join(lines),
-        attachments=[path],
-    ))
+    counts = {"reports": 1, "queued": 0}
+    if route.email:
+        counts["queued"] = int(ctx.send(Mail(
+            key=f"report:{round_.fiscal_year}:{round_.kind}:{coordinator}",
+            kind="report",
+            to=route.to,
+            subject=_t(ctx, "report.subject", round=label, office=_office(ctx)),
+            body="\n".join(lines),
+            attachments=[path],
+        )))
+    if route.line_to:
+        where = (_t(ctx, "line.report.mailed", file=path.name, to=coordinator) if route.email and coordinator
+                 else _t(ctx, "line.report.folder", file=path.name))
+        text = [_t(ctx, "line.report.title", round=label), _t(ctx, "line.report.due", due=due), "",
+                f"• {_t(ctx, 'report.fix', n=_num(ctx, len(to_fix)))}",
+                *[f"• {unit}: {_t(ctx, 'overdue')} {_num(ctx, n)} {_t(ctx, 'items')}" for unit, n in late.items()],
+                "", where, *_line_footer(ctx)]
+        counts["line"] = int(ctx.send_line(LineMessage(
+            key=f"report:{round_.fiscal_year}:{round_.kind}:{route.line_to}", kind="report", to=route.line_to,
+            title=_t(ctx, "report.subject", round=label, office=_office(ctx)), text="\n".join(text))))
     ctx.state.mark(mark, ctx.now)
-    return JobOutcome(counts={"reports": 1, "queued": int(queued)}, api_calls=api_calls)
+    return JobOutcome(counts=counts, api_calls=api_calls)
 
 
-def _owed_summary(ctx: JobContext, tables: Tables) -> list[str]:
-    """'unit: n overdue' lines; nothing when the deadline figures cannot be computed."""
+def _overdue_counts(ctx: JobContext, tables: Tables) -> dict[str, int]:
+    """Overdue items per unit (units with none left out); empty when they cannot be computed."""
     try:
         owed = ctx.deps.owed_by_unit(ctx.settings, tables, ctx.today, ctx.lang)
-    except Exception as exc:  # the summary is a courtesy: the draft still goes out without it
-        log.warning("report mail without the overdue summary: %s: %s", type(exc).__name__, exc)
-        return []
-    lines = []
-    for unit, items in owed.items():
-        late = sum(1 for i in items if getattr(i, "status", "") == "overdue")
-        if late:
-            lines.append(f"  - {unit}: {_t(ctx, 'overdue')} {_num(ctx, late)} {_t(ctx, 'items')}")
+    except Exception as exc:  # the summary is a courtesy: the message still goes out without it
+        log.warning("message without the overdue summary: %s: %s", type(exc).__name__, exc)
+        return {}
+    late = {unit: sum(1 for i in items if getattr(i, "status", "") == "overdue") for unit, items in owed.items()}
+    return {unit: n for unit, n in late.items() if n}
+
+
+def _owed_summary(ctx: JobContext, late: dict[str, int]) -> list[str]:
+    """'unit: n overdue' lines; nothing when no unit is late."""
+    lines = [f"  - {unit}: {_t(ctx, 'overdue')} {_num(ctx, n)} {_t(ctx, 'items')}" for unit, n in late.items()]
     return [_t(ctx, "report.owed"), *lines] if lines else []
 
 
@@ -437,17 +600,36 @@ def reminders(ctx: JobContext) -> JobOutcome:
               "days": _num(ctx, days_left)}
     subject = _t(ctx, "reminder.subject", **values)
     signature = _t(ctx, "signature", office=_office(ctx))
-    queued = 0
-    coordinator = ctx.settings.delivery.coordinator_email
+    queued = lined = 0
     tables, api_calls = ctx.deps.load_tables(ctx.settings)
-    owed = "\n".join(_owed_summary(ctx, tables))
+    late = _overdue_counts(ctx, tables)
+    owed = "\n".join(_owed_summary(ctx, late))
     body = f"{_t(ctx, 'reminder.coordinator', **values)}\n\n{owed + chr(10) * 2 if owed else ''}{signature}"
-    queued += ctx.send(Mail(key=f"{mark}:coordinator", kind="reminder", to=[coordinator] if coordinator else [],
-                            subject=subject, body=body))
+    route = coordinator_route(ctx.settings)
+    if route.email:
+        queued += ctx.send(Mail(key=f"{mark}:coordinator", kind="reminder", to=route.to, subject=subject, body=body))
+    if route.line_to:
+        text = [subject, "", *[f"• {_t(ctx, 'line.reminder.owed', unit=u, n=_num(ctx, n))}" for u, n in late.items()],
+                *_line_footer(ctx)]
+        lined += ctx.send_line(LineMessage(key=f"{mark}:coordinator", kind="reminder", to=route.line_to,
+                                           title=subject, text="\n".join(text)))
     for unit in ctx.settings.units:
-        if unit.email:
+        own = unit_route(ctx.settings, unit)
+        if own is None:
+            continue
+        if own.email:
             body = f"{_t(ctx, 'reminder.unit', unit=unit.name, **values)}\n\n{signature}"
-            queued += ctx.send(Mail(key=f"{mark}:{unit.name}", kind="reminder", to=[unit.email],
+            queued += ctx.send(Mail(key=f"{mark}:{unit.name}", kind="reminder", to=own.to,
                                     subject=subject, body=body))
+        if own.line_to:
+            text = [subject, ""]
+            if late.get(unit.name):
+                text.append(f"• {_t(ctx, 'line.reminder.owed', unit=unit.name, n=_num(ctx, late[unit.name]))}")
+            text += [_t(ctx, "line.reminder.unit", unit=unit.name), *_line_footer(ctx)]
+            lined += ctx.send_line(LineMessage(key=f"{mark}:{unit.name}", kind="reminder", to=own.line_to,
+                                               title=subject, text="\n".join(text)))
     ctx.state.mark(mark, ctx.now)
-    return JobOutcome(counts={"threshold": threshold, "queued": queued}, api_calls=api_calls)
+    counts = {"threshold": threshold, "queued": queued}
+    if line_enabled(ctx.settings):
+        counts["line"] = lined
+    return JobOutcome(counts=counts, api_calls=api_calls)

@@ -38,8 +38,9 @@ import schedule
 
 from automation import jobs
 from automation.delivery import deliver, smtp_enabled
+from automation.line import deliver_line, line_enabled
 from automation.settings import ConfigError, Settings
-from automation.state import State
+from automation.state import EMAIL, LINE, State
 from automation.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -281,7 +282,9 @@ class Service:
         return max((min(nexts) - self.clock.now()).total_seconds(), 0.0)
 
     def next_mail_attempt(self) -> dt.datetime | None:
-        return self.state.next_mail_attempt() if smtp_enabled(self.settings) else None
+        """When the earliest waiting message (e-mail or LINE, of the channels in use) may be tried."""
+        channels = [c for c, on in ((EMAIL, smtp_enabled(self.settings)), (LINE, line_enabled(self.settings))) if on]
+        return self.state.next_mail_attempt(channels) if channels else None
 
     # -------------------------------------------------------- running
 
@@ -336,7 +339,19 @@ class Service:
         self.deliver()
 
     def deliver(self) -> None:
-        """Send what waits in the outbox; a mail problem is logged, never raised."""
+        """Send what waits in the outbox (e-mail, then LINE); a problem is logged, never raised."""
+        self._deliver_mail()
+        if line_enabled(self.settings):
+            try:
+                line = deliver_line(self.settings, self.state, self.clock.now())
+            except Exception as exc:  # LINE trouble never stops the service
+                log.error("LINE delivery failed: %s: %s", type(exc).__name__, exc)
+                return
+            if line.sent or line.failed_attempts:
+                log.info("LINE: %d sent, %d failed attempt(s), %d waiting", line.sent, line.failed_attempts,
+                         line.pending)
+
+    def _deliver_mail(self) -> None:
         try:
             report = deliver(self.settings, self.state, self.clock.now(), self.ssl_context)
         except ConfigError as exc:

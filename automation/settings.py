@@ -126,6 +126,24 @@ class Unit(_Section):
     name: str
     aliases: list[str] = []
     email: str = ""
+    line_to: str = ""  # a LINE user id (U…) or group id (C…): the unit's messages go there
+    email_too: bool = True  # with line_to: the e-mail goes to `email` as well
+
+    @field_validator("line_to")
+    @classmethod
+    def _line_target(cls, value: str) -> str:
+        return _line_id(value)
+
+
+_LINE_ID = re.compile(r"[UCR][0-9a-f]{32}")
+
+
+def _line_id(value: str) -> str:
+    value = value.strip()
+    if value and not _LINE_ID.fullmatch(value):
+        raise ValueError("a LINE group id (C and 32 hex digits) or user id (U…), as the bot answers "
+                         "'id' in the group; or \"\" for none")
+    return value
 
 
 class ComplaintLimit(_Section):
@@ -222,6 +240,45 @@ class Delivery(_Section):
     timeout_seconds: float = Field(30, gt=0)
 
 
+class Line(_Section):
+    """LINE Messaging API delivery (an Official Account the office owns), beside e-mail."""
+
+    api_base_url: str = "https://api.line.me"  # a loopback URL (http://127.0.0.1:…) for tests and trials
+    access_token_env: str = "LINE_CHANNEL_ACCESS_TOKEN"  # the NAME of the variable, never the token
+    channel_secret_env: str = "LINE_CHANNEL_SECRET"  # the NAME of the variable holding the secret
+    coordinator_to: str = ""  # the coordinator's LINE user or group id
+    coordinator_email_too: bool = True  # with coordinator_to: e-mail the coordinator as well
+    webhook_host: str = "127.0.0.1"
+    webhook_port: StrictInt = Field(8088, ge=1, le=65535)
+    max_attempts: StrictInt = Field(12, ge=1, le=24)  # retries stay inside the retry key's 24 hours
+    timeout_seconds: float = Field(30, gt=0)
+
+    @field_validator("coordinator_to")
+    @classmethod
+    def _target(cls, value: str) -> str:
+        return _line_id(value)
+
+    @field_validator("access_token_env", "channel_secret_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise ValueError("the NAME of an environment variable, such as LINE_CHANNEL_ACCESS_TOKEN "
+                             "(the token itself goes in the environment, not in this file)")
+        return value
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        url = urlsplit(value.strip())
+        loopback = url.hostname in ("127.0.0.1", "localhost", "::1")
+        if url.scheme not in ("http", "https") or not url.hostname or (url.scheme == "http" and not loopback):
+            raise ValueError("https://api.line.me, or an http:// URL on 127.0.0.1 for the loopback server "
+                             "(the token is never sent unencrypted elsewhere)")
+        return value.strip().rstrip("/")
+
+
 class Schedule(_Section):
     check_time: str = "07:30"
     digest_day: Literal[
@@ -265,6 +322,7 @@ class Settings(_Section):
     privacy: Privacy = Privacy()
     report: Report = Report()
     delivery: Delivery = Delivery()
+    line: Line = Line()
     schedule: Schedule = Schedule()
     state: State = State()
     logging: LogSettings = LogSettings()

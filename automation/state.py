@@ -3,8 +3,11 @@
 - runs: every job run (start, end, outcome, counts, API calls, error), for `status`;
 - jobs: per job, up to when its slots are covered (so a restart catches up once) and its
   last success and failure;
-- outbox: every e-mail, keyed by an idempotency key, with its exact bytes and status, so a
-  message is sent once and a failed one is retried with the same bytes;
+- outbox: every message, keyed by an idempotency key, with its channel (e-mail or LINE), its
+  exact bytes and status, so a message is sent once and a failed one is retried with the same
+  bytes (a LINE message also keeps its X-Line-Retry-Key);
+- line_chats: the LINE groups (and users) the bot has met through its webhook, so an
+  administrator can find the group id to put in the settings;
 - marks: one-off facts ("the report of FY 2567 round 1 was drafted");
 - findings: the last finding set, for "new since the last check".
 
@@ -27,7 +30,7 @@ from typing import Any
 
 from automation.settings import ConfigError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the outbox's channel, retry key and uncertain moment; line_chats
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,7 +67,17 @@ CREATE TABLE IF NOT EXISTS outbox (
     sent_at TEXT,
     next_attempt TEXT,
     copy_path TEXT NOT NULL DEFAULT '',
-    eml BLOB NOT NULL
+    eml BLOB NOT NULL,
+    channel TEXT NOT NULL DEFAULT 'email',
+    retry_key TEXT NOT NULL DEFAULT '',
+    uncertain_since TEXT
+);
+CREATE TABLE IF NOT EXISTS line_chats (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    event TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS marks (key TEXT PRIMARY KEY, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS findings (
@@ -73,6 +86,14 @@ CREATE TABLE IF NOT EXISTS findings (
     seen TEXT NOT NULL
 );
 """
+
+# Columns added since version 1: a state file from before gets them on open (existing rows are
+# e-mail, which is all version 1 could send).
+_ADDED_COLUMNS = {
+    "outbox": (("channel", "TEXT NOT NULL DEFAULT 'email'"), ("retry_key", "TEXT NOT NULL DEFAULT ''"),
+               ("uncertain_since", "TEXT")),
+}
+EMAIL, LINE = "email", "line"
 
 # Outbox statuses: waiting to go out, delivered, kept in the output folder only (no SMTP
 # server configured or no recipient), given up after too many failed attempts.
@@ -124,7 +145,19 @@ class OutboxItem:
     sent_at: dt.datetime | None
     next_attempt: dt.datetime | None  # a pending message is not tried again before this
     copy_path: str
-    eml: bytes
+    eml: bytes  # the exact message: RFC 5322 bytes for e-mail, the push request's JSON for LINE
+    channel: str = EMAIL
+    retry_key: str = ""  # LINE: the X-Line-Retry-Key every attempt of this message carries
+    uncertain_since: dt.datetime | None = None  # LINE: first attempt whose fate is unknown (dropped, 5xx)
+
+
+@dataclass(frozen=True)
+class LineChat:
+    id: str  # C… group, R… room, U… user
+    kind: str  # group | room | user
+    event: str  # the last event seen: join | leave | message | follow
+    first_seen: dt.datetime
+    last_seen: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -152,6 +185,7 @@ class State:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            self._migrate()
             self.db.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -160,6 +194,16 @@ class State:
             # A damaged or foreign file: never overwrite it (it may hold the record of sent mail).
             raise ConfigError(f"[state] path {self.path}: not a usable SQLite state file ({exc}); move it aside "
                               "to start a fresh state, or set [state] path to another file") from None
+
+    def _migrate(self) -> None:
+        """Bring a state file written by an earlier version up to this one, keeping its rows."""
+        for table, columns in _ADDED_COLUMNS.items():
+            have = {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            for name, decl in columns:
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+        self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+                        (str(SCHEMA_VERSION), SCHEMA_VERSION))
 
     def close(self) -> None:
         self.db.close()
@@ -273,43 +317,59 @@ class State:
     # ------------------------------------------------------------ outbox
 
     def outbox_add(self, *, key: str, kind: str, recipients: list[str], subject: str, created: dt.datetime,
-                   status: str, eml: bytes, copy_path: str = "") -> bool:
+                   status: str, eml: bytes, copy_path: str = "", channel: str = EMAIL, retry_key: str = "") -> bool:
         """Queue a message once: False (and nothing changes) when the key is already known."""
         cur = self.db.execute(
-            "INSERT OR IGNORE INTO outbox (key, kind, recipients, subject, created, status, copy_path, eml)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, kind, json.dumps(recipients), subject, _iso(created), status, copy_path, eml),
+            "INSERT OR IGNORE INTO outbox (key, kind, recipients, subject, created, status, copy_path, eml,"
+            " channel, retry_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, kind, json.dumps(recipients), subject, _iso(created), status, copy_path, eml, channel, retry_key),
         )
         return cur.rowcount == 1
 
-    def outbox(self, status: str | None = None, limit: int | None = None, key: str | None = None) -> list[OutboxItem]:
-        where = [w for w, v in (("status = ?", status), ("key = ?", key)) if v]
+    def outbox(self, status: str | None = None, limit: int | None = None, key: str | None = None,
+               channel: str | None = None) -> list[OutboxItem]:
+        where = [w for w, v in (("status = ?", status), ("key = ?", key), ("channel = ?", channel)) if v]
         sql = "SELECT * FROM outbox" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY created, key"
-        params: tuple[Any, ...] = tuple(v for v in (status, key) if v)
+        params: tuple[Any, ...] = tuple(v for v in (status, key, channel) if v)
         if limit is not None:
             sql += " LIMIT ?"
             params += (limit,)
         return [
             OutboxItem(r["key"], r["kind"], json.loads(r["recipients"]), r["subject"],
                        _moment(r["created"]), r["status"], r["attempts"], r["last_error"],  # type: ignore[arg-type]
-                       _moment(r["sent_at"]), _moment(r["next_attempt"]), r["copy_path"], bytes(r["eml"]))
+                       _moment(r["sent_at"]), _moment(r["next_attempt"]), r["copy_path"], bytes(r["eml"]),
+                       r["channel"], r["retry_key"], _moment(r["uncertain_since"]))
             for r in self.db.execute(sql, params)
         ]
 
-    def _pending_times(self) -> list[tuple[str, dt.datetime]]:
+    def _pending_times(self, channel: str | None) -> list[tuple[str, dt.datetime]]:
         """(key, earliest next attempt) of each pending message: its creation if never tried."""
-        rows = self.db.execute("SELECT key, created, next_attempt FROM outbox WHERE status = ?", (PENDING,))
-        return [(r["key"], _moment(r["next_attempt"] or r["created"])) for r in rows]  # type: ignore[misc]
+        sql = "SELECT key, created, next_attempt FROM outbox WHERE status = ?"
+        params: tuple[Any, ...] = (PENDING,)
+        if channel:
+            sql, params = sql + " AND channel = ?", (PENDING, channel)
+        return [(r["key"], _moment(r["next_attempt"] or r["created"])) for r in self.db.execute(sql, params)]  # type: ignore[misc]
 
-    def outbox_due(self, now: dt.datetime) -> list[OutboxItem]:
-        """Pending messages whose next attempt has come, oldest first."""
-        due = {key for key, at in self._pending_times() if at <= now}
-        return [i for i in self.outbox(PENDING) if i.key in due] if due else []
+    def outbox_due(self, now: dt.datetime, channel: str = EMAIL) -> list[OutboxItem]:
+        """Pending messages of one channel whose next attempt has come, oldest first."""
+        due = {key for key, at in self._pending_times(channel) if at <= now}
+        return [i for i in self.outbox(PENDING, channel=channel) if i.key in due] if due else []
 
-    def next_mail_attempt(self) -> dt.datetime | None:
-        """When the earliest pending message may be tried."""
-        moments = [at for _, at in self._pending_times()]
+    def next_mail_attempt(self, channels: Iterable[str] = (EMAIL,)) -> dt.datetime | None:
+        """When the earliest pending message of these channels may be tried."""
+        moments = [at for channel in channels for _, at in self._pending_times(channel)]
         return min(moments) if moments else None
+
+    def outbox_uncertain(self, key: str, since: dt.datetime) -> None:
+        """An attempt whose answer was lost: LINE may have accepted it. Only the first such
+        moment counts (LINE honours a retry key for 24 hours after it)."""
+        self.db.execute("UPDATE outbox SET uncertain_since = COALESCE(uncertain_since, ?) WHERE key = ?",
+                        (_iso(since), key))
+
+    def outbox_give_up(self, key: str, error: str) -> None:
+        """No further attempt, whatever the count (a request LINE will never accept)."""
+        self.db.execute("UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?,"
+                        " next_attempt = NULL WHERE key = ?", (FAILED, error, key))
 
     def outbox_defer(self, keys: Iterable[str], until: dt.datetime, error: str) -> None:
         """Not tried (the server was unreachable): wait until `until`, no attempt charged."""
@@ -338,11 +398,25 @@ class State:
         r = self.db.execute("SELECT status FROM outbox WHERE key = ?", (key,)).fetchone()
         return str(r["status"]) if r else FAILED
 
-    def outbox_counts(self) -> dict[str, int]:
+    def outbox_counts(self, channel: str = EMAIL) -> dict[str, int]:
         counts = {PENDING: 0, SENT: 0, LOCAL: 0, FAILED: 0}
-        for r in self.db.execute("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"):
+        for r in self.db.execute("SELECT status, COUNT(*) AS n FROM outbox WHERE channel = ? GROUP BY status",
+                                 (channel,)):
             counts[r["status"]] = r["n"]
         return counts
+
+    # ------------------------------------------------------------ LINE chats
+
+    def line_chat_seen(self, chat_id: str, kind: str, event: str, at: dt.datetime) -> None:
+        self.db.execute(
+            "INSERT INTO line_chats (id, kind, event, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET event = excluded.event, last_seen = excluded.last_seen",
+            (chat_id, kind, event, _iso(at), _iso(at)),
+        )
+
+    def line_chats(self) -> list[LineChat]:
+        return [LineChat(r["id"], r["kind"], r["event"], _moment(r["first_seen"]), _moment(r["last_seen"]))  # type: ignore[arg-type]
+                for r in self.db.execute("SELECT * FROM line_chats ORDER BY last_seen DESC")]
 
 
 # ---------------------------------------------------------------- one instance at a time

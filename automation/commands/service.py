@@ -23,7 +23,7 @@ _OUTCOME = {
 _COUNTS = {
     "th": {"findings": "ประเด็น", "new": "ใหม่", "resolved": "แก้แล้ว", "errors": "ต้องแก้ไข",
            "warnings": "ควรตรวจสอบ", "stage_errors": "ขั้นตอนผิดพลาด", "units": "หน่วยงาน",
-           "queued": "อีเมล", "reports": "รายงาน", "threshold": "ล่วงหน้า (วัน)"},
+           "queued": "อีเมล", "reports": "รายงาน", "threshold": "ล่วงหน้า (วัน)", "line": "LINE"},
     "en": {},
 }
 # Runs made from the command line (`run`, `validate`, `import-plan`) are history too.
@@ -81,6 +81,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if settings.run.today is not None and not (args.once or args.job):
         raise ConfigError("a pinned day (--today or [run] today) works with serve --once or --job only")
+    from automation.line import access_token, line_enabled, missing_token_line
+
+    if line_enabled(settings) and not access_token(settings):
+        # Said at start, not days later when the first digest cannot be pushed.
+        raise ConfigError(f"[line] targets are set but {missing_token_line(settings)}")
     logs = setup_logging(settings, json_lines=True if args.log_json else None, verbose=args.verbose)
     lock = InstanceLock(settings.state_path)
     try:
@@ -105,9 +110,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 if not runs:  # say so: a cron line that seems to do nothing is otherwise a mystery
                     log.info("nothing due now; next: %s", _next_jobs(service))
                 return 1 if any(r.outcome == "failed" for r in runs) else 0
-            log.info("service started (pid lock %s); next: %s", lock.path, _next_jobs(service))
-            service.serve(stop)
-            log.info("service stopped")
+            from automation.commands.line import start_webhook
+
+            webhook = start_webhook(settings)  # finding LINE group ids, when the channel secret is set
+            try:
+                log.info("service started (pid lock %s); next: %s", lock.path, _next_jobs(service))
+                service.serve(stop)
+                log.info("service stopped")
+            finally:
+                if webhook is not None:
+                    webhook.stop()  # type: ignore[attr-defined]
             return 0
     finally:
         restore()
@@ -152,16 +164,32 @@ def status_data(settings: Settings, runs: int = 10, clock: Any = None) -> dict[s
             ],
             "jobs": {spec.name: _job_json(state, spec.name) for spec in service.specs},
             "mail": state.outbox_counts(),
-            "mail_problems": [
-                {"key": m.key, "subject": m.subject, "to": m.recipients, "status": m.status,
-                 "attempts": m.attempts, "error": m.last_error, "copy": m.copy_path}
-                # A message waiting because the server cannot be reached has no attempt
-                # counted, but its last error says why it waits.
-                for m in state.outbox() if m.status in ("pending", "failed") and (m.attempts or m.last_error)
-            ],
+            "mail_problems": _problems(state, "email"),
+            "line": state.outbox_counts("line"),
+            "line_problems": _problems(state, "line"),
+            "line_chats": [{"id": c.id, "kind": c.kind, "event": c.event, "last_seen": c.last_seen.isoformat()}
+                           for c in state.line_chats()],
         }
     finally:
         state.close()
+
+
+def _problems(state: Any, channel: str) -> list[dict[str, Any]]:
+    """Messages of a channel still waiting after a problem, or given up. A message waiting
+    because the server cannot be reached has no attempt counted, but its last error says why."""
+    return [{"key": m.key, "subject": m.subject, "to": m.recipients, "status": m.status,
+             "attempts": m.attempts, "error": m.last_error, "copy": m.copy_path}
+            for m in state.outbox(channel=channel)
+            if m.status in ("pending", "failed") and (m.attempts or m.last_error)]
+
+
+def _problem_line(m: dict[str, Any], words: dict[str, str], en: bool, style: str) -> str:
+    tries = digits(str(m["attempts"]), style)  # type: ignore[arg-type]
+    if m["attempts"]:
+        why = f"{tries} attempt(s), {m['error']}" if en else f"พยายาม {tries} ครั้ง, {m['error']}"
+    else:  # not tried yet: the server could not be reached or refused the login
+        why = f"not sent yet: {m['error']}" if en else f"ยังส่งไม่ได้: {m['error']}"
+    return f"  ! {m['subject']} → {', '.join(m['to'])}: {words.get(m['status'], m['status'])}, {why}"
 
 
 def _job_json(state: Any, name: str) -> dict[str, Any]:
@@ -212,12 +240,19 @@ def status_text(data: dict[str, Any], settings: Settings, lang: str) -> str:
     lines.append(("E-mail: " if en else "อีเมล: ")
                  + ", ".join(f"{words[k]} {digits(str(v), style)}" for k, v in mail.items()))
     for m in data["mail_problems"]:
-        tries = digits(str(m["attempts"]), style)
-        if m["attempts"]:
-            why = f"{tries} attempt(s), {m['error']}" if en else f"พยายาม {tries} ครั้ง, {m['error']}"
-        else:  # not tried yet: the server could not be reached or refused the login
-            why = f"not sent yet: {m['error']}" if en else f"ยังส่งไม่ได้: {m['error']}"
-        lines.append(f"  ! {m['subject']} → {', '.join(m['to'])}: {words.get(m['status'], m['status'])}, {why}")
+        lines.append(_problem_line(m, words, en, style))
+    line, chats = data.get("line") or {}, data.get("line_chats") or []
+    if any(line.values()) or chats:
+        lines.append("LINE: " + ", ".join(f"{words[k]} {digits(str(v), style)}" for k, v in line.items()))
+        lines += [_problem_line(m, words, en, style) for m in data["line_problems"]]
+        kinds = {"group": "group" if en else "กลุ่ม", "room": "room" if en else "ห้องแชต",
+                 "user": "user" if en else "ผู้ใช้"}
+        events = {} if en else {"join": "บอทเข้ากลุ่ม", "leave": "บอทออกแล้ว", "message": "มีข้อความ",
+                                "follow": "เพิ่มบอทเป็นเพื่อน"}
+        for c in chats:
+            seen = _when(dt.datetime.fromisoformat(c["last_seen"]), lang, style)
+            lines.append(f"  {kinds.get(c['kind'], c['kind'])} {c['id']} "
+                         f"({events.get(c['event'], c['event'])}, {seen})")
     return "\n".join(lines)
 
 
