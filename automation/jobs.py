@@ -251,15 +251,16 @@ def _know_private_values(ctx: JobContext, tables: Tables) -> None:
         ctx.line_privacy = ctx.privacy or Privacy(ctx.settings, tables, public=True, lang=ctx.lang)
 
 
-def _line_text(ctx: JobContext, text: str) -> str:
-    """Free text bound for LINE: always scrubbed (names of complainants, phones, e-mails, ids)."""
+def _line_text(ctx: JobContext, text: str, limit: int | None = None) -> str:
+    """Free text bound for LINE, always masked: the workbook's private values (complainants'
+    names and contacts) removed, then people masked as `privacy.mask_people` does for every
+    message (names after Thai titles, staff names, house numbers, LINE ids, phones, e-mails)."""
+    from automation.privacy import mask_people, mask_pii
+
     if not text:
         return text
-    if ctx.line_privacy is not None:
-        return str(ctx.line_privacy.scrub(text))
-    from automation.privacy import mask_pii
-
-    return mask_pii(text, ctx.lang)
+    text = str(ctx.line_privacy.scrub(text)) if ctx.line_privacy is not None else mask_pii(text, ctx.lang)
+    return mask_people(text, ctx.settings, lang=ctx.lang, limit=limit)
 
 
 def _is_private_column(ctx: JobContext, finding: dict[str, Any]) -> bool:
@@ -418,9 +419,7 @@ def _line_item(ctx: JobContext, index: int, item: Any) -> str:
     kind = str(getattr(item, "kind", "") or "")
     kind = _t(ctx, f"kind.{kind}") if kind in ("step", "measure", "complaint") else kind
     ident = str(getattr(item, "item_id", "") or "")
-    title = _line_text(ctx, " ".join(str(getattr(item, "title", "") or "").split()))
-    if len(title) > LINE_TITLE:
-        title = title[: LINE_TITLE - 1].rstrip() + "…"
+    title = _line_text(ctx, " ".join(str(getattr(item, "title", "") or "").split()), limit=LINE_TITLE)
     line = f"{_num(ctx, index)}. {kind} {ident}: {title}".replace(" :", ":")
     late = getattr(item, "days_late", 0) or 0
     due = getattr(item, "due_date", None)

@@ -156,8 +156,9 @@ class WebhookServer:
                                 self.client_address[0])
                     self._answer(400, b'{"message":"invalid signature"}')
                     return
-                self._answer(200, b"{}")  # LINE wants a quick 200; the work follows
-                server.record(outcome, dt.datetime.now(tz))
+                server.record(outcome, dt.datetime.now(tz))  # a quick local write, in the order received
+                self._answer(200, b"{}")  # LINE wants a quick 200: the answers in the chat follow
+                server.reply(outcome)
 
             def _answer(self, status: int, data: bytes) -> None:
                 self.send_response(status)
@@ -168,7 +169,10 @@ class WebhookServer:
 
         self.httpd = ThreadingHTTPServer((host or settings.line.webhook_host,
                                           settings.line.webhook_port if port is None else port), Handler)
-        self.httpd.daemon_threads = True
+        # Requests in progress finish on stop (server_close joins them): an answer already
+        # promised to a group is still sent when the service is asked to stop.
+        self.httpd.daemon_threads = False
+        self.httpd.block_on_close = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="line-webhook", daemon=True)
 
     @property
@@ -185,6 +189,8 @@ class WebhookServer:
                     log.info("LINE: the bot joined %s %s; put this id in the unit's line_to", kind, chat_id)
                 elif event == "leave":
                     log.warning("LINE: the bot left (or was removed from) %s %s", kind, chat_id)
+
+    def reply(self, outcome: WebhookOutcome) -> None:
         for token, text in outcome.replies:
             _reply(self.settings, token, text)
 

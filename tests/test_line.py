@@ -321,9 +321,9 @@ def test_the_webhook_records_a_join_and_answers_id_with_the_group_id(settings: S
     with State(s.state_path) as state:
         (chat,) = state.line_chats()
     assert (chat.id, chat.kind, chat.event) == (WORKS_GROUP, "group", "message")
-    tokens = [r["replyToken"] for r in line_server.replies]
-    assert tokens == ["r-join", "r-id"]  # "สวัสดีค่ะ" is not a question for the bot
-    answer = line_server.replies[1]["messages"][0]["text"]
+    replies = {r["replyToken"]: r["messages"][0]["text"] for r in line_server.replies}
+    assert sorted(replies) == ["r-id", "r-join"]  # "สวัสดีค่ะ" is not a question for the bot
+    answer = replies["r-id"]
     assert answer.startswith(f"รหัส LINE ของกลุ่มนี้:\n{WORKS_GROUP}\n") and "line_to" in answer
 
 
@@ -411,6 +411,17 @@ def test_the_complainants_name_and_contact_never_go_to_line_even_where_e_mail_ma
     assert PHONE not in text and NAME not in text  # …LINE still never carries it
     assert "R-2567-014" in text and "ถนนชำรุดหน้าบ้าน" in text and "(เกินมา ๑๒ วัน)" in text
     assert "• ข้อมูลในตารางที่ต้องแก้ไข ๑ รายการ" in text
+
+
+def test_a_name_after_a_thai_title_typed_into_a_complaint_is_masked_on_line(settings: Settings) -> None:
+    """Not every name is in the complainant column: staff type "นางสมศรี มีสุข แจ้งว่า…" into the
+    subject. LINE texts pass through privacy.mask_people as every message does."""
+    ctx, owed, findings = private_case(settings)
+    owed[0].title = "นางสมศรี มีสุข บ้านเลขที่ 45/2 หมู่ 3 แจ้งว่าไฟฟ้าส่องสว่างดับทั้งซอย"
+    text = jobs.line_digest_text(ctx, settings.units[2], owed, findings)
+    ctx.state.close()
+    assert "สมศรี" not in text and "45/2" not in text
+    assert "แจ้งว่าไฟฟ้าส่องสว่าง" in text
 
 
 def test_the_line_digest_reads_counts_first_then_the_oldest_overdue_then_where_to_look(
@@ -519,3 +530,46 @@ def test_serve_on_the_demo_with_line_on_the_loopback_server_delivers_the_weeks_d
     complaints = jobs._real_tables(s)[0]["complaints"].records()
     private = {str(r[k]) for r in complaints for k in ("complainant", "contact") if r.get(k)}
     assert private and not [p for d in line_server.delivered for t in d.texts for p in private if p in t]
+
+
+def test_serve_answers_the_webhook_while_it_runs_when_the_channel_secret_is_set(
+        settings: Settings, demo_workbook: Path, line_server: LineEmulator) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:  # a free port for the webhook
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = settings.source
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('api_base_url = "https://api.line.me"', f'api_base_url = "{line_server.url}"')
+    config.write_text(text.replace("webhook_port = 8088", f"webhook_port = {port}"), encoding="utf-8")
+    project = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(project), "LINE_CHANNEL_SECRET": SECRET}
+    proc = subprocess.Popen([sys.executable, "main.py", "serve", "--config", str(config)], cwd=project, env=env,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "service started" in line:
+                break
+        body = json.dumps({"destination": "U" + "0" * 32, "events": [event("join", WORKS_GROUP, replyToken="r")]})
+        url = f"http://127.0.0.1:{port}/line/webhook"
+        assert _post(url, body.encode(), {"X-Line-Signature": signed(body)})[0] == 200
+        assert _post(url, body.encode(), {"X-Line-Signature": signed(body, "not-the-secret")})[0] == 400
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    with State(load_settings(config).state_path) as state:
+        assert [(c.id, c.event) for c in state.line_chats()] == [(WORKS_GROUP, "join")]
+    assert [r["replyToken"] for r in line_server.replies] == ["r"]
+    from automation.commands.service import status_data, status_text
+
+    shown = status_text(status_data(load_settings(config), clock=FakeClock(NOW)), load_settings(config), "th")
+    assert f"  กลุ่ม {WORKS_GROUP} (บอทเข้ากลุ่ม, " in shown
