@@ -212,6 +212,8 @@ def parse_cell(column: Column, value: Any) -> Parsed:
         return Parsed(blank=True)
     if isinstance(value, CellError):  # a formula's result the cell shows as #REF!, #N/A...
         return Parsed(problem=Problem(FormulaError))
+    if column.type in ("date", "url") and isinstance(value, str) and _DASHES.fullmatch(value):
+        return Parsed(blank=True)  # "-" is how Thai forms write "none (yet)": a blank date or link
     parser = _PARSERS.get(column.type, _parse_text)
     return parser(column, value)
 

@@ -390,15 +390,16 @@ def check_step_status(check: SheetCheck, row: RowCheck) -> None:
 def check_duplicate_steps(check: SheetCheck) -> None:
     """The same step number twice in one measure of one fiscal year: the later row is named.
     A row repeated whole is already a duplicate id (one mistake, one finding)."""
-    first: dict[tuple[int, int, int], int] = {}
+    first: dict[tuple[int, int, int], tuple[int, str]] = {}
     for row in check.rows:
         key = (row.clean("fiscal_year"), row.clean("measure_no"), row.clean("step_no"))
         if None in key:
             continue
-        if key in first and "row_id" not in row.flagged:
-            params = {"first_row": first[key], "measure_no": key[1], "fiscal_year": key[0]}
+        ident = to_arabic_digits(normalize_header(row.value("row_id") or ""))
+        if key in first and (not ident or ident != first[key][1]):
+            params = {"first_row": first[key][0], "measure_no": key[1], "fiscal_year": key[0]}
             check.emit(Problem(DuplicateStep, params), row, "step_no", row.record.get("step_no"))
-        first.setdefault(key, row.number)  # type: ignore[arg-type]
+        first.setdefault(key, (row.number, ident))  # type: ignore[arg-type]
 
 
 _ROW_ID = re.compile(r"(\d{4})\s*-\s*(\d{1,3})\s*-\s*(\d{1,3})")

@@ -295,6 +295,8 @@ CASES: list[Case] = [
       note="in progress with a closed date only"),
     M({"evidence_url": None}, "done-needs-evidence"),
     M({"evidence_url": "\u200b"}, "done-needs-evidence", note="evidence only a zero-width space"),
+    M({"evidence_url": "-"}, "done-needs-evidence", note="a dash for no evidence"),
+    M({"done_date": "-"}, "done-needs-date", note="a dash for no date"),
     C({"outcome": "-"}, "placeholder-text", note="dash outcome"),
     C({"outcome": "."}, "placeholder-text", note="dot outcome"),
     M({"result": "ไม่มี"}, "placeholder-text", note="none result of a done step"),
@@ -426,6 +428,7 @@ def test_identical_answers_three_minutes_apart_are_two_people() -> None:
         ("measures", {"done_date": "05/04/2567", "due_date": "31/03/2567", "result": "แล้วเสร็จไม่ทันตามกำหนด"}),
         ("measures", {"status": "ยกเลิก", "evidence_url": None, "result": "-", "done_date": None}),
         ("measures", {"row_id": "ITA-67-02"}),  # the office's own id form is not the plan's
+        ("measures", {"status": "อยู่ระหว่างดำเนินการ", "done_date": "-", "evidence_url": "-"}),  # "-": none yet
         ("complaints", {"complaint_id": "ร.012/2567"}),  # received 5 Mar 2567: its own year
         ("complaints", {"status": "ส่งต่อหน่วยงานอื่น"}),  # referred with a date: the referral's
         ("measures", {"fiscal_year": 2567.0}),
