@@ -281,7 +281,7 @@ class HiddenMarks(Rule):
     severity = "warning"
     title = {"th": "มีอักขระแฝงที่มองไม่เห็น", "en": "Hidden characters"}
     template = {
-        "th": _WHERE_TH + ": '{value}' ดูเหมือนปกติแต่มี{detail} ระบบอ่านเป็น '{read}' แล้ว",
+        "th": _WHERE_TH + ": '{value}' ดูเหมือนปกติแต่มี{detail} ระบบยังอ่านได้ว่า '{read}'",
         "en": _WHERE_EN + ": '{value}' looks right but holds {detail}; it was read as '{read}'",
     }
     fix = {
