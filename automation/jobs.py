@@ -165,6 +165,7 @@ _T: dict[str, dict[str, str]] = {
         "line.asof": "ข้อมูล ณ วันที่ {date}",
         "line.via_coordinator": "(ส่งถึงผู้ประสานงาน เนื่องจาก {unit} ไม่มีช่องทางรับข้อความในการตั้งค่า)",
         "line.oldest": "เกินกำหนดนานที่สุด:", "line.soonest": "ใกล้ครบกำหนดที่สุด:",
+        "line.fix": "ข้อมูลที่ต้องแก้ไข (ดูคำอธิบายในชีต {sheet}):", "line.column": "ช่อง",
         "line.where": "ดูรายละเอียดและบันทึกผลที่:", "line.file": "ไฟล์ {name} (ชีต {sheet})",
         "line.footer": "— {office} (ข้อความอัตโนมัติ)",
         "line.reminder.unit": "{unit}: กรุณาบันทึกผลและความก้าวหน้าของมาตรการที่รับผิดชอบในตารางให้ครบ"
@@ -200,6 +201,7 @@ _T: dict[str, dict[str, str]] = {
         "line.asof": "As of {date}",
         "line.via_coordinator": "(Sent to the coordinator: {unit} has no address or LINE target.)",
         "line.oldest": "Longest overdue:", "line.soonest": "Due soonest:",
+        "line.fix": "Entries to fix (explained in the sheet {sheet}):", "line.column": "column",
         "line.where": "Details, and where to record results:", "line.file": "file {name} (sheet {sheet})",
         "line.footer": "— {office} (automatic message)",
         "line.reminder.unit": "{unit}: please record the results and progress of your measures in the sheet "
@@ -413,6 +415,7 @@ def sheet_link(settings: Settings, lang: str = "th") -> str:
 
 LINE_ITEMS = 5  # overdue items a LINE digest names: the oldest; the rest are counted
 LINE_TITLE = 70  # characters of an item's title on a phone
+LINE_FINDINGS = 3  # sheet entries to fix a LINE digest points at; the rest are counted
 
 
 def _line_item(ctx: JobContext, index: int, item: Any) -> str:
@@ -456,6 +459,17 @@ def line_digest_text(ctx: JobContext, unit: Unit, owed: list[Any], findings: lis
         lines += [_line_item(ctx, n, item) for n, item in enumerate(listed[:LINE_ITEMS], 1)]
         if len(listed) > LINE_ITEMS:
             lines.append(_t(ctx, "more_owed", n=_num(ctx, len(listed) - LINE_ITEMS)).strip())
+    if findings:  # where, never what: a finding's message may quote a complainant's contact
+        lines += ["", _t(ctx, "line.fix", sheet=ctx.settings.sheets.findings)]
+        for f in findings[:LINE_FINDINGS]:
+            where = str(f.get("sheet") or "")
+            if f.get("row"):
+                where += f" {_t(ctx, 'row')} {_num(ctx, int(f['row']))}"
+            if f.get("column"):
+                where += f" {_t(ctx, 'line.column')} {f['column']}"
+            lines.append(f"- {where}")
+        if len(findings) > LINE_FINDINGS:
+            lines.append(_t(ctx, "more_owed", n=_num(ctx, len(findings) - LINE_FINDINGS)).strip())
     return "\n".join(lines + _line_footer(ctx))
 
 
