@@ -21,7 +21,7 @@ def test_every_command_has_help_text(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_is_in_the_readme(name: str) -> None:
-    assert re.search(rf"python main\.py {re.escape(name)}\b", README), f"README lacks `python main.py {name}`"
+    assert re.search(rf"\./ita {re.escape(name)}\b", README), f"README lacks `./ita {name}`"
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
