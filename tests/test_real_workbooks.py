@@ -9,8 +9,11 @@ formulas carry real cached results, as a file Excel or LibreOffice saved does.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import stat
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +24,9 @@ from openpyxl.utils import get_column_letter
 from automation.pipeline import check_stages, run_once
 from automation.schema import build_schema
 from automation.settings import Settings, load_settings
-from automation.workbook.base import CellError
+from automation.workbook.base import NOTE_MARK, CellError
 from automation.workbook.xlsx import XlsxWorkbook, write_layout
+from automation.workbook.xlsx_package import Package
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 4, 20)
@@ -93,6 +97,8 @@ def clerk_workbook(settings: Settings, path: Path, habits: Habits) -> Path:
         from openpyxl.styles import PatternFill
 
         sheet["M2"].comment = Comment("ตรวจแล้ว รอลงนาม", "สมศรี")
+        sheet["J3"] = "เสร็จ"  # not a status: a finding and a note beside the person's comment
+        sheet["G5"] = "กองคลังง"  # a typo in a unit merged over two steps: one note, on G5
         sheet.conditional_formatting.add(
             "J2:J100", CellIsRule(operator="equal", formula=['"ยกเลิก"'], fill=PatternFill("solid", fgColor="FFC7CE"))
         )
@@ -209,3 +215,104 @@ def test_a_stray_space_at_the_last_row_costs_nothing(saved_books: dict[str, Path
     plain = XlsxWorkbook(saved_books["plain"]).read([title])[title]
     stray = XlsxWorkbook(saved_books["stray"]).read([title])[title]
     assert stray == plain  # the same grid: the space is not data, and no million rows
+
+
+# ---------------------------------------------------------------- writing without harm
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+# What a run may write in a workbook that has no service sheets yet: the two new sheets and
+# their places in the workbook, a style for their header row, and the notes with their rels.
+SERVICE_PARTS = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
+
+
+@needs_office
+def test_a_run_leaves_every_part_it_does_not_own_byte_for_byte(saved_books: dict[str, Path], office: Settings) -> None:
+    path = put(saved_books["extras"], office)
+    before = parts(path)
+    summary = run_once(office, stages=check_stages())
+    after = parts(path)
+    measures = build_schema(office)["measures"].title
+    with Package(path) as pkg:
+        sheet = pkg.sheet(measures)
+        notes_parts = {target for _kind, target in pkg.rels(sheet.part).values()}
+    changed = {name for name in before if before[name] != after.get(name)}
+    assert changed <= SERVICE_PARTS | notes_parts, changed
+    # The staff sheet itself (values, formulas and their cached results, merges, data
+    # validation, conditional formatting) and the image, chart, hidden sheet: untouched.
+    assert before[sheet.part] == after[sheet.part]
+    assert any(name.startswith("xl/media/") for name in before)
+    assert any(name.startswith("xl/charts/") for name in before)
+    assert {n for n in before if n.startswith(("xl/media/", "xl/charts/", "xl/drawings/drawing"))} <= set(after)
+    # styles.xml only gained: every style the staff use keeps its number.
+    assert after["xl/styles.xml"].count(b"<xf ") >= before["xl/styles.xml"].count(b"<xf ")
+    assert {f.rule for f in summary.findings if f.sheet_key == "measures"} == {"choice", "choice-typo"}
+
+
+@needs_office
+def test_notes_go_beside_a_persons_comment_and_on_a_merged_ranges_first_cell(
+    saved_books: dict[str, Path], office: Settings
+) -> None:
+    path = put(saved_books["extras"], office)
+    person = openpyxl.load_workbook(path)[build_schema(office)["measures"].title]["M2"].comment
+    run_once(office, stages=check_stages())
+    sheet = openpyxl.load_workbook(path)[build_schema(office)["measures"].title]
+    assert (sheet["M2"].comment.text, sheet["M2"].comment.author) == (person.text, person.author)
+    assert person.text == "ตรวจแล้ว รอลงนาม"
+    assert sheet["J3"].comment.text.startswith(NOTE_MARK)
+    assert sheet["G5"].comment.text.startswith(NOTE_MARK)  # the range G5:G6 has one note, on G5
+    assert sheet["G6"].comment is None
+    hidden = openpyxl.load_workbook(path)["ข้อมูลอ้างอิง"]
+    assert hidden.sheet_state == "hidden"
+
+
+@needs_office
+def test_a_second_run_writes_nothing_and_formulas_keep_their_cached_results(
+    saved_books: dict[str, Path], office: Settings
+) -> None:
+    path = put(saved_books["plain"], office)
+    measures = build_schema(office)["measures"].title
+    grid = XlsxWorkbook(path).read([measures])[measures]
+    run_once(office, stages=check_stages())
+    once = path.read_bytes()
+    run_once(office, stages=check_stages())
+    assert path.read_bytes() == once
+    with zipfile.ZipFile(path) as z, Package(path) as pkg:
+        xml = z.read(pkg.sheet(measures).part).decode()
+    assert '<f aca="false">E2+1</f><v>2</v>' in xml  # formula and its cached result, as LibreOffice saved them
+    assert XlsxWorkbook(path).read([measures])[measures] == grid
+
+
+@needs_office
+def test_libreoffice_and_openpyxl_open_the_written_workbook(saved_books: dict[str, Path], office: Settings,
+                                                            tmp_path: Path) -> None:
+    path = put(saved_books["extras"], office)
+    run_once(office)  # a full run: findings and summary sheets, notes
+    book = openpyxl.load_workbook(path)
+    schema = build_schema(office)
+    findings = book[schema["findings"].title]
+    assert findings["A1"].value == "ระดับ" and findings["A1"].font.bold and findings.freeze_panes == "A2"
+    assert findings.max_row > 2 and book[schema["summary"].title]["A1"].value
+    again = through_libreoffice([path], tmp_path / "reopened")[0]
+    assert openpyxl.load_workbook(again)[schema["findings"].title].max_row == findings.max_row
+
+
+@needs_office
+def test_a_shared_folders_permissions_are_kept(saved_books: dict[str, Path], office: Settings) -> None:
+    path = put(saved_books["extras"], office)
+    os.chmod(path, 0o664)
+    run_once(office, stages=check_stages())
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664
+
+
+def test_a_new_workbook_follows_the_umask(office: Settings) -> None:
+    old = os.umask(0o002)
+    try:
+        XlsxWorkbook(office.workbook_path).provision(list(build_schema(office).sheets.values()))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(office.workbook_path.stat().st_mode) == 0o664

@@ -1,38 +1,37 @@
-"""The local .xlsx backend (openpyxl): the embedded default, so the product runs offline."""
+"""The local .xlsx backend: the embedded default, so the product runs offline.
+
+Reading goes through python-calamine and the package's XML (automation.workbook.xlsx_read);
+writing patches only the parts the service owns (automation.workbook.xlsx_patch), so that a
+run never costs staff a formula's cached result, a chart, a note or a permission bit. Only a
+brand-new workbook (init, demo) is made with openpyxl.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import glob
 import hashlib
 import os
 import tempfile
 import time
-import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation.schema import SheetSchema
-from automation.workbook.base import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
-from automation.workbook.xlsx_package import Package
+from automation.workbook.base import Changes, Grid, Workbook, WorkbookBusy, WorkbookError
+from automation.workbook.xlsx_package import Package, SheetPart, column_letters
+from automation.workbook.xlsx_patch import Patch, cell_xml, xml_text
 from automation.workbook.xlsx_read import read_sheets
 
-NOTE_AUTHOR = "automation"
 TEMP_PREFIX = ".~automation-"  # the copy a save writes before swapping it in
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def _set_text_safe(cell: Any, value: Any) -> None:
-    """Write a value as data: text stays text even when it starts with '='."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
 
 
 class XlsxWorkbook(Workbook):
@@ -40,9 +39,6 @@ class XlsxWorkbook(Workbook):
         self.path = Path(path)
         self.label = str(self.path)
         self.api_calls = 0
-        # The workbook read() parsed, with the file's digest then: apply() reuses it unless
-        # someone has saved the file since (parsing a 100,000-row file takes tens of seconds).
-        self._held: tuple[bytes, openpyxl.Workbook] | None = None
 
     def _digest(self) -> bytes:
         try:
@@ -50,125 +46,131 @@ class XlsxWorkbook(Workbook):
         except OSError:
             return b""
 
-    def _load(self, read_only: bool) -> openpyxl.Workbook:
-        if not self.path.is_file():
-            raise WorkbookError(
-                f"{self.path}: workbook not found; run 'python main.py init --workbook "
-                f"{self.path}' or 'python main.py demo' to create one"
-            )
-        try:
-            return openpyxl.load_workbook(self.path, read_only=read_only, data_only=False)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
-            raise WorkbookError(f"{self.path}: not a readable .xlsx file ({exc})") from None
-
     def read(self, titles: list[str]) -> dict[str, Grid]:
         with Package(self.path) as pkg:
             parts = {t: part for t in titles if (part := pkg.sheet(t)) is not None}
             return read_sheets(pkg, parts)
 
+    # ------------------------------------------------------------------ write
+
     def apply(self, changes: Changes) -> None:
         if changes.is_empty():
             return
         # A person may save the file while a run works: their save is never overwritten. The
-        # workbook is the one read() parsed only if the file is still byte for byte the same,
-        # and the new file replaces the old only if nobody saved in the meantime; otherwise
-        # the changes are made again on what they saved.
+        # new file replaces the old only if nobody saved in the meantime; otherwise the
+        # changes are made again on what they saved.
         for _ in range(3):
+            self.check_writable()
             digest = self._digest()
-            held, self._held = self._held, None
-            book = held[1] if held is not None and held[0] == digest else self._load(read_only=False)
-            if not self._change(book, changes):
-                return  # the file already says all of it: a repeated run writes nothing
-            if self._save_atomically(book, expected=digest):
-                return
-        raise WorkbookError(f"{self.path}: the file kept changing while the service saved it; run again")
+            with Package(self.path) as pkg:
+                patch = Patch(pkg)
+                self._change(pkg, patch, changes)
+                if not patch.changed():
+                    return  # the file already says all of it: a repeated run writes nothing
+                if self._swap_in(patch.save, expected=digest):
+                    return
+        raise WorkbookError(f"{self.path}: ไฟล์ถูกแก้ไขอยู่ตลอดระหว่างที่ระบบบันทึก — สั่งใหม่อีกครั้ง (the file kept changing)")
 
-    def _change(self, book: openpyxl.Workbook, changes: Changes) -> bool:
-        """Make `changes` in `book`; False when it already held all of them."""
-        changed = False
+    def _change(self, pkg: Package, patch: Patch, changes: Changes) -> None:
+        def sheet(title: str) -> SheetPart:
+            part = pkg.sheet(title)
+            if part is None:
+                raise WorkbookError(f"{self.path}: ไม่พบชีต '{title}' (sheet '{title}' is missing)")
+            return part
+
         for title, grid in changes.replace.items():
-            if title not in book.sheetnames or not _same_values(book[title], grid):
-                self._replace_sheet(book, title, grid)
-                changed = True
-        for write in changes.cells:
-            if write.sheet not in book.sheetnames:
-                raise WorkbookError(f"{self.path}: sheet '{write.sheet}' is missing")
-            cell = book[write.sheet].cell(write.row, write.col)
-            if type(cell.value) is not type(write.value) or cell.value != write.value:
-                _set_text_safe(cell, write.value)
-                changed = True
-        for title, notes in changes.notes.items():
-            if title in book.sheetnames:
-                changed |= self._set_notes(book[title], {(n.row, n.col): n.text for n in notes})
-        for title, rows in changes.append.items():
-            if not rows:
-                continue
-            if title not in book.sheetnames:
-                raise WorkbookError(f"{self.path}: sheet '{title}' is missing")
-            sheet = book[title]
-            start = _last_row_with_data(sheet) + 1
+            patch.replace_sheet(title, grid)
+        writes: dict[str, dict[tuple[int, int], Any]] = {}
+        for w in changes.cells:
+            writes.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
+        appends = {t: rows for t, rows in changes.append.items() if rows}
+        for title in appends:
+            sheet(title)
+        for title in writes:
+            sheet(title)
+        grids = read_sheets(pkg, {t: sheet(t) for t in {*writes, *appends}})
+        for title, rows in appends.items():
+            start = len(grids[title]) + 1
             for r, row in enumerate(rows, start=start):
                 for c, value in enumerate(row, start=1):
                     if value is not None:
-                        _set_text_safe(sheet.cell(r, c), value)
-            changed = True
-        return changed
-
-    def _replace_sheet(self, book: openpyxl.Workbook, title: str, grid: Grid) -> None:
-        if title in book.sheetnames:
-            sheet = book[title]
-            sheet.delete_rows(1, sheet.max_row)
-        else:
-            sheet = book.create_sheet(title)
-        for r, row in enumerate(grid, start=1):
-            for c, value in enumerate(row, start=1):
-                _set_text_safe(sheet.cell(r, c), value)
-        if grid:
-            for c in range(1, len(grid[0]) + 1):
-                sheet.cell(1, c).font = Font(bold=True)
-                sheet.cell(1, c).fill = HEADER_FILL
-            sheet.freeze_panes = "A2"
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(grid[0]))}{max(len(grid), 1)}"
-
-    @staticmethod
-    def _set_notes(sheet: Any, wanted: dict[tuple[int, int], str]) -> bool:
-        # Remove our own stale notes; a person's note is never touched or covered.
-        changed = False
-        for row in sheet.iter_rows():
-            for cell in row:
-                note = getattr(cell, "comment", None)
-                if note is not None and note.author == NOTE_AUTHOR:
-                    if (cell.row, cell.column) not in wanted:
-                        cell.comment = None
-                        changed = True
-        for (r, c), text in wanted.items():
-            for merged in sheet.merged_cells.ranges:  # a note on a merged range sits on its first cell
-                if merged.min_row <= r <= merged.max_row and merged.min_col <= c <= merged.max_col:
-                    r, c = merged.min_row, merged.min_col
-                    break
-            cell = sheet.cell(r, c)
-            if cell.comment is not None and cell.comment.author != NOTE_AUTHOR:
+                        writes.setdefault(title, {})[(r, c)] = value
+        for title, cells in writes.items():
+            grid = grids[title]
+            wanted = {cell: v for cell, v in cells.items() if not _shows(grid, cell, v)}
+            patch.write_cells(sheet(title), wanted)
+        for title, notes in changes.notes.items():
+            part = pkg.sheet(title)
+            if part is None:
                 continue
-            if cell.comment is not None and cell.comment.text == NOTE_MARK + text:
-                continue
-            comment = Comment(NOTE_MARK + text, NOTE_AUTHOR)
-            comment.width, comment.height = 320, 120
-            cell.comment = comment
-            changed = True
-        return changed
+            merges = pkg.scan(part).merges
+            wanted: dict[tuple[int, int], str] = {}
+            for n in notes:
+                cell = _first_cell(n.row, n.col, merges)
+                wanted[cell] = f"{wanted[cell]}\n{n.text}" if cell in wanted else n.text
+            patch.set_notes(part, wanted)
 
-    def _save_atomically(self, book: openpyxl.Workbook, expected: bytes | None = None) -> bool:
-        # A crash mid-save must leave the old file whole: write beside it, then swap. The copy
-        # is hidden and not named .xlsx, so a half-written one left by a killed run is never
-        # opened by mistake; the next save removes such leftovers once they are an hour old.
-        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{self.path.stem}-", suffix=".tmp", dir=self.path.parent)
+    def check_writable(self) -> None:
+        """Nothing is written to a file open in an office program or marked read-only."""
+        lock = office_lock(self.path)
+        if lock is not None:
+            raise WorkbookBusy(
+                f"{self.path}: ไฟล์เปิดอยู่ในโปรแกรม Excel หรือ LibreOffice (พบ {lock.name}) ระบบจึงยังไม่บันทึก "
+                "— ปิดไฟล์ใน Excel แล้วสั่งใหม่ (close the file in Excel and run again)"
+            )
+        if self.path.exists() and not (self.path.stat().st_mode & 0o222 and os.access(self.path, os.W_OK)):
+            raise WorkbookBusy(
+                f"{self.path}: ไฟล์ตั้งเป็นอ่านอย่างเดียว ระบบจึงยังไม่บันทึก — ปิดไฟล์ใน Excel และให้สิทธิ์แก้ไขไฟล์ "
+                "(เอาเครื่องหมายอ่านอย่างเดียวออก) แล้วสั่งใหม่ (the file is read-only)"
+            )
+        if not os.access(self.path.parent, os.W_OK):
+            raise WorkbookBusy(
+                f"{self.path}: ระบบไม่มีสิทธิ์เขียนในโฟลเดอร์ {self.path.parent} — ให้สิทธิ์เขียนโฟลเดอร์นี้แล้วสั่งใหม่ "
+                "(the folder is not writable)"
+            )
+
+    def _swap_in(self, write: Callable[[str], None], expected: bytes | None = None) -> bool:
+        # A crash mid-save must leave the old file whole: write beside it, flush it to disk,
+        # then swap. The copy is hidden and not named .xlsx, so a half-written one left by a
+        # killed run is never opened by mistake; the next save removes such leftovers once
+        # they are an hour old. The new file keeps the old one's permission bits and owner
+        # (a shared folder's 0664 stays 0664); a new file follows the umask.
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{self.path.stem}-", suffix=".tmp", dir=self.path.parent)
+        except OSError as exc:
+            if not _refused(exc):
+                raise
+            raise self._busy(exc) from None
         os.close(fd)
         try:
-            book.save(tmp)
+            write(tmp)
+            try:
+                old = self.path.stat()
+            except FileNotFoundError:
+                old = None
+            if old is not None:
+                os.chmod(tmp, old.st_mode & 0o7777)
+                try:
+                    os.chown(tmp, old.st_uid, old.st_gid)
+                except OSError:
+                    pass  # only the owner's group may be given away by an ordinary user
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
             if expected is not None and self._digest() != expected:
                 Path(tmp).unlink(missing_ok=True)
                 return False  # saved by someone else while we wrote: theirs stays
-            os.replace(tmp, self.path)
+            self.check_writable()  # opened in Excel while we wrote
+            try:
+                os.replace(tmp, self.path)
+            except OSError as exc:
+                if not _refused(exc):
+                    raise  # a full disk and the like: the caller reports it as it is
+                raise self._busy(exc) from None
+            _fsync_folder(self.path.parent)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -180,44 +182,122 @@ class XlsxWorkbook(Workbook):
                 pass
         return True
 
+    def _busy(self, exc: OSError) -> WorkbookBusy:
+        return WorkbookBusy(
+            f"{self.path}: บันทึกไฟล์ไม่ได้ ({exc.strerror or type(exc).__name__}) — ปิดไฟล์ใน Excel "
+            "และตรวจสิทธิ์การเขียนโฟลเดอร์ แล้วสั่งใหม่ (the file cannot be written)"
+        )
+
+    # ------------------------------------------------------------------ new sheets
+
     def provision(self, layouts: list[SheetSchema], lang: str = "th") -> list[str]:
-        if self.path.exists():
-            book = self._load(read_only=False)
-        else:
+        if not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             book = openpyxl.Workbook()
             book.remove(book.active)
-        added = []
-        for layout in layouts:
-            if layout.title in book.sheetnames:
-                continue
-            write_layout(book.create_sheet(layout.title), layout, lang)
-            added.append(layout.title)
-        if added:
-            self._save_atomically(book)
-        return added
+            for layout in layouts:
+                write_layout(book.create_sheet(layout.title), layout, lang)
+            self._swap_in(book.save)
+            return [layout.title for layout in layouts]
+        self.check_writable()
+        with Package(self.path) as pkg:
+            added = [layout for layout in layouts if pkg.sheet(layout.title) is None]
+            if not added:
+                return []
+            patch = Patch(pkg)
+            for layout in added:
+                part = patch.add_sheet(layout.title)
+                patch.put(part.part, layout_sheet_xml(layout, lang, patch.styles.header()).encode("utf-8"))
+            self._swap_in(patch.save, expected=None)
+        return [layout.title for layout in added]
 
 
-def _last_row_with_data(sheet: Any) -> int:
-    """The last row holding a value (0 for an empty sheet): openpyxl's max_row also counts
-    rows that only carry formatting, such as a dropdown laid over rows 2-5000."""
-    for r in range(sheet.max_row, 0, -1):
-        if any(cell.value not in (None, "") for cell in sheet[r]):
-            return r
-    return 0
+def office_lock(path: Path) -> Path | None:
+    """The lock file an office program keeps beside a workbook it has open: Excel's owner file
+    (~$ plus the name, whose first two letters Excel drops for a long name) or LibreOffice's."""
+    folder, name = path.parent, path.name
+    for candidate in (f"~${name}", f"~${name[2:]}", f".~lock.{name}#"):
+        lock = folder / candidate
+        if lock.exists():
+            return lock
+    return None
 
 
-def _same_values(sheet: Any, grid: Grid) -> bool:
-    """Does the sheet already hold exactly these values (blank and "" alike)?"""
+def _refused(exc: OSError) -> bool:
+    """Was the write refused (permissions, a read-only or locked file), rather than failed?"""
+    return isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.ETXTBSY, errno.EBUSY)
 
-    def trimmed(rows: Any) -> list[list[Any]]:
-        out = [[None if v == "" else v for v in row] for row in rows]
-        out = [row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)] for row in out]
-        while out and not out[-1]:
-            out.pop()
-        return out
 
-    return trimmed(sheet.iter_rows(values_only=True)) == trimmed(grid)
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _first_cell(row: int, col: int, merges: list[tuple[int, int, int, int]]) -> tuple[int, int]:
+    """A note on a merged range sits on its first cell (the others cannot hold one)."""
+    for r1, c1, r2, c2 in merges:
+        if r1 <= row <= r2 and c1 <= col <= c2:
+            return r1, c1
+    return row, col
+
+
+def _shows(grid: Grid, cell: tuple[int, int], value: Any) -> bool:
+    """Does the cell already hold this value (so a repeated run writes nothing)?"""
+    r, c = cell
+    old = grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else None
+    if value is None or value == "":
+        return old is None or old == ""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return type(old) is type(value) and old == value
+
+
+def layout_sheet_xml(layout: SheetSchema, lang: str, header_style: int | None) -> str:
+    """A staff sheet added to an existing workbook: headers, widths, a frozen header row and
+    dropdowns for choice columns, as `write_layout` lays out a new workbook."""
+    from automation.workbook.xlsx_package import NS_MAIN
+
+    headers = "".join(
+        cell_xml(f"{column_letters(c)}1", col.header(lang), header_style, None)  # type: ignore[arg-type]
+        for c, col in enumerate(layout.columns, start=1)
+    )
+    cols = "".join(
+        f'<col min="{c}" max="{c}" width="{col.width}" customWidth="1"/>' for c, col in enumerate(layout.columns, 1)
+    )
+    rules = []
+    for c, col in enumerate(layout.columns, start=1):
+        labels = _dropdown(col, lang)
+        if labels is not None:
+            letter = column_letters(c)
+            rules.append(f'<dataValidation type="list" allowBlank="1" showErrorMessage="0" sqref="{letter}2:{letter}5000">'
+                         f"<formula1>{xml_text(labels)}</formula1></dataValidation>")
+    validations = f'<dataValidations count="{len(rules)}">{"".join(rules)}</dataValidations>' if rules else ""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS_MAIN}">'
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+        'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData><row r="1">{headers}</row></sheetData>'
+        f"{validations}</worksheet>"
+    )
+
+
+def _dropdown(col: Any, lang: str) -> str | None:
+    """The inline list of a choice column's values, or None when it cannot be one: an inline
+    list cannot hold a comma (it would split one value in two) and Excel takes at most 255
+    characters; beyond that, findings still name a wrong value."""
+    names = [ch.label(lang).replace('"', "'") for ch in col.choices]
+    if col.type != "choice" or not names or any("," in n for n in names):
+        return None
+    labels = ",".join(names)
+    return f'"{labels}"' if len(labels) <= 250 else None
 
 
 def write_layout(sheet: Any, layout: SheetSchema, lang: str = "th") -> None:
@@ -228,15 +308,11 @@ def write_layout(sheet: Any, layout: SheetSchema, lang: str = "th") -> None:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(c)].width = col.width
-        names = [ch.label(lang).replace('"', "'") for ch in col.choices]
-        if col.type == "choice" and names and not any("," in n for n in names):
-            # An inline list cannot hold a comma (it would split one value in two) and Excel
-            # takes at most 255 characters; beyond that, findings still name a wrong value.
-            labels = ",".join(names)
-            if len(labels) <= 250:
-                rule = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
-                rule.showErrorMessage = False  # warn through findings, never block staff
-                letter = get_column_letter(c)
-                rule.add(f"{letter}2:{letter}5000")
-                sheet.add_data_validation(rule)
+        labels = _dropdown(col, lang)
+        if labels is not None:
+            rule = DataValidation(type="list", formula1=labels, allow_blank=True)
+            rule.showErrorMessage = False  # warn through findings, never block staff
+            letter = get_column_letter(c)
+            rule.add(f"{letter}2:{letter}5000")
+            sheet.add_data_validation(rule)
     sheet.freeze_panes = "A2"
