@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from automation.privacy import mask_pii
+from automation.privacy import mask_people
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +174,9 @@ def theme_comments(values: Iterable[Any], lang: str = "th") -> list[Theme]:
         text = clean_comment(value)
         if not text:
             continue
-        # Mask before merging, so two comments that differ only in a phone number merge.
-        text = mask_pii(text, lang)
+        # Mask before merging, so two comments that differ only in a phone number or a name merge.
+        # Whole: the report that quotes it shortens it (never inside a placeholder).
+        text = mask_people(text, lang=lang, limit=0)
         key = _dedup_key(text)
         seen = unique.get(key)
         unique[key] = Comment(seen.text if seen else text, (seen.count if seen else 0) + 1)

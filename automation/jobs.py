@@ -12,10 +12,12 @@
   per threshold.
 
 Every message is queued with an idempotency key, so re-running a job (a retry, a catch-up)
-never mails anyone twice. Private complaint data (the complainant, their contact) stays out
-of e-mail unless `[privacy] allow_private_in_email`: findings on those columns are not quoted,
-and other text is scrubbed as public reports are (phones, e-mails and ids masked, a
-complainant's name removed even from inside a complaint's subject).
+never mails anyone twice. Every free text an e-mail quotes (a complaint's subject, a step's
+title, a finding's message) passes through `automation.privacy.mask_people`: names after
+titles, the listed staff, addresses, LINE ids, phones, e-mails and ids masked, and a
+complainant's name withheld even from inside a subject. Findings on the private columns (the
+complainant, their contact) are not quoted unless `[privacy] allow_private_in_email`. The report
+mail attaches the internal draft, which masks people the same way.
 
 LINE (`automation.line`): a recipient with a LINE target (`line_to` of a unit, `[line]
 coordinator_to`) also gets each message as a short Thai text for a phone — counts first, then
@@ -107,7 +109,7 @@ class JobContext:
     now: dt.datetime  # aware, in the office's time zone
     deps: Deps = field(default_factory=Deps)
     # Set once the tables are read: removes complainants' names and contacts from any text.
-    privacy: Any = None  # automation.reports.context.Privacy
+    privacy: Any = None  # automation.reports.figures.Privacy
     line_privacy: Any = None  # the same for LINE, set whatever allow_private_in_email says
 
     @property
@@ -233,35 +235,34 @@ def _office(ctx: JobContext) -> str:
 
 
 def _private_text(ctx: JobContext, text: str) -> str:
-    """Free text bound for an e-mail: phones, e-mail addresses and ids masked, and any
-    private column's value (a complainant's name typed into a subject) removed, unless allowed."""
-    if ctx.settings.privacy.allow_private_in_email or not text:
+    """Free text bound for an e-mail, people masked (mask_people), and any private column's
+    value (a complainant's name typed into a subject) withheld once the tables are read."""
+    if not text:
         return text
     if ctx.privacy is not None:
         return str(ctx.privacy.scrub(text))
-    from automation.privacy import mask_pii
+    from automation.privacy import mask_people
 
-    return mask_pii(text, ctx.lang)
+    return mask_people(text, ctx.settings, lang=ctx.lang)
 
 
 def _know_private_values(ctx: JobContext, tables: Tables) -> None:
-    from automation.reports.context import Privacy
+    from automation.reports.figures import Privacy
 
-    if not ctx.settings.privacy.allow_private_in_email:
-        ctx.privacy = Privacy(ctx.settings, tables, public=True, lang=ctx.lang)
+    ctx.privacy = Privacy(ctx.settings, tables, public=False, lang=ctx.lang)
     if line_enabled(ctx.settings):  # LINE never carries private data, whatever e-mail may
-        ctx.line_privacy = ctx.privacy or Privacy(ctx.settings, tables, public=True, lang=ctx.lang)
+        ctx.line_privacy = ctx.privacy
 
 
 def _line_text(ctx: JobContext, text: str, limit: int | None = None) -> str:
     """Free text bound for LINE, always masked: the workbook's private values (complainants'
     names and contacts) removed, then people masked as `privacy.mask_people` does for every
     message (names after Thai titles, staff names, house numbers, LINE ids, phones, e-mails)."""
-    from automation.privacy import mask_people, mask_pii
+    from automation.privacy import mask_people
 
     if not text:
         return text
-    text = str(ctx.line_privacy.scrub(text)) if ctx.line_privacy is not None else mask_pii(text, ctx.lang)
+    text = str(ctx.line_privacy.scrub(text)) if ctx.line_privacy is not None else text
     return mask_people(text, ctx.settings, lang=ctx.lang, limit=limit)
 
 
@@ -524,9 +525,9 @@ def report(ctx: JobContext) -> JobOutcome:
     if ctx.state.marked(mark):
         return JobOutcome(skipped=True, note=f"{mark} already drafted")
     tables, api_calls = ctx.deps.load_tables(ctx.settings)
-    # The attached draft leaves private complaint data out unless e-mail may carry it.
-    public = not ctx.settings.privacy.allow_private_in_email
-    path = ctx.deps.draft_report(ctx.settings, tables, round_, ctx.today, None, public, ctx.lang)
+    # The internal draft, to edit and send on: it masks people as every e-mail does (the
+    # public edition, counts only, would be no draft to work from).
+    path = ctx.deps.draft_report(ctx.settings, tables, round_, ctx.today, None, False, ctx.lang)
     label = round_.label(ctx.lang, ctx.settings.run.digits)
     due = _date(ctx, report_due(ctx.settings, round_))
     lines = [

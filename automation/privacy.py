@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from automation.thaidate import to_arabic_digits
@@ -401,12 +401,20 @@ class PeopleMasker:
         text = LINE_ID.sub(lambda m: m[0] if m["id"].casefold() in _NOT_LINE_IDS or
                            m["id"].startswith("[") else m["word"] + words["line"], text)
         text = _mask_addresses(text, words)
-        text = _replace_whole(text, self.withheld, words["withheld"])
-        text = _replace_whole(text, self.names, words["name"])
+        text = _replace_whole(text, self.withheld, words["withheld"], self._withheld_index)
+        text = _replace_whole(text, self.names, words["name"], self._names_index)
         text = _replace_spans(text, _title_spans(text), words["name"])
         return shorten(text, self.limit if limit is None else limit)
 
     __call__ = mask
+
+    @cached_property
+    def _withheld_index(self) -> dict[str, list[int]]:
+        return _index(self.withheld)
+
+    @cached_property
+    def _names_index(self) -> dict[str, list[int]]:
+        return _index(self.names)
 
 
 def _longest_first(values: Iterable[str]) -> tuple[str, ...]:
@@ -434,17 +442,35 @@ def _mask_addresses(text: str, words: dict[str, str]) -> str:
     return "".join([*out, text[done:]])
 
 
-def _replace_whole(text: str, values: tuple[str, ...], word: str) -> str:
-    """Each value, where it stands as whole words (spaces inside it may be one or more)."""
+_PREFIX = 3  # values are looked up by their first characters: a text is checked only against
+# the values that could start somewhere in it (an office has thousands of complainants' names)
+
+
+def _index(values: tuple[str, ...]) -> dict[str, list[int]]:
+    by_prefix: dict[str, list[int]] = {}
+    for i, value in enumerate(values):
+        by_prefix.setdefault(value[:_PREFIX], []).append(i)
+    return by_prefix
+
+
+@lru_cache(maxsize=20_000)
+def _pattern(value: str) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(re.escape(p) for p in value.split()))
+
+
+def _replace_whole(text: str, values: tuple[str, ...], word: str,
+                   by_prefix: dict[str, list[int]] | None = None) -> str:
+    """Each value, longest first, where it stands as whole words (a space inside it may be
+    several in the text); never inside a longer word ("สมชาย" is not masked in "สมชายหาด")."""
     if not values:
         return text
+    by_prefix = by_prefix if by_prefix is not None else _index(values)
+    starts = {text[i : i + _PREFIX] for i in range(len(text) - _PREFIX + 1)}
+    candidates = sorted({i for start in starts for i in by_prefix.get(start, ())})
     spans: list[tuple[int, int]] = []
     taken = [False] * len(text)
-    for value in values:
-        if len(value) > len(text):
-            continue
-        pattern = re.compile(r"\s+".join(re.escape(p) for p in value.split()))
-        for m in pattern.finditer(text):
+    for i in candidates:  # in the values' order: longest first
+        for m in _pattern(values[i]).finditer(text):
             if any(taken[m.start() : m.end()]) or not _whole_word_at(text, m.start(), m.end()):
                 continue
             spans.append((m.start(), m.end()))

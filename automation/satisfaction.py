@@ -380,7 +380,7 @@ def compute_scores(
     ]  # fmt: skip
     aspects = _aspect_scores(settings, answers, levels, lang)
     overall = score_levels("overall", WORDS["overall"][lang], levels[:, everything], settings, lang, "overall")
-    points = _point_groups(settings, answers, mask)
+    points = _point_groups(settings, answers, mask, lang)
     service_points = [
         score_levels(key, label, levels[members][:, everything], settings, lang, "service_point")
         for key, label, members in points
@@ -428,19 +428,28 @@ def _aspect_scores(settings: Settings, answers: Answers, levels: np.ndarray, lan
     ]  # fmt: skip
 
 
-def _point_groups(settings: Settings, answers: Answers, mask: np.ndarray) -> list[tuple[str, str, np.ndarray]]:
+OTHER_POINT = {"th": "อื่น ๆ", "en": "Other"}
+
+
+def _point_groups(settings: Settings, answers: Answers, mask: np.ndarray,
+                  lang: str = "th") -> list[tuple[str, str, np.ndarray]]:
     """(key, label, mask over the round's responses) per service point: configured points
-    first (even with no responses), then unlisted ones as they first appear, then unstated."""
-    keys, labels = answers.point_key[mask], answers.point_label[mask]
-    groups: dict[str, str] = {p.key: p.form_value or p.name for p in settings.survey.service_points}
-    for key, first in _first_seen(keys):
-        if key not in groups and key != "unstated":
-            groups[key] = labels[first]  # an unlisted point is shown as its first row typed it
-    out = [(key, label, keys == key) for key, label in groups.items()]
+    first (even with no responses), then every unlisted answer pooled as "อื่น ๆ", then unstated.
+
+    Unlisted answers are pooled, never shown as typed: a form's "อื่นๆ: …" box is free text
+    ("อื่นๆ นายทดสอบ โทร 089…"), and a label the office does not control must not become a
+    table row or a chart label."""
+    keys = answers.point_key[mask]
+    labels = answers.point_label[mask]
+    groups = [(p.key, p.form_value or p.name, keys == p.key) for p in settings.survey.service_points]
+    configured = {p.key for p in settings.survey.service_points}
+    unlisted = np.array([k not in configured and k != "unstated" for k in keys.tolist()], dtype=bool)
+    if unlisted.any():
+        groups.append(("other", OTHER_POINT["en" if lang == "en" else "th"], unlisted))
     unstated = keys == "unstated"
     if unstated.any():
-        out.append(("unstated", labels[np.argmax(unstated)], unstated))
-    return out
+        groups.append(("unstated", labels[np.argmax(unstated)], unstated))
+    return groups
 
 
 def _first_seen(values: np.ndarray) -> list[tuple[Any, int]]:

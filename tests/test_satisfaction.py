@@ -172,7 +172,7 @@ def test_service_statistics_count_responses_per_month_point_gender_and_age(
     assert report.by_age == [("20-39 ปี", 5)]
 
 
-def test_age_groups_come_youngest_first_and_unknown_points_get_their_own_group(settings: Settings) -> None:
+def test_age_groups_come_youngest_first_and_unlisted_points_are_pooled_as_other(settings: Settings) -> None:
     s = small_survey(settings)
     rows = [
         row("2/10/2566 10:00", 5, 5, 5, age="60 ปีขึ้นไป"),
@@ -182,7 +182,7 @@ def test_age_groups_come_youngest_first_and_unknown_points_get_their_own_group(s
     ]
     report = compute_scores(s, table(s, rows), H1)
     assert [a for a, _ in report.by_age] == ["ต่ำกว่า 20 ปี", "20-39 ปี", "60 ปีขึ้นไป", "ไม่ระบุ"]
-    assert report.by_service == [("งานทะเบียนและบัตร", 2), ("งานจัดเก็บภาษี", 0), ("งานป้องกันภัย", 1),
+    assert report.by_service == [("งานทะเบียนและบัตร", 2), ("งานจัดเก็บภาษี", 0), ("อื่น ๆ", 1),
                                  ("ไม่ระบุ", 1)]  # fmt: skip
     assert [g.n for g in report.service_points] == [6, 0, 3, 3]
 

@@ -152,10 +152,12 @@ def test_every_group_of_the_report_equals_score_group_over_its_respondents(
                               for k, name, members in _aspect_keys(s)]  # fmt: skip
     groups = _point_groups(s, typed_answers(s, sheet), typed_answers(s, sheet).in_round(H1))
     for (key, label, _mask), score in zip(groups, report.service_points, strict=True):
-        members = [r for r in inside if r.service_point == key]
+        configured = {p.key for p in s.survey.service_points}
+        members = [r for r in inside if r.service_point == key or (
+            key == "other" and r.service_point not in configured and r.service_point != "unstated")]
         assert score == score_group(key, label, pooled(members, keys), s, kind="service_point")
         assert label == (next((p.form_value or p.name for p in s.survey.service_points if p.key == key), None)
-                         or members[0].service_label)  # an unlisted point: as its first row typed it
+                         or ("อื่น ๆ" if key == "other" else members[0].service_label))  # unlisted: pooled
     assert sum(c for _label, c in report.by_service) == len(inside)
     assert report.excluded == {k: n for k in keys if (n := sum(k in r.unscorable for r in inside))}
     assert sorted(report.by_gender) == sorted((g, sum(r.gender == g for r in inside))

@@ -188,7 +188,7 @@ def test_a_fiscal_year_on_a_fake_clock(settings: Settings, demo_owed: tuple[Tabl
     reports_mail = [email.message_from_bytes(smtp_msg.data, policy=policy.default) for smtp_msg in smtp.received
                     if smtp_msg.rcpt_tos == [s.delivery.coordinator_email]]
     attached = [p.get_filename() for m in reports_mail for p in m.iter_attachments()]
-    assert sorted(attached) == sorted(f"ita-report-{r.fiscal_year}-{r.kind}-public.docx" for r in closes)
+    assert sorted(attached) == sorted(f"ita-report-{r.fiscal_year}-{r.kind}.docx" for r in closes)
 
 
 class Flaky:
@@ -331,7 +331,7 @@ def test_the_real_pipeline_digest_and_report_on_the_demo_workbook(settings: Sett
     (report_mail,) = [m for m in mails if m.kind == "report"]
     msg = email.message_from_bytes(report_mail.eml, policy=policy.default)
     (attachment,) = list(msg.iter_attachments())
-    assert attachment.get_filename() == "ita-report-2567-h1-public.docx"
+    assert attachment.get_filename() == "ita-report-2567-h1.docx"  # the internal draft, people masked
     assert "ปีงบประมาณ พ.ศ. ๒๕๖๗ รอบ ๖ เดือน" in msg["Subject"]
     # Private complaint data: none of the demo complainants' names or contacts is in any mail.
     complaints = jobs._real_tables(settings)[0]["complaints"].records()

@@ -4,13 +4,17 @@ Everything here is pure: figures in (measures, satisfaction, complaints, deadlin
 already in the office's language and digits, so the templates only place it. Charts are left
 as `Chart` descriptions; the renderer turns them into pictures.
 
-Public output passes every free text through `Privacy.scrub`: phone numbers, e-mails and ids
-masked, and any value of a private column (a complainant's name or contact) removed wherever
-it turns up, even inside a complaint subject.
+The public edition (public=True: `report --public` and the public page) is built from counts
+and the office's own labels only: counts by theme, category, channel, status, unit and
+configured service point, the plan's measures and steps with their status. No comment, complaint
+subject, result or evidence text is put into it, so nothing a citizen or staff member typed can
+reach it even if masking missed something. The internal edition quotes free text with people
+masked (`Privacy.scrub`, i.e. automation.privacy.PeopleMasker).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -36,6 +40,7 @@ TITLE = {
     "th": "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
     "en": "Report on the measures to promote integrity and transparency within the organization",
 }
+PUBLIC_MISSING = {"th": "ข้อมูลยังไม่พร้อม", "en": "not ready"}
 PAGE_TITLE = {
     "th": "ผลการประเมินความพึงพอใจและสถิติเรื่องร้องเรียน",
     "en": "Satisfaction survey results and complaint statistics",
@@ -52,6 +57,9 @@ def build_context(
     """The dictionary the templates render: every value already text in the right digits."""
     num = Numbers(lang, settings.run.digits)
     privacy = Privacy(settings, tables, public, lang)
+    if public and fig.missing:
+        # Why a part is missing is an error message, which may quote a cell: not published.
+        fig = dataclasses.replace(fig, missing={part: PUBLIC_MISSING[_lang(lang)] for part in fig.missing})
     r = fig.round
     sat = satisfaction_section(settings, fig, num, privacy)
     cmp = complaints_section(settings, fig, num)
@@ -83,6 +91,10 @@ def build_context(
         "signer": {"name": office.signer_name, "position": office.signer_position},
         "missing": dict(fig.missing),
     }
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "th"
 
 
 def charts_in(context: Any) -> list[Chart]:

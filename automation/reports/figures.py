@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.privacy import mask_pii
+from automation.privacy import PeopleMasker
 from automation.reports.measures import MeasureProgress, measure_progress
 from automation.schema import normalize_header
 from automation.settings import Settings
@@ -22,8 +22,6 @@ from automation.thaidate import (
     FiscalRound,
     digits,
     format_date,
-    to_arabic_digits,
-    to_thai_digits,
 )
 
 log = logging.getLogger(__name__)
@@ -158,49 +156,35 @@ class Numbers:
         return self.date(day)
 
 
-PREFIX = 3  # private values shorter than this are not hidden (they would match everywhere)
-
-
 class Privacy:
-    """What public output may show: PII masked, private column values removed."""
+    """What a report may show of free text, built once per report.
+
+    Both editions mask people (`automation.privacy.PeopleMasker`: names after titles, the
+    listed staff, addresses, LINE ids, phones, e-mails, ids) and withhold the values of the
+    private columns (a complainant's name typed into a subject), as whole words and only the
+    values specific enough to identify someone. The public edition quotes no free text at all
+    (see automation.reports.sections): `scrub` there is a second line of defence, not the first.
+    """
 
     def __init__(self, settings: Settings, tables: Tables, public: bool, lang: str) -> None:
         self.public = public
         self.lang = lang
-        self.values: list[str] = []
         self.hidden_columns = {normalize_header(k) for k in settings.privacy.private_columns}
-        if not public:
-            return
+        values: list[str] = []
         hidden = self.hidden_columns
         for table in tables.sheets.values():
             cols = [c.key for c in table.layout.columns if c.private or normalize_header(c.key) in hidden]
             if not cols:
                 continue  # no private column: do not walk its (maybe 100,000) rows
             for rec in table.records():
-                for key in cols:
-                    value = str(rec.get(key) or "").strip()
-                    if len(value) >= PREFIX:  # digits may be shown either way: hide both forms
-                        self.values.extend({value, to_thai_digits(value), to_arabic_digits(value)})
-        # Each value once (names repeat across complaints), longest first: "สมชาย ใจดี" before "สมชาย".
-        self.values = sorted(dict.fromkeys(self.values), key=len, reverse=True)
-        # A large office has tens of thousands of private values and a report thousands of texts:
-        # index the values by their first PREFIX characters, so a text is checked only against
-        # the values that could start somewhere in it (every value is at least that long).
-        self._by_prefix: dict[str, list[int]] = {}
-        for i, value in enumerate(self.values):
-            self._by_prefix.setdefault(value[:PREFIX], []).append(i)
+                values.extend(str(rec.get(key) or "").strip() for key in cols)
+        self.masker = PeopleMasker.from_settings(settings, lang, private_values=values)
+        # Each value once, in Thai and Arabic digits, longest first: what `scrub` withholds.
+        self.values = list(self.masker.withheld)
 
     def scrub(self, text: str) -> str:
-        if not self.public or not text:
-            return text
-        text = mask_pii(text, self.lang)
-        starts = {text[i:i + PREFIX] for i in range(len(text) - PREFIX + 1)}
-        candidates = sorted(i for start in starts for i in self._by_prefix.get(start, ()))
-        for i in candidates:  # in the values' order: longest first
-            value = self.values[i]
-            if value in text:
-                text = text.replace(value, "[ปกปิด]" if self.lang != "en" else "[withheld]")
-        return text
+        """`text` with people masked and shortened to [privacy] max_text_chars."""
+        return self.masker.mask(text) if text else text
 
     def allows(self, column_key: str) -> bool:
         return not self.public or normalize_header(column_key) not in self.hidden_columns

@@ -118,15 +118,19 @@ def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, 
     """The per-measure summary and the step-by-step table. An evidence link is shown in its
     narrow column as a short numbered hyperlink ("ลิงก์ ๓"): a long address would break letter
     by letter there. The list of links under the table gives each address in full, so a
-    printed report keeps them; links keep Arabic digits."""
+    printed report keeps them; links keep Arabic digits.
+
+    The public edition shows the plan (measures, steps, units: the office's own published
+    labels) and each step's status, but no result or evidence text: that is what staff typed."""
     status_names = MEASURE_STATUS[_key(num.lang)]
     word = LINK_WORD[_key(num.lang)]
+    public = privacy.public
     rows, links = [], []
     for m in fig.measures.measures:
         for s in m.steps:
             # A step finished after the as-of day was still in progress then: its later result
             # and evidence belong to the report of the round it was finished in.
-            words, urls = evidence_parts("" if s.done_later else s.evidence_url)
+            words, urls = ("", []) if public else evidence_parts("" if s.done_later else s.evidence_url)
             row_links = []
             for url in urls:
                 links.append({"no": num.int(len(links) + 1), "label": f"{word} {num.int(len(links) + 1)}",
@@ -135,11 +139,11 @@ def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, 
             rows.append({
                 "measure": num.int(m.no),  # the title is in the summary table above
                 # Staff's words as typed (ISO 9001 stays ISO 9001); only our numbering in office digits.
-                "step": f"{num.int(s.step_no)}. {s.step}",
-                "unit": s.unit,
+                "step": f"{num.int(s.step_no)}. {privacy.scrub(s.step)}",
+                "unit": privacy.scrub(s.unit),
                 "status": s.status_label + (f" ({num.cell_date(s.done_date)})" if s.status == DONE and s.done_date
                                             else ""),
-                "result": ("" if s.done_later else privacy.scrub(s.result)) or "–",
+                "result": "–" if public else ("" if s.done_later else privacy.scrub(s.result)) or "–",
                 # Plain text for any reader of the context; the Word renderer makes the links.
                 "evidence": " ".join([privacy.scrub(words), *(link["label"] for link in row_links)]).strip()
                             or "–",
@@ -149,7 +153,7 @@ def measures_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, 
     _first_only(rows, "measure")
     per_measure = [
         {
-            "no": num.int(m.no), "title": m.title, "units": ", ".join(m.units),
+            "no": num.int(m.no), "title": privacy.scrub(m.title), "units": privacy.scrub(", ".join(m.units)),
             "steps": num.int(len(m.counted)), "done": num.int(m.count(DONE)),
             "status": status_names[m.status],
         }
@@ -208,17 +212,23 @@ def carried_over_rows(fig: Figures, num: Numbers) -> list[dict[str, str]]:
 
 
 def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, Any]:
+    """Overdue steps and complaints, one row each. The public edition lists the plan's steps
+    only: a complaint's row would carry its subject, and an individual complaint (a corruption
+    complaint above all) is published only as a count."""
     lang = num.lang
     if fig.deadlines is None:
         return {"available": False, "note": _note("deadlines", fig.missing.get("deadlines", ""), lang),
                 "rows": [], "empty": True, "carried": carried_over_rows(fig, num)}
     items = sorted(overdue_items(fig), key=lambda i: (i.unit or "~", i.due_date, i.item_id))
+    complaints = sum(1 for i in items if i.kind == "complaint")
+    if privacy.public:
+        items = [i for i in items if i.kind != "complaint"]
     kinds, states = KIND_NAMES[_key(lang)], CHECKPOINT_STATE[_key(lang)]
     rows = []
     for i in items:
         state = states.get(i.checkpoint, "")
         rows.append({
-            "unit": i.unit or _t(lang, "ไม่ระบุหน่วยงาน", "No unit"),
+            "unit": privacy.scrub(i.unit) or _t(lang, "ไม่ระบุหน่วยงาน", "No unit"),
             "kind": kinds.get(i.kind, i.kind),
             # Identifiers and staff's words as typed; only the state is the service's own text.
             "item": privacy.scrub(f"{i.item_id} {i.title}".strip() + (f" ({state})" if state else "")),
@@ -234,7 +244,7 @@ def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, A
         "empty": not rows,
         "count": num.int(len(rows)),
         "steps": sum(1 for i in items if i.kind == "step"),
-        "complaints": sum(1 for i in items if i.kind == "complaint"),
+        "complaints": complaints,
         "steps_due_soon": sum(1 for i in soon if i.kind == "step"),
         "as_of": num.date(fig.as_of),
         "carried": carried_over_rows(fig, num),
@@ -383,10 +393,13 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
         ),
     }
     comments = []
-    if privacy.allows("comment"):
-        for theme in sr.comments:  # already cleaned and PII-masked by automation.comments
-            quotes = " / ".join(f"“{text}”" for text in theme.examples[:3])
-            comments.append({"text": privacy.scrub(f"{theme.label}: {quotes}"), "count": num.int(theme.count)})
+    if privacy.public and privacy.allows("comment"):
+        # Counts by theme, labelled with the theme's own name: no citizen's words are published.
+        comments = [{"text": theme.label, "count": num.int(theme.count)} for theme in sr.comments]
+    elif privacy.allows("comment"):
+        for theme in sr.comments:  # cleaned, de-duplicated and themed by automation.comments
+            quotes = " / ".join(f"“{privacy.scrub(text)}”" for text in theme.examples[:3])
+            comments.append({"text": f"{theme.label}: {quotes}", "count": num.int(theme.count)})
     change = sr.trend.previous
     groups = [sr.overall, *sr.aspects, *sr.questions, *sr.service_points]
     trend = trend_table(sr, settings.survey.min_n, num)
