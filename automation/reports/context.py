@@ -57,9 +57,8 @@ def build_context(
     """The dictionary the templates render: every value already text in the right digits."""
     num = Numbers(lang, settings.run.digits)
     privacy = Privacy(settings, tables, public, lang)
-    if public and fig.missing:
-        # Why a part is missing is an error message, which may quote a cell: not published.
-        fig = dataclasses.replace(fig, missing={part: PUBLIC_MISSING[_lang(lang)] for part in fig.missing})
+    if public:
+        fig = public_figures(fig, lang)
     r = fig.round
     sat = satisfaction_section(settings, fig, num, privacy)
     cmp = complaints_section(settings, fig, num)
@@ -91,6 +90,19 @@ def build_context(
         "signer": {"name": office.signer_name, "position": office.signer_position},
         "missing": dict(fig.missing),
     }
+
+
+def public_figures(fig: Figures, lang: str) -> Figures:
+    """The figures a public edition may draw on: why a part is missing is an error message,
+    which may quote a cell, so it is not published; and a corruption complaint is published
+    only as a count, so none is named among the complaints carried over from earlier years."""
+    from automation.complaints import CORRUPTION
+
+    fig = dataclasses.replace(fig, missing={part: PUBLIC_MISSING[_lang(lang)] for part in fig.missing})
+    if fig.complaints is not None and fig.complaints.carried_over:
+        fig.complaints = dataclasses.replace(fig.complaints, carried_over=[
+            t for t in fig.complaints.carried_over if t.category != CORRUPTION])
+    return fig
 
 
 def _lang(lang: str) -> str:
