@@ -407,8 +407,9 @@ def test_the_complainants_name_and_contact_never_go_to_line_even_where_e_mail_ma
     text = jobs.line_digest_text(ctx, allowed.units[2], owed, findings)
     mail = jobs.digest_body(ctx, allowed.units[2], owed, findings)
     ctx.state.close()
-    assert PHONE in mail and NAME in mail  # the office allowed it in e-mail…
-    assert PHONE not in text and NAME not in text  # …LINE still never carries it
+    assert "ข้อมูลส่วนบุคคล" not in mail  # the office allowed e-mail to list the finding (people masked)…
+    assert PHONE not in mail and NAME not in mail
+    assert PHONE not in text and NAME not in text  # …LINE never carries it either
     assert "R-2567-014" in text and "ถนนชำรุดหน้าบ้าน" in text and "(เกินมา ๑๒ วัน)" in text
     assert "• ข้อมูลในตารางที่ต้องแก้ไข ๑ รายการ" in text
 
