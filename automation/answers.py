@@ -1,8 +1,8 @@
 """The Google Form responses sheet typed once, column by column, as numpy arrays.
 
 A large office has 100,000s of responses with ten Likert answers each, but a form offers a
-handful of distinct answers: each distinct cell value of a column is typed once (parse_likert,
-the service-point and gender choices) and the rows get its result. Scoring then works on the
+handful of distinct answers: the sheet's typed table (automation.typed_tables) typed each
+distinct cell value of a column once, and here the rows get its level, date or choice. Scoring then works on the
 arrays (automation.satisfaction) instead of one Python object per response.
 
 What a value means is exactly what satisfaction has always read from it: blank answers are
@@ -13,18 +13,20 @@ row whose timestamp is not a date is in no round (counted as undated).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from automation.cells import each_distinct
-from automation.likert import LikertError, parse_likert
-from automation.schema import GENDERS, Column, normalize_header
+from automation.schema import Choice, normalize_header
 from automation.settings import Settings
-from automation.tables import ROW, SheetTable
-from automation.thaidate import DateParseError, FiscalRound, parse_datetime
+from automation.tables import SheetTable
+from automation.thaidate import FiscalRound
+from automation.typed_tables import TypedCell, TypedTable, typed_table
+
+T = TypeVar("T")
 
 WORDS = {
     "overall": {"th": "ภาพรวม", "en": "Overall"},
@@ -61,24 +63,27 @@ class Answers:
 
 
 def read_answers(settings: Settings, responses: SheetTable, lang: str = "th") -> Answers:
-    """The responses sheet typed for scoring (see the module docstring)."""
+    """The responses sheet typed for scoring (see the module docstring), from its typed table."""
     keys = tuple(q.key for q in settings.survey.questions)
-    stamps = responses.values("timestamp")
-    when, dated_rows = _timestamps(stamps)
+    typed = typed_table(responses)
+    n = len(typed)
+    stamps = typed["timestamp"].per_distinct(lambda cell, _i: cell.lenient) if "timestamp" in typed.columns \
+        else [None] * n
+    dated_rows = [i for i, stamp in enumerate(stamps) if stamp is not None]
+    when = [stamps[i] for i in dated_rows]
     dated = np.array(dated_rows, dtype=np.intp)
-    point_col = next((c for c in responses.layout.columns if c.key == "service_point"), None)
-    gender_col = Column("gender", "", "", "choice", choices=GENDERS)
-    points = each_distinct(responses.values("service_point"), lambda v: _service_point(point_col, v, lang))
-    columns = [responses.values(k) for k in keys]
-    codes = [each_distinct(values, _level_code) for values in columns]
-    matrix = np.array(codes, dtype=np.int8).T.reshape(len(stamps), len(keys))[dated]
+    codes = [typed.likert_codes(k) if k in typed.columns else np.zeros(n, dtype=np.int8) for k in keys]
+    matrix = (np.stack(codes, axis=1) if codes else np.zeros((n, 0), dtype=np.int8))[dated]
     raw = {}
-    for i, q in zip(*np.nonzero(matrix == _UNSCORABLE), strict=True):
-        raw[(int(i), int(q))] = columns[q][dated[i]]
+    unscorable_at = np.nonzero(matrix == _UNSCORABLE)
+    columns = {q: typed.raw(keys[q]) for q in set(unscorable_at[1].tolist())}
+    for i, q in zip(*unscorable_at, strict=True):
+        raw[(int(i), int(q))] = columns[int(q)][dated[i]]
+    points = _labels(typed, "service_point", lambda choice, text: _service_point(choice, text, lang))
     pick = (lambda values: _objects(values)[dated])  # noqa: E731
     return Answers(
         keys=keys,
-        rows=np.array(responses.values(ROW), dtype=np.int64)[dated],
+        rows=np.array(typed.rows, dtype=np.int64)[dated],
         when=when,
         days=np.array([w.toordinal() for w in when], dtype=np.int64),
         levels=np.where(matrix > 0, matrix, 0).astype(np.int8),
@@ -86,11 +91,31 @@ def read_answers(settings: Settings, responses: SheetTable, lang: str = "th") ->
         raw=raw,
         point_key=pick([p[0] for p in points]),
         point_label=pick([p[1] for p in points]),
-        gender=pick(each_distinct(responses.values("gender"), lambda v: _choice_label(gender_col, v, lang))),
+        gender=pick(_labels(typed, "gender", lambda choice, text: _choice_label(choice, text, lang))),
         age=pick(each_distinct(responses.values("age"), lambda v: _text(v) or WORDS["unstated"][lang])),
         comment=pick(responses.values("comment")),
-        undated=len(stamps) - len(dated),
+        undated=n - len(dated),
     )  # fmt: skip
+
+
+def _labels(typed: TypedTable, key: str, label: Callable[[Choice | None, str], T]) -> list[T]:
+    """label(the configured choice a cell means, or None and the cell's text) once per distinct
+    cell of a column; a column the layout lacks is all blank."""
+    if key not in typed.columns:
+        return [label(None, "")] * len(typed)
+    column = typed[key]
+    choices = {c.key: c for c in column.column.choices} if column.column.type == "choice" else {}
+    raw: list[Any] = []
+
+    def of(cell: TypedCell, i: int) -> T:
+        choice = choices.get(cell.parsed.value) if cell.parsed.value is not None else None
+        if choice is not None:
+            return label(choice, "")
+        if not raw:
+            raw.extend(typed.raw(key))
+        return label(None, _text(raw[i]))
+
+    return column.per_distinct(of)
 
 
 def _objects(values: list[Any]) -> np.ndarray:
@@ -98,49 +123,21 @@ def _objects(values: list[Any]) -> np.ndarray:
     return np.fromiter(values, dtype=object, count=len(values))
 
 
-def _level_code(value: Any) -> int:
-    try:
-        level = parse_likert(value)
-    except LikertError:
-        return _UNSCORABLE
-    return 0 if level is None else level
-
-
-def _timestamps(values: list[Any]) -> tuple[list[dt.datetime], list[int]]:
-    """The readable timestamps and the indices of their rows; the others are undated."""
-    when, dated = [], []
-    for i, value in enumerate(values):
-        try:
-            stamp = parse_datetime(value)
-        except (DateParseError, ValueError, TypeError, OverflowError):
-            continue  # validation reports the bad timestamp; no round can count it
-        if stamp.year > 2400:  # a BE year in a date cell (validation flags the era): read it as BE
-            try:
-                stamp = stamp.replace(year=stamp.year - 543)
-            except ValueError:  # 29 Feb of a BE year that is no leap year in CE
-                continue
-        when.append(stamp)
-        dated.append(i)
-    return when, dated
-
-
 def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _service_point(col: Column | None, value: Any, lang: str) -> tuple[str, str]:
-    text = _text(value)
+def _service_point(choice: Choice | None, text: str, lang: str) -> tuple[str, str]:
+    """(key, label) of a row's service point: a configured point by its key and Thai name, a
+    point the form has but config lacks by its text ("form:<text>")."""
+    if choice is not None:
+        return choice.key, choice.th
     if not text:
         return "unstated", WORDS["unstated"][lang]
-    choice = col.choice_for(text) if col and col.choices else None
-    if choice:
-        return choice.key, choice.th
-    return f"form:{normalize_header(text)}", text  # a point the form has but config lacks
+    return f"form:{normalize_header(text)}", text
 
 
-def _choice_label(col: Column, value: Any, lang: str) -> str:
-    text = _text(value)
-    if not text:
-        return WORDS["unstated"][lang]
-    choice = col.choice_for(text)
-    return choice.label(lang) if choice else text
+def _choice_label(choice: Choice | None, text: str, lang: str) -> str:
+    if choice is not None:
+        return choice.label(lang)
+    return text or WORDS["unstated"][lang]

@@ -31,12 +31,13 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.deadlines import NOT_GIVEN, OTHER, ComplaintTimeline, complaint_timelines
+from automation.complaint_timelines import ComplaintTimeline, complaint_timelines
 from automation.schema import Choice
 from automation.settings import Settings
 from automation.stage import RunContext, StageResult
 from automation.tables import SheetTable
 from automation.thaidate import FiscalRound, round_to_report
+from automation.typed_tables import NOT_GIVEN, OTHER
 from automation.workdays import WorkCalendar
 
 CORRUPTION = "corruption"
@@ -135,10 +136,19 @@ def complaint_statistics(
 ) -> ComplaintStats:
     """The round's complaint figures as they stood on `today`, with the corruption complaints
     also on their own and the open ones of earlier years named. A report passes its round's
-    last day (automation.reports.figures.report_day)."""
-    calendar = calendar or WorkCalendar(settings)
+    last day (automation.reports.figures.report_day). Computed once per run for each round
+    and day: the stage, the summary and the reports share them."""
+    return complaints.once("complaint_statistics", (settings, round, today, lang, calendar),
+                           lambda: _statistics(settings, complaints, round, today, lang, calendar))
+
+
+def _statistics(settings: Settings, complaints: SheetTable, round: FiscalRound, today: dt.date, lang: str,
+                calendar: WorkCalendar | None) -> ComplaintStats:
+    # The timelines with the caller's calendar (None: the settings' own), so that every round's
+    # statistics share the run's one reading of the sheet.
     timelines = (complaint_timelines(settings, complaints, today, calendar, dated=True)
                  if complaints.present else [])
+    calendar = calendar or WorkCalendar(settings)
     rows = [t for t in timelines if round.contains(t.received)]
     stats = _stats(settings, complaints, rows, round, today, lang,
                    settings.deadlines.complaint_default.basis, calendar)

@@ -28,17 +28,8 @@ Measures
   has met it: no step started by round 1 + grace, or no step done by year end + grace.
   A measure whose steps are all cancelled owes nothing.
 
-Complaints (per category limits, `settings.complaint_limit(category)`)
-- Due to acknowledge = received + ack_days; due to close = received + close_days, counted
-  in calendar days or Thai working days (`basis`; see automation.workdays).
-- Acknowledged: an acknowledgement date, a closed date, or status in progress / closed /
-  referred. Closed: a closed date, or status closed (ยุติเรื่อง) or referred (ส่งต่อ).
-- An open complaint is overdue when today is after the due date of the first obligation it
-  has not met; due soon within `[deadlines] complaint_due_soon_days` calendar days.
-  A complaint closed after its due date is "closed late" (see automation.complaints), not
-  an open overdue item.
-- days_open and days_to_close count in the category's basis (to compare with its limit);
-  days_late and days_left count calendar days from the due date, like measures.
+Complaints: the rules are in automation.complaint_timelines (each complaint's due dates and
+standing); this module turns the open ones into deadline items and findings.
 """
 
 from __future__ import annotations
@@ -48,21 +39,20 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from automation.cells import parse_cell
+from automation.checkpoints import Checkpoint, Status, judge
+from automation.complaint_timelines import ComplaintTimeline, complaint_timelines, text_value
 from automation.findings import Finding, Rule, sort_findings
-from automation.schema import CATEGORIES, Column, SheetSchema
+from automation.schema import CATEGORIES
 from automation.settings import Settings
 from automation.stage import RunContext, StageResult
-from automation.tables import ROW, SheetTable, Tables
-from automation.thaidate import FiscalRound, format_date, to_arabic_digits
+from automation.tables import SheetTable, Tables
+from automation.thaidate import FiscalRound, format_date
+from automation.typed_tables import NOT_GIVEN, OTHER, typed_table
 from automation.workdays import WorkCalendar
 
 Kind = Literal["step", "measure", "complaint"]
-Status = Literal["overdue", "due_soon", "ok"]
 DONE = frozenset({"done", "cancelled"})
 STARTED = frozenset({"in_progress", "done", "cancelled"})
-COMPLAINT_CLOSED = frozenset({"closed", "referred"})
-NOT_GIVEN, OTHER = "", "?"  # choice keys for a blank cell and for a value not in the list
 
 
 class Overdue(Rule):
@@ -149,41 +139,6 @@ class DeadlineItem:
         return data
 
 
-@dataclass(frozen=True)
-class ComplaintTimeline:
-    """One complaint's dates and figures as of `today` (see the module docstring)."""
-
-    complaint_id: str
-    row: int
-    received: dt.date
-    subject: str  # staff's summary, with phone numbers, e-mails and ids masked
-    channel: str  # choice key, NOT_GIVEN or OTHER
-    category: str
-    status_key: str
-    unit: str  # configured unit name, or the cell's text when it names no unit
-    unit_key: str  # unit name, NOT_GIVEN or OTHER
-    basis: str
-    ack_due: dt.date
-    close_due: dt.date
-    ack_date: dt.date | None
-    closed_date: dt.date | None
-    acknowledged: bool
-    closed: bool
-    days_open: int | None  # in `basis`, received → closed date or today; None if closed undated
-    days_to_close: int | None  # in `basis`, when closed with a date
-    checkpoint: str  # acknowledge | close
-    due_date: dt.date
-    status: Status
-    days_late: int  # calendar days an open complaint is past due_date
-    days_left: int | None
-    closed_late_days: int  # calendar days a closed complaint was closed after close_due
-    unreadable: tuple[str, ...] = ()  # date columns that could not be read (treated as blank)
-
-    @property
-    def closed_late(self) -> bool:
-        return self.closed_late_days > 0
-
-
 @dataclass
 class DeadlineReport:
     today: dt.date
@@ -235,61 +190,9 @@ def _oldest_first(items: list[DeadlineItem]) -> list[DeadlineItem]:
 # ---------------------------------------------------------------- reading cells
 
 
-_DATE = Column("date", "วันที่", "Date", "date")
 # Fiscal years whose checkpoints are on the calendar (BE 9999 = CE 9456); validation names
 # anything implausible, deadlines only must not fall off the end of `datetime.date`.
 _FISCAL_YEARS = range(2401, 10000)
-
-
-def cell_date(value: Any) -> tuple[dt.date | None, bool]:
-    """(date or None for a blank, readable?) — an unreadable date is validation's finding.
-
-    Typed exactly as validation types a date cell, so a date validation cannot trust (a BE
-    year in a date cell, a 31/12/9999 placeholder) gets no deadline rather than a wrong one.
-    """
-    parsed = parse_cell(_DATE, value)
-    if parsed.blank:
-        return None, True
-    return parsed.value, parsed.value is not None
-
-
-def cell_fiscal_year(value: Any) -> int | None:
-    year = cell_int(value)
-    return year if year in _FISCAL_YEARS else None
-
-
-def cell_int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, int):
-        return value
-    text = to_arabic_digits(str(value)).strip()
-    if text.endswith(".0"):
-        text = text[:-2]
-    return int(text) if text.isdigit() else None
-
-
-def cell_choice(column: Column, value: Any) -> str:
-    """The choice key, NOT_GIVEN for a blank cell, OTHER for a value not in the list."""
-    if value is None or not str(value).strip():
-        return NOT_GIVEN
-    choice = column.choice_for(str(value))
-    return choice.key if choice else OTHER
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _masked(text: str) -> str:
-    """Digests are e-mailed: a phone number or e-mail typed into a subject must not travel."""
-    try:
-        from automation.privacy import mask_pii
-    except ImportError:  # the privacy module lands separately; nothing to mask with yet
-        return text
-    return mask_pii(text)
 
 
 def _short(text: str, limit: int = 50) -> str:
@@ -298,13 +201,6 @@ def _short(text: str, limit: int = 50) -> str:
 
 
 # ---------------------------------------------------------------- measures
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    name: str  # due_date | round1 | year_end
-    deadline: dt.date
-    met_by: frozenset[str]  # step statuses that meet it
 
 
 @dataclass(frozen=True)
@@ -324,43 +220,47 @@ class StepRecord:
 
 
 def read_steps(table: SheetTable, as_of: dt.date | None = None) -> list[StepRecord]:
-    """Steps whose deadline can be worked out; rows with unreadable cells are skipped.
+    """Steps whose deadline can be worked out, from the typed sheet (automation.typed_tables):
+    a row whose due date or status cannot be read is left to validation and skipped.
 
     With `as_of`, statuses are read as they stood that day: a step whose done date is later
     had not been finished then (it counts as in progress), so a report on a closed round
     does not change with the day it is drafted."""
-    layout = table.layout
+    typed = typed_table(table)
+    due_col, status_col, cadence_col = typed["due_date"], typed["status"], typed["cadence"]
+    unit_col, year_col, done_col = typed["unit"], typed["fiscal_year"], typed["done_date"]
+    raw: dict[str, list[Any]] = {}  # a cell's own text, read only for the rows that need it
+
+    def raw_text(key: str, i: int) -> str:
+        if key not in raw:
+            raw[key] = typed.raw(key)
+        return text_value(raw[key][i])
+
     steps = []
-    for rec in table.records():
-        due, ok = cell_date(rec.get("due_date"))
-        status = cell_choice(layout.column("status"), rec.get("status")) or "not_started"
+    for i, row in enumerate(typed.rows):
+        due, ok = due_col.date(i)
+        status = status_col.choice(i) or "not_started"
         if as_of is not None and status == "done":
-            done, _ok = cell_date(rec.get("done_date"))
+            done = done_col.date(i)[0]
             if done is not None and done > as_of:
                 status = "in_progress"
         if not ok or status == OTHER:
             continue
-        fy = cell_fiscal_year(rec.get("fiscal_year"))
-        cadence = cell_choice(layout.column("cadence"), rec.get("cadence"))
-        if due is None and (fy is None or fy < 2400 or cadence in (NOT_GIVEN, OTHER)):
+        fy = year_col.value(i) if year_col.value(i) in _FISCAL_YEARS else None
+        cadence = cadence_col.choice(i)
+        if due is None and (fy is None or cadence in (NOT_GIVEN, OTHER)):
             continue
+        unit_key = unit_col.choice(i)
         steps.append(
             StepRecord(
-                row=rec[ROW], row_id=_text(rec.get("row_id")), fiscal_year=fy,
-                measure_no=cell_int(rec.get("measure_no")), measure=_text(rec.get("measure")),
-                step_no=cell_int(rec.get("step_no")), step=_text(rec.get("step")),
-                unit=_unit_name(layout, rec.get("unit")), cadence=cadence, due_date=due,
-                status=status, status_text=_text(rec.get("status")),
+                row=row, row_id=text_value(typed["row_id"].value(i)), fiscal_year=fy,
+                measure_no=typed["measure_no"].value(i), measure=text_value(typed["measure"].value(i)),
+                step_no=typed["step_no"].value(i), step=text_value(typed["step"].value(i)),
+                unit=unit_key if unit_key not in (NOT_GIVEN, OTHER) else raw_text("unit", i),
+                cadence=cadence, due_date=due, status=status, status_text=raw_text("status", i),
             )
         )
     return steps
-
-
-def _unit_name(layout: SheetSchema, value: Any) -> str:
-    """The configured unit a cell names (aliases included), else the cell's own text."""
-    text = _text(value)
-    choice = layout.column("unit").choice_for(text) if text else None
-    return choice.key if choice else text
 
 
 def cadence_checkpoints(fiscal_year: int, cadence: str, grace_days: int) -> list[Checkpoint]:
@@ -375,20 +275,6 @@ def step_checkpoints(step: StepRecord, grace_days: int) -> list[Checkpoint]:
         return [Checkpoint("due_date", step.due_date, DONE)]
     assert step.fiscal_year is not None  # read_steps keeps only steps with a year or a date
     return cadence_checkpoints(step.fiscal_year, step.cadence, grace_days)
-
-
-def judge(
-    checkpoints: list[Checkpoint], status: str, today: dt.date, soon_days: int
-) -> tuple[Checkpoint, Status, int, int | None]:
-    """(governing checkpoint, status, days late, days left) for a status seen on `today`."""
-    unmet = [c for c in checkpoints if status not in c.met_by]
-    if not unmet:
-        return checkpoints[-1], "ok", 0, None
-    first = min(unmet, key=lambda c: c.deadline)
-    late = (today - first.deadline).days
-    if late > 0:
-        return first, "overdue", late, None
-    return first, ("due_soon" if -late <= soon_days else "ok"), 0, -late
 
 
 def _measure_status(steps: list[StepRecord]) -> str:
@@ -492,74 +378,6 @@ def _make(item: DeadlineItem, lang: str, *, label: str, state: str | None = None
 # ---------------------------------------------------------------- complaints
 
 
-def complaint_timelines(
-    settings: Settings, table: SheetTable, today: dt.date, calendar: WorkCalendar | None = None,
-    dated: bool = False,
-) -> list[ComplaintTimeline]:
-    """Every complaint whose received date can be read, with its due dates and figures.
-
-    `dated`: as things stood on `today` — an acknowledgement or closing dated later had not
-    happened yet (a report on a closed round reads the same whenever it is drafted)."""
-    calendar = calendar or WorkCalendar(settings)
-    layout = table.layout
-    soon = settings.deadlines.complaint_due_soon_days
-    out = []
-    for rec in table.records():
-        received, ok = cell_date(rec.get("received_date"))
-        if received is None or not ok:
-            continue
-        ack_date, ack_ok = cell_date(rec.get("ack_date"))
-        closed_date, closed_ok = cell_date(rec.get("closed_date"))
-        unreadable = tuple(k for k, good in (("ack_date", ack_ok), ("closed_date", closed_ok)) if not good)
-        category = cell_choice(layout.column("category"), rec.get("category"))
-        status_key = cell_choice(layout.column("status"), rec.get("status"))
-        if dated:
-            status_key, ack_date, closed_date = _status_on(status_key, ack_date, closed_date, today)
-        limit = settings.complaint_limit(category)
-        basis = limit.basis
-        ack_due = calendar.add_days(received, limit.ack_days, basis)
-        close_due = calendar.add_days(received, limit.close_days, basis)
-        closed = closed_date is not None or status_key in COMPLAINT_CLOSED
-        acknowledged = closed or ack_date is not None or status_key == "in_progress"
-        days_to_close = calendar.days_between(received, closed_date, basis) if closed_date else None
-        days_open = days_to_close if closed else calendar.days_between(received, today, basis)
-        points = [Checkpoint("close", close_due, frozenset({"closed"}))]
-        if not acknowledged:
-            points.insert(0, Checkpoint("acknowledge", ack_due, frozenset({"closed"})))
-        point, status, late, left = judge(points, "closed" if closed else "open", today, soon)
-        unit_key = cell_choice(layout.column("unit"), rec.get("unit"))
-        out.append(
-            ComplaintTimeline(
-                complaint_id=_text(rec.get("complaint_id")), row=rec[ROW], received=received,
-                subject=_masked(_text(rec.get("subject"))),
-                channel=cell_choice(layout.column("channel"), rec.get("channel")), category=category,
-                status_key=status_key, unit=_unit_name(layout, rec.get("unit")), unit_key=unit_key,
-                basis=basis, ack_due=ack_due, close_due=close_due, ack_date=ack_date,
-                closed_date=closed_date, acknowledged=acknowledged, closed=closed, days_open=days_open,
-                days_to_close=days_to_close, checkpoint=point.name, due_date=point.deadline,
-                status=status, days_late=late, days_left=left,
-                closed_late_days=max(0, (closed_date - close_due).days) if closed_date else 0,
-                unreadable=unreadable,
-            )
-        )
-    return out
-
-
-def _status_on(
-    status: str, ack_date: dt.date | None, closed_date: dt.date | None, day: dt.date
-) -> tuple[str, dt.date | None, dt.date | None]:
-    """A complaint's status and dates as they stood on `day`: what is dated later had not
-    happened. An undated status is taken as it stands (nothing says when it changed)."""
-    if closed_date is not None and closed_date > day:
-        closed_date = None
-        status = "in_progress" if ack_date is not None and ack_date <= day else "received"
-    if ack_date is not None and ack_date > day:
-        ack_date = None
-        if status == "in_progress":
-            status = "received"
-    return status, ack_date, closed_date
-
-
 def complaint_deadlines(
     settings: Settings, table: SheetTable, today: dt.date, lang: str = "th",
     calendar: WorkCalendar | None = None, dated: bool = False,
@@ -600,7 +418,14 @@ def compute_deadlines(
     settings: Settings, tables: Tables, today: dt.date, lang: str = "th", dated: bool = False
 ) -> DeadlineReport:
     """Every deadline judged on `today`; `dated`: with statuses as they stood that day (done,
-    acknowledged and closed dates after it had not happened yet), for a report on a past day."""
+    acknowledged and closed dates after it had not happened yet), for a report on a past day.
+    Computed once per run for each day (the stage, the summary and the reports share it)."""
+    return tables["measures"].once("deadlines", (settings, tables["complaints"], today, lang, dated),
+                                   lambda: _compute_deadlines(settings, tables, today, lang, dated))
+
+
+def _compute_deadlines(settings: Settings, tables: Tables, today: dt.date, lang: str, dated: bool
+                       ) -> DeadlineReport:  # fmt: skip
     items: list[DeadlineItem] = []
     findings: list[Finding] = []
     timelines: list[ComplaintTimeline] = []

@@ -24,6 +24,7 @@ from automation.schema import build_schema
 from automation.settings import Settings
 from automation.stage import RunContext, Stage, StageResult
 from automation.tables import load_tables
+from automation.typed_tables import type_tables
 from automation.workbook import Changes, Workbook, open_workbook
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,9 @@ def run_once(
     schema = build_schema(settings)
     today = today or settings.today()
     tables = load_tables(workbook, schema)
+    # Type every staff sheet once, right after reading: the stages read these typed columns
+    # (kept with each table), none parses a cell again.
+    type_tables(tables, [layout.key for layout in schema.staff_sheets])
     ctx = RunContext(settings, schema, tables, today, settings.run.language)
     results = [run_stage(stage, ctx) for stage in (stages or default_stages())]
     found = [f for r in results for f in r.findings]

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -328,21 +327,10 @@ def compare(this: GroupScore, other: GroupScore, against: FiscalRound) -> Change
 # ---------------------------------------------------------------- reading the sheet
 
 
-# The last table read: a full run scores the round due and, for the report, other rounds,
-# from the same 100,000s of rows; typing them once is enough. Held by weak reference and
-# dropped with the table; never stale unless a caller changes a frame in place (none does).
-_LAST_READ: list[Any] = []
-
-
 def typed_answers(settings: Settings, responses: SheetTable, lang: str = "th") -> Answers:
-    """The responses sheet typed for scoring (automation.answers), once per table."""
-    if _LAST_READ and _LAST_READ[0]() is responses and _LAST_READ[1]() is responses.frame \
-            and _LAST_READ[2]() is settings and _LAST_READ[3] == lang:
-        return _LAST_READ[4]  # type: ignore[no-any-return]
-    typed = read_answers(settings, responses, lang)
-    _LAST_READ[:] = [weakref.ref(responses), weakref.ref(responses.frame), weakref.ref(settings), lang, typed]
-    weakref.finalize(responses, _LAST_READ.clear)
-    return typed
+    """The responses sheet typed for scoring (automation.answers), once per table: a full run
+    scores the round due and, for the reports, other rounds, from the same 100,000s of rows."""
+    return responses.once("answers", (settings, lang), lambda: read_answers(settings, responses, lang))
 
 
 def read_responses(settings: Settings, responses: SheetTable, lang: str = "th") -> tuple[list[Response], int]:
@@ -368,7 +356,14 @@ def compute_scores(
     lang: str = "th",
     today: dt.date | None = None,
 ) -> ScoreReport:
-    """Every figure of the satisfaction report for one round (see the module docstring)."""
+    """Every figure of the satisfaction report for one round (see the module docstring);
+    computed once per run for each round (the stage, the summary and the reports share it)."""
+    return responses.once("scores", (settings, round, lang, today),
+                          lambda: _scores(settings, responses, round, lang, today))
+
+
+def _scores(settings: Settings, responses: SheetTable, round: FiscalRound, lang: str, today: dt.date | None
+            ) -> ScoreReport:  # fmt: skip
     answers = typed_answers(settings, responses, lang)
     mask = answers.in_round(round)
     levels = answers.levels[mask]  # the round's responses, in sheet order

@@ -1,13 +1,16 @@
 """Sheets as tables: raw grids matched to the schema by header, as pandas DataFrames.
 
 Values stay exactly as the workbook holds them (dates as dates or serials, text as typed);
-typing them is validation's job, so that a bad cell becomes a finding, not a crash.
+automation.typed_tables types every column once, right after reading, recording each bad
+cell's problem, so that a bad cell becomes a finding, not a crash.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -15,6 +18,7 @@ from automation.schema import HeaderMatch, Schema, SheetSchema, match_headers
 from automation.workbook import Grid, Workbook
 
 ROW = "_row"  # the sheet row number (1-based, header is row 1) kept beside each record
+T = TypeVar("T")
 
 
 @dataclass
@@ -24,10 +28,30 @@ class SheetTable:
     header: list[Any] = field(default_factory=list)
     match: HeaderMatch = field(default_factory=HeaderMatch)
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # What the run derived from this table, computed once and shared by every stage that
+    # reads it (automation.typed_tables, automation.run_figures): kept with the table, so a
+    # new read starts afresh.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def title(self) -> str:
         return self.layout.title
+
+    def once(self, name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """compute() the first time `name` is asked for with these inputs, then the same value:
+        how a figure is computed once per run and shared by every stage and output that reads
+        it. Inputs that are not hashable (settings) count by identity and are kept alive with
+        the value; a new frame (a caller replacing it) starts afresh."""
+        if self.derived.get("_frame") is not self.frame:
+            self.derived.clear()
+            self.derived["_frame"] = self.frame
+        key = (name, *(_memo_key(x) for x in inputs))
+        hit = self.derived.get(key)
+        if hit is not None:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self.derived[key] = (inputs, value)
+        return value
 
     def column_number(self, key: str) -> int | None:
         """1-based position of a schema column in the sheet, for notes and cell writes."""
@@ -60,6 +84,21 @@ class SheetTable:
             if _missing(values[i]):
                 values[i] = None
         return values
+
+
+def _memo_key(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return value if isinstance(value, (str, int, float, tuple, type(None))) or _is_value(value) else ("id", id(value))
+
+
+def _is_value(value: Any) -> bool:
+    """Dates and frozen records (a FiscalRound) compare by value; other objects by identity."""
+
+    params = getattr(value, "__dataclass_params__", None)
+    return isinstance(value, dt.date) or bool(params and params.frozen)
 
 
 def _missing(value: Any) -> bool:

@@ -27,7 +27,6 @@ from automation.cells import (
     content_problems,
     date_problem,
     display_value,
-    each_distinct,
     is_blank,
     parse_cell,
     plain_value,
@@ -40,6 +39,7 @@ from automation.schema import Column, normalize_header
 from automation.stage import RunContext, StageResult
 from automation.tables import ROW, SheetTable
 from automation.thaidate import BE_OFFSET, FiscalRound, fiscal_year_of, to_arabic_digits
+from automation.typed_tables import TypedCell, plain_values, typed_table
 from automation.validation_rules import (
     ClosedDateNotClosed,
     ClosedNeedsDate,
@@ -62,7 +62,6 @@ from automation.validation_rules import (
     NumberOutOfPlan,
     OutsideFiscalYear,
     PlaceholderText,
-    RequiredCell,
     RowIdMismatch,
     WrongEra,
 )
@@ -166,42 +165,35 @@ class SheetCheck:
         return key in self.table.match.positions
 
     def type_cells(self) -> None:
-        """Required, type and content findings for every cell; builds `self.rows`."""
+        """Required, type and content findings for every cell; builds `self.rows`. The cells
+        were typed once, right after reading (automation.typed_tables): here each problem a
+        cell carries becomes its finding, and only the rows with one are looked at closely."""
+        typed = typed_table(self.table)
         columns = [c for c in self.layout.columns if self.present(c.key)]
         keys = list(self.table.frame.columns)
-        values = {k: _plain(self.table.values(k)) for k in keys}
-        # Column by column, each distinct value typed once (Parsed is immutable): a form has
-        # few distinct answers and a sheet few distinct choices, over 100,000s of rows.
-        judged = {c.key: each_distinct(values[c.key], functools.partial(_judge, c)) for c in columns}
-        to_check = self._cells_with_findings(columns, judged)
+        values = {k: plain_values(self.table.values(k)) for k in keys}
+        cells = {c.key: typed[c.key].cells for c in columns}
+        to_check = self._cells_with_findings(columns, cells)
         col_keys = [c.key for c in columns]
         for i, row_values in enumerate(zip(*(values[k] for k in keys), strict=True)):
             record = dict(zip(keys, row_values, strict=True))
-            cells = {key: judged[key][i][0] for key in col_keys}
-            row = RowCheck(int(record[ROW]), record, cells)
+            row = RowCheck(int(record[ROW]), record, {key: cells[key][i].parsed for key in col_keys})
             row.row_id, row.unit = self.row_id(row), self.row_unit(row)
             for col in to_check.get(i, ()):
-                raw, parsed = record.get(col.key), cells[col.key]
-                if parsed.blank:
-                    if col.required:
-                        self.emit(Problem(RequiredCell), row, col.key, None)
-                    continue
-                if parsed.problem is not None:
-                    self.emit(parsed.problem, row, col.key, raw)
-                if col.type == "text":
-                    for problem in content_problems(raw):
-                        self.emit(problem, row, col.key, raw)
+                cell = cells[col.key][i]
+                shown = None if cell.parsed.blank else record.get(col.key)
+                for problem in cell.problems:
+                    self.emit(problem, row, col.key, shown)
             self.rows.append(row)
 
     @staticmethod
-    def _cells_with_findings(columns: list[Column], judged: dict[str, list[tuple[Parsed, bool]]]
-                             ) -> dict[int, list[Column]]:  # fmt: skip
+    def _cells_with_findings(columns: list[Column], cells: dict[str, list[TypedCell]]) -> dict[int, list[Column]]:
         """Row index -> the columns, in schema order, whose cell gets a finding: most rows have
         none, and the row loop looks only at these."""
         out: dict[int, list[Column]] = {}
         for col in columns:
-            for i, (_parsed, finds) in enumerate(judged[col.key]):
-                if finds:
+            for i, cell in enumerate(cells[col.key]):
+                if cell.problems:
                     out.setdefault(i, []).append(col)
         return out
 
@@ -286,23 +278,6 @@ class SheetCheck:
         for row in self.rows:
             for key in keys:
                 self.needs_text(row, key)
-
-
-def _judge(col: Column, raw: Any) -> tuple[Parsed, bool]:
-    """The typed cell, and whether type_cells finds anything in it (the same tests it makes)."""
-    parsed = parse_cell(col, raw)
-    if parsed.blank:
-        return parsed, col.required
-    return parsed, parsed.problem is not None or (col.type == "text" and bool(content_problems(raw)))
-
-
-# Cell types plain_value hands back unchanged: most cells skip the call.
-_AS_IS = frozenset({str, int, bool, float, dt.datetime, dt.date, dt.time, type(None)})
-
-
-def _plain(values: list[Any]) -> list[Any]:
-    """plain_value of each value, as records() + plain_value gave them row by row."""
-    return [v if v.__class__ in _AS_IS else plain_value(v) for v in values]
 
 
 def _today_reference() -> dict[str, str]:

@@ -1,8 +1,9 @@
 """Progress on the integrity measures of one fiscal year, from the measures sheet.
 
 A measure is done when every step that still counts (not cancelled) is done; in progress when
-any step has started; otherwise not started. Statuses are read as staff typed them, through the
-schema's choices, so "ดำเนินการแล้ว " and "เสร็จสิ้น" both mean done.
+any step has started; otherwise not started. Cells are read from the typed sheet
+(automation.typed_tables), as validation reads them, so "ดำเนินการแล้ว " and "เสร็จสิ้น" both mean
+done; computed once per run for each fiscal year and as-of day.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.cells import shift_year
-from automation.schema import Column
-from automation.tables import ROW, SheetTable
-from automation.thaidate import DateParseError, parse_date, to_arabic_digits
+from automation.tables import SheetTable
+from automation.typed_tables import typed_table
 
 DONE, IN_PROGRESS, NOT_STARTED, CANCELLED, UNKNOWN = "done", "in_progress", "not_started", "cancelled", "unknown"
 MEASURE_STATUS = {
@@ -105,39 +104,8 @@ class MeasureProgress:
         }
 
 
-def _int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return int(value) if isinstance(value, int) or value.is_integer() else None  # inf/NaN: None
-    text = to_arabic_digits(str(value)).strip().removesuffix(".0")
-    return int(text) if text.isdigit() else None
-
-
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or value != value:  # blank, NaN or pandas' NaT (which is unequal to itself)
-        return None
-    try:
-        day = parse_date(value)
-    except DateParseError:
-        return None
-    if day.year > 2400:  # a BE year in a real date cell (validation flags the era): read it as BE
-        return shift_year(day, -543)
-    return day
-
-
-def _choice_label(column: Column, value: Any, lang: str) -> tuple[str | None, str]:
-    text = _text(value)
-    choice = column.choice_for(text) if text else None
-    return (choice.key, choice.label(lang)) if choice else (None, text)
+    return "" if value is None else str(value).strip()
 
 
 def measure_progress(
@@ -149,27 +117,44 @@ def measure_progress(
     has none): how far the plan had got when the round closed. A step done later was in
     progress then; its later result and evidence belong to a later report (`done_later`).
     """
-    layout = table.layout
-    status_col, unit_col = layout.column("status"), layout.column("unit")
+    return table.once("measure_progress", (fiscal_year, lang, as_of),
+                      lambda: _progress(table, fiscal_year, lang, as_of))
+
+
+def _progress(table: SheetTable, fiscal_year: int, lang: str, as_of: dt.date | None) -> MeasureProgress:
+    typed = typed_table(table)
+    labels = {c.key: c.label(lang) for c in table.layout.column("status").choices}
+    years, statuses, units = typed["fiscal_year"], typed["status"], typed["unit"]
+    raw: dict[str, list[Any]] = {}  # a cell's own text, only where it is wanted as typed
+
+    def own_text(key: str, i: int) -> str:
+        if key not in raw:
+            raw[key] = typed.raw(key)
+        value = raw[key][i]
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else _text(value)
+
     measures: dict[int, MeasureRow] = {}
-    for rec in table.records():
-        if _int(rec.get("fiscal_year")) != fiscal_year:
+    for i, row in enumerate(typed.rows):
+        if years.value(i) != fiscal_year:
             continue
-        measure_no = _int(rec.get("measure_no")) or 0
-        step_no = _int(rec.get("step_no")) or 0
-        status, status_label = _choice_label(status_col, rec.get("status"), lang)
-        unit_key, unit = _choice_label(unit_col, rec.get("unit"), lang)
-        done_date = _date(rec.get("done_date"))
+        measure_no = typed["measure_no"].value(i) or 0
+        step_no = typed["step_no"].value(i) or 0
+        status = statuses.value(i)
+        status_label = labels[status] if status is not None else ""
+        unit = units.value(i) if units.value(i) is not None else own_text("unit", i)
+        # A done date with a BE year (validation names the era) still dates the step.
+        done_date = typed["done_date"].lenient(i)
         if status is None:
             status, status_label = UNKNOWN, UNKNOWN_LABEL["en" if lang == "en" else "th"]
         done_later = bool(status == DONE and as_of and done_date and done_date > as_of)
         if done_later:  # on the as-of day it was still being worked on
-            status, status_label = IN_PROGRESS, status_col.choice_for(IN_PROGRESS).label(lang)  # type: ignore[union-attr]
+            status, status_label = IN_PROGRESS, labels[IN_PROGRESS]
         step = StepRow(
-            row=int(rec[ROW]), row_id=_text(rec.get("row_id")), measure_no=measure_no,
-            measure=_text(rec.get("measure")), step_no=step_no, step=_text(rec.get("step")),
-            unit=unit_key or unit, status=status, status_label=status_label, done_date=done_date,
-            result=_text(rec.get("result")), evidence_url=_text(rec.get("evidence_url")),
+            row=row, row_id=_text(typed["row_id"].value(i)), measure_no=measure_no,
+            measure=_text(typed["measure"].value(i)), step_no=step_no, step=_text(typed["step"].value(i)),
+            unit=unit, status=status, status_label=status_label, done_date=done_date,
+            result=_text(typed["result"].value(i)),
+            evidence_url=own_text("evidence_url", i),  # as typed, even a link validation flags
             done_later=done_later,
         )
         measure = measures.setdefault(measure_no, MeasureRow(measure_no, step.measure, []))
