@@ -41,6 +41,7 @@ from automation.delivery import deliver, smtp_enabled
 from automation.line import deliver_line, line_enabled
 from automation.settings import ConfigError, Settings
 from automation.state import EMAIL, LINE, State
+from automation.workbook.base import WorkbookBusy
 from automation.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -320,6 +321,8 @@ class Service:
             outcome = job.spec.run(ctx)
         except Exception as exc:  # one failing job never stops the others
             error = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, WorkbookBusy):  # open in Excel: nothing written, the next check tries again
+                error += " — ระบบจะลองใหม่ในรอบตรวจถัดไป (tried again at the next check)"
             log.error("%s failed (will retry at its next slot): %s\n%s", job.spec.name, error,
                       traceback.format_exc())
             self.state.finish_run(run_id, self.clock.now(), "failed", error=error)

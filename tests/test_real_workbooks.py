@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
+from automation.cli import main
 from automation.pipeline import check_stages, run_once
 from automation.schema import build_schema
 from automation.settings import Settings, load_settings
@@ -316,3 +317,110 @@ def test_a_new_workbook_follows_the_umask(office: Settings) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(office.workbook_path.stat().st_mode) == 0o664
+
+
+# ---------------------------------------------------------------- open, locked, damaged
+
+
+def one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err, err
+    return err
+
+
+@pytest.mark.parametrize("lock", ["~$workbook.xlsx", "~$rkbook.xlsx", ".~lock.workbook.xlsx#"],
+                         ids=["excel", "excel-long-name", "libreoffice"])
+def test_a_workbook_open_in_an_office_program_is_not_written(
+    demo_workbook: Path, settings: Settings, capsys: pytest.CaptureFixture[str], lock: str
+) -> None:
+    path = demo_workbook.rename(demo_workbook.with_name("workbook.xlsx"))
+    (path.parent / lock).write_text("สมศรี")
+    before = path.read_bytes()
+    assert main(["validate", "--workbook", str(path), "--config", str(settings.source)]) == 2
+    line = one_line(capsys)
+    assert str(path) in line and "ปิดไฟล์ใน Excel แล้วสั่งใหม่" in line and lock in line
+    assert path.read_bytes() == before
+
+
+def test_a_read_only_workbook_is_not_written(demo_workbook: Path, settings: Settings,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    before = demo_workbook.read_bytes()
+    os.chmod(demo_workbook, 0o444)
+    assert main(["validate", "--config", str(settings.source)]) == 2
+    line = one_line(capsys)
+    assert str(demo_workbook) in line and "อ่านอย่างเดียว" in line
+    assert demo_workbook.read_bytes() == before and stat.S_IMODE(demo_workbook.stat().st_mode) == 0o444
+    assert main(["validate", "--dry-run", "--config", str(settings.source)]) in (0, 1)  # reading still works
+
+
+def test_the_scheduled_check_tries_again_and_status_says_why(demo_workbook: Path, settings: Settings) -> None:
+    from zoneinfo import ZoneInfo
+
+    from automation.commands.service import status_data, status_text
+    from automation.scheduler import FakeClock, Service
+    from automation.state import State
+
+    lock = demo_workbook.with_name(f".~lock.{demo_workbook.name}#")
+    lock.write_text("สมศรี")
+    clock = FakeClock(dt.datetime(2024, 4, 22, 7, 30, tzinfo=ZoneInfo("Asia/Bangkok")))
+    with State(settings.state_path) as state:
+        service = Service(settings, state, clock)
+        assert service.run_now("check").outcome == "failed"
+        lock.unlink()  # the clerk closes the file; the next check writes
+        assert service.run_now("check").outcome == "ok"
+    text = status_text(status_data(settings, clock=clock), settings, "th")
+    assert "ปิดไฟล์ใน Excel แล้วสั่งใหม่" in text and "ระบบจะลองใหม่ในรอบตรวจถัดไป" in text
+
+
+def _encrypted(plain: Path, target: Path) -> Path:
+    msoffcrypto = pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with open(plain, "rb") as src, open(target, "wb") as out:
+        OOXMLFile(src).encrypt("รหัส1234", out)
+    assert msoffcrypto  # the library is what Excel's "Encrypt with password" writes
+    return target
+
+
+def _with_control_character(plain: Path, target: Path) -> Path:
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename in ("xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"):
+                data = data.replace(b"</t>", b"\x01</t>", 1)  # pasted from another program
+            out.writestr(info, data)
+    return target
+
+
+@pytest.mark.parametrize(("make", "cause"), [
+    ("truncated", "เสียหาย"),
+    ("encrypted", "รหัสผ่าน"),
+    ("legacy", "บันทึกเป็น"),
+    ("control", "อักขระ"),
+    ("csv", "ไม่ใช่ไฟล์ .xlsx"),
+], ids=["truncated", "encrypted", "xls-renamed", "control-characters", "not-a-zip"])
+def test_a_damaged_encrypted_or_legacy_file_is_one_line_naming_file_and_cause(
+    demo_workbook: Path, settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    make: str, cause: str
+) -> None:
+    bad = tmp_path / "bad.xlsx"
+    if make == "truncated":
+        bad.write_bytes(demo_workbook.read_bytes()[: demo_workbook.stat().st_size // 2])
+    elif make == "encrypted":
+        _encrypted(demo_workbook, bad)
+    elif make == "legacy":
+        if OFFICE is None:
+            pytest.skip("LibreOffice (soffice) is not installed")
+        out = tmp_path / "xls"
+        subprocess.run([OFFICE, f"-env:UserInstallation=file://{out}/lo", "--headless", "--convert-to", "xls",
+                        "--outdir", str(out), str(demo_workbook)], capture_output=True, timeout=300, check=True)
+        shutil.copy(out / demo_workbook.with_suffix(".xls").name, bad)
+    elif make == "control":
+        _with_control_character(demo_workbook, bad)
+    else:
+        bad.write_text("รหัสแถว,ปีงบประมาณ\n2567-01-01,2567\n", encoding="utf-8")
+    before = bad.read_bytes()
+    assert main(["validate", "--workbook", str(bad), "--config", str(settings.source)]) == 2
+    line = one_line(capsys)
+    assert line.startswith(f"error: {bad}: ") and cause in line, line
+    assert bad.read_bytes() == before
