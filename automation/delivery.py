@@ -50,14 +50,26 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return min(RETRY_FIRST * 2 ** min(max(attempts - 1, 0), 16), RETRY_LONGEST)
 
 
+# Messages to a citizen (a complaint's acknowledgement) carry their own personal data: they
+# get no copy in the output folder, and logs and `status` do not show their address.
+PRIVATE_KINDS = frozenset({"ack"})
+
+
+def shown_recipients(kind: str, recipients: list[str]) -> str:
+    if kind in PRIVATE_KINDS:
+        return f"[{len(recipients)} complainant address(es)]"
+    return ", ".join(recipients)
+
+
 @dataclass
 class Mail:
     key: str  # idempotency key: the same key is queued (and sent) at most once
-    kind: str  # digest | report | reminder | …
+    kind: str  # digest | report | reminder | ack | …
     to: list[str]
     subject: str
     body: str
     attachments: list[Path] = field(default_factory=list)
+    private: bool = False  # to a citizen about themselves: no folder copy (see PRIVATE_KINDS)
 
 
 @dataclass
@@ -124,16 +136,19 @@ def queue(settings: Settings, state: State, mail: Mail, now: dt.datetime) -> boo
         return False
     # CRLF line ends: smtplib sends bytes exactly as given, and SMTP requires CRLF.
     eml = compose(settings, mail, now).as_bytes(policy=SMTP_POLICY)
-    folder = settings.output_dir / "mail" / now.date().isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    copy = folder / _file_name(mail.key)
-    copy.write_bytes(eml)
+    copy: Path | str = ""
+    if not (mail.private or mail.kind in PRIVATE_KINDS):
+        folder = settings.output_dir / "mail" / now.date().isoformat()
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / _file_name(mail.key)
+        copy.write_bytes(eml)
     # No server or no address: the folder copy is the delivery.
     status = PENDING if smtp_enabled(settings) and mail.to else LOCAL
     added = state.outbox_add(key=mail.key, kind=mail.kind, recipients=list(mail.to), subject=mail.subject,
                              created=now, status=status, eml=eml, copy_path=str(copy))
     if added:
-        log.info("queued %s → %s (%s)", mail.kind, ", ".join(mail.to) or "output folder", mail.subject)
+        log.info("queued %s → %s (%s)", mail.kind, shown_recipients(mail.kind, mail.to) or "output folder",
+                 mail.subject)
     return added
 
 
@@ -222,7 +237,7 @@ def deliver(settings: Settings, state: State, now: dt.datetime,
             note = f"refused by server: {', '.join(sorted(refused))}" if refused else ""
             state.outbox_sent(item.key, now, note)
             report.sent += 1
-            log.info("sent %s to %s", item.kind, ", ".join(item.recipients))
+            log.info("sent %s to %s", item.kind, shown_recipients(item.kind, item.recipients))
     finally:
         try:
             smtp.quit()

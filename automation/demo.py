@@ -26,6 +26,16 @@ SUBJECTS = {
     "corruption": ["สงสัยการเรียกรับเงินในการขออนุญาตก่อสร้าง", "พบการใช้รถราชการไปธุระส่วนตัว"],
     "procurement": ["สงสัยการกำหนดคุณลักษณะเฉพาะเอื้อผู้รับจ้าง", "งานก่อสร้างถนนไม่ได้มาตรฐาน"],
 }
+DETAILS = {
+    "general": ["เป็นมาประมาณสองสัปดาห์แล้ว กลางคืนมืดมาก เด็กนักเรียนกลับบ้านลำบาก",
+                "ฝนตกทีไรน้ำท่วมขังหน้าบ้าน รถจักรยานยนต์ล้มหลายครั้ง", "แจ้งผู้ใหญ่บ้านแล้วแต่ยังไม่มีใครมาดู"],
+    "unfair_service": ["มาติดต่อตอนเช้า รอนานกว่าสองชั่วโมง คนที่มาทีหลังได้รับบริการก่อน",
+                       "ถามข้อมูลแล้วเจ้าหน้าที่ไม่ตอบ บอกให้ไปถามที่อื่น"],
+    "corruption": ["มีผู้อ้างว่าจ่ายเงินเพิ่มแล้วจะได้ใบอนุญาตเร็วขึ้น", "เห็นรถราชการจอดที่ตลาดนัดวันเสาร์หลายครั้ง"],
+    "procurement": ["ผู้รับจ้างรายเดิมได้งานทุกครั้ง", "ถนนเพิ่งสร้างเสร็จไม่ถึงปีก็แตกร้าวแล้ว"],
+}
+EMAILS = ["somchai.j@example.co.th", "malee.sri@example.com", "wichai2518@example.net", None,
+          "aroonee.k@example.co.th", None]
 OUTCOMES = ["ดำเนินการแก้ไขแล้ว แจ้งผู้ร้องทราบ", "ประสานหน่วยงานที่เกี่ยวข้องดำเนินการแล้ว",
             "ตรวจสอบแล้วไม่พบมูล แจ้งผู้ร้องทราบ"]
 LIKERT_LABELS = {5: "มากที่สุด", 4: "มาก", 3: "ปานกลาง", 2: "น้อย", 1: "น้อยที่สุด"}
@@ -33,6 +43,8 @@ AGES = ["ต่ำกว่า 20 ปี", "20-39 ปี", "40-59 ปี", "60 �
 COMMENTS = ["เจ้าหน้าที่บริการดีมาก", "ที่จอดรถไม่พอ", "อยากให้มีบริการออนไลน์", "ห้องน้ำควรสะอาดกว่านี้",
             "บริการรวดเร็ว ขอบคุณครับ", "ป้ายบอกทางไม่ชัดเจน", "ติดต่อกลับที่ 081-234-5678 ด้วยครับ",
             "", "", "", ""]
+
+FORM_SHEETS = ("complaint_form", "corruption_form")
 
 # The demo's measures are the real seed plan, imported as `import-plan` would import it.
 SEED_PLAN = Path(__file__).resolve().parent.parent / "data" / "plan-2563.txt"
@@ -109,6 +121,45 @@ def complaints_rows(settings: Settings, start: dt.date, today: dt.date, rng: ran
         counters[fy] = counters.get(fy, 0) + 1
         row[0] = f"ร{fy % 100:02d}-{counters[fy]:03d}"
     return rows
+
+
+def complaint_form_rows(settings: Settings, complaints: Grid, rng: random.Random) -> dict[str, Grid]:
+    """The complaint forms' responses behind the register's website complaints, as if the
+    service had taken them in long ago (staff have since worked on those rows): each such
+    register row carries its form key (and the coordinator-only mark, for corruption), and
+    the response sits in the general form's sheet, or the corruption form's. Rows in the
+    schema's column order."""
+    from automation.intake import response_key
+    from automation.schema import COORDINATOR_ONLY, complaint_form_sheet
+
+    forms = {key: complaint_form_sheet(settings, key) for key in FORM_SHEETS if getattr(settings.sheets, key)}
+    out: dict[str, Grid] = {key: [] for key in forms}
+    corruption = next(c.th for c in CATEGORIES if c.key == "corruption")
+    width = len(complaints_sheet_columns(settings))
+    for row in complaints:
+        if row[2] != "เว็บไซต์" or not isinstance(row[1], dt.date) or not forms:
+            continue
+        corrupt = row[6] == corruption
+        key = "corruption_form" if corrupt and "corruption_form" in forms else next(iter(forms))
+        layout = forms[key]
+        stamp = dt.datetime.combine(row[1], dt.time(rng.randint(6, 22), rng.randint(0, 59), rng.randint(0, 59)))
+        email = rng.choice(EMAILS)
+        category = next((c.key for c in CATEGORIES if c.th == row[6]), "general")
+        answers = {
+            "timestamp": stamp, "name": row[3], "email": email, "phone": row[4], "category": row[6],
+            "unit": None if corrupt else row[7], "subject": row[5], "details": rng.choice(DETAILS[category]),
+            "consent": "ยินยอมให้ติดต่อกลับทางอีเมล" if email else None,
+        }
+        record = {c.key: answers.get(c.key) for c in layout.columns}
+        out[key].append([record[c.key] for c in layout.columns])
+        row.extend([None] * (width - len(row)))
+        row[-2] = COORDINATOR_ONLY.th if corrupt else None  # การส่งต่อ
+        row[-1] = response_key(key, stamp, record, list(layout.columns))  # รหัสแบบฟอร์ม
+    return out
+
+
+def complaints_sheet_columns(settings: Settings) -> list[str]:
+    return [c.key for c in build_schema(settings)["complaints"].columns]
 
 
 def response_rows(settings: Settings, start: dt.date, today: dt.date, rng: random.Random,
@@ -198,8 +249,11 @@ def build_demo_workbook(settings: Settings, path: Path, seed: int = 2567, today:
         "responses": response_rows(settings, start, today, rng),
     }
     _plant_mistakes(sheets, settings)
+    # After the mistakes: a form's answers are as the citizen sent them (their own stream).
+    sheets.update(complaint_form_rows(settings, sheets["complaints"], random.Random(f"forms-{seed}")))
     book = XlsxWorkbook(path)
-    book.provision([schema[k] for k in ("measures", "complaints", "responses")], settings.run.language)
+    book.provision([schema[k] for k in ("measures", "complaints", "responses", *FORM_SHEETS) if k in schema.sheets],
+                   settings.run.language)
     cells = [
         CellWrite(schema[key].title, r, c, value)
         for key, grid in sheets.items()

@@ -480,9 +480,14 @@ def digest(ctx: JobContext) -> JobOutcome:
     _know_private_values(ctx, tables)
     owed = ctx.deps.owed_by_unit(ctx.settings, tables, ctx.today, ctx.lang)
     findings = [f for f in _entries_to_fix(ctx) if f.get("severity") in ("error", "warning")]
+    # A corruption complaint goes to the coordinator only, never to the unit it concerns.
+    secret, findings = _coordinator_only(tables, findings)
     queued = units = lined = 0
+    kept: list[Any] = []
     for unit in ctx.settings.units:
         items = [i for i in owed.get(unit.name, []) if getattr(i, "status", "") in ("overdue", "due_soon")]
+        kept += [i for i in items if secret(i)]
+        items = [i for i in items if not secret(i)]
         own = [f for f in findings if f.get("unit") == unit.name]
         if not items and not own:
             continue
@@ -496,10 +501,43 @@ def digest(ctx: JobContext) -> JobOutcome:
         if route.line_to:
             lined += ctx.send_line(LineMessage(key=key, kind="digest", to=route.line_to, title=subject,
                                                text=line_digest_text(ctx, unit, items, own, route.via_coordinator)))
+    kept_findings = [f for f in _entries_to_fix(ctx) if f.get("severity") in ("error", "warning") and secret(f)]
+    if kept or kept_findings:  # by e-mail only: a LINE group is read by the units too
+        queued += ctx.send(_coordinator_digest(ctx, kept, kept_findings))
     counts = {"units": units, "queued": queued}
     if line_enabled(ctx.settings):
         counts["line"] = lined
     return JobOutcome(counts=counts, api_calls=api_calls)
+
+
+_COORDINATOR_ONLY = {"th": "ผู้ประสานงาน: เรื่องร้องเรียนการทุจริต (ไม่ส่งถึงหน่วยงานที่ถูกร้องเรียน)",
+                     "en": "Coordinator: corruption complaints (never sent to the unit concerned)"}
+
+
+def _coordinator_only(tables: Tables, findings: list[dict[str, Any]]) -> tuple[Callable[[Any], bool], list[dict[str, Any]]]:
+    """Which owed items and findings concern a coordinator-only complaint, and the findings
+    left for the units."""
+    from automation.intake import coordinator_only_rows
+
+    rows = coordinator_only_rows(tables["complaints"])
+
+    def secret(item: Any) -> bool:
+        get = item.get if isinstance(item, dict) else lambda k: getattr(item, k, None)
+        return get("sheet_key") == "complaints" and get("row") in rows
+
+    return secret, [f for f in findings if not secret(f)]
+
+
+def _coordinator_digest(ctx: JobContext, items: list[Any], findings: list[dict[str, Any]]) -> Mail:
+    coordinator = ctx.settings.delivery.coordinator_email
+    who = Unit(name=_COORDINATOR_ONLY["en" if ctx.lang == "en" else "th"], email=coordinator)
+    return Mail(
+        key=f"digest:coordinator-only:{ctx.today.isoformat()}",
+        kind="corruption-digest",  # its own message, never folded into a unit's digest
+        to=[coordinator] if coordinator else [],
+        subject=_t(ctx, "digest.subject", unit=who.name, date=_date(ctx, ctx.today)),
+        body=digest_body(ctx, who, items, findings),
+    )
 
 
 # ---------------------------------------------------------------- report

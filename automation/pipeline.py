@@ -15,6 +15,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,18 +142,36 @@ def run_once(
     workbook = workbook or open_workbook(settings)
     schema = build_schema(settings)
     today = today or settings.today()
-    tables = load_tables(workbook, schema)
-    # Type every staff sheet once, right after reading: the stages read these typed columns
-    # (kept with each table), none parses a cell again.
-    type_tables(tables, [layout.key for layout in schema.staff_sheets])
-    ctx = RunContext(settings, schema, tables, today, settings.run.language)
-    results = [run_stage(stage, ctx) for stage in (stages or default_stages())]
-    found = [f for r in results for f in r.findings]
-    if only_sheet:
-        found = [f for f in found if f.sheet_key == only_sheet]
-    stamped = stamp(found, tables["findings"].records(), today, schema)
-    if write:
-        workbook.apply(findings_changes(ctx, stamped.findings))
+    from automation import intake
+    from automation.acknowledge import intake_lock
+
+    taking_in = write and intake.configured(settings)
+
+    # With a complaint form, the read that decides which responses are new and the write that
+    # appends them are one critical section: two runs at once never append a response twice.
+    with intake_lock(settings) if taking_in else nullcontext():
+        tables = load_tables(workbook, schema)
+        ctx = RunContext(settings, schema, tables, today, settings.run.language)
+        # New form responses join the register first, so every stage counts them.
+        taken, intake_result = _take_in(ctx) if taking_in else (None, None)
+        # Type every staff sheet once, right after reading: the stages read these typed columns
+        # (kept with each table), none parses a cell again.
+        type_tables(tables, [layout.key for layout in schema.staff_sheets])
+        results = [run_stage(stage, ctx) for stage in (stages or default_stages())]
+        if intake_result is not None:  # listed after the stages (they already counted its rows)
+            results.append(intake_result)
+        found = [f for r in results for f in r.findings]
+        if only_sheet:
+            found = [f for f in found if f.sheet_key == only_sheet]
+        stamped = stamp(found, tables["findings"].records(), today, schema)
+        if write:
+            changes = findings_changes(ctx, stamped.findings)
+            if taken is not None:
+                changes.append = {schema["complaints"].title: taken.rows} if taken.rows else {}
+                changes.cells += taken.cells
+            workbook.apply(changes)
+        if taken is not None:
+            _acknowledge(ctx, taken)
     return RunSummary(
         today=today,
         workbook=workbook.label,
@@ -164,6 +183,42 @@ def run_once(
         seconds=time.perf_counter() - started,
         written=write,
     )
+
+
+def _take_in(ctx: RunContext) -> tuple[Any, StageResult]:
+    """New form responses as register rows (automation.intake), counted in this run's figures."""
+    from automation import intake
+    from automation.acknowledge import remembered
+    from automation.state import State
+
+    began = time.perf_counter()
+    try:
+        with State(ctx.settings.state_path) as state:
+            known, acknowledged = remembered(state)
+        forms = [ctx.tables[k] for k in intake.FORMS if k in ctx.schema.sheets]
+        taken = intake.take_in(ctx.settings, ctx.tables["complaints"], forms, known=known,
+                               acknowledged=acknowledged, lang=ctx.lang)
+    except Exception as exc:  # like any stage: one failing part never costs staff the others
+        log.error("intake failed: %s\n%s", exc, traceback.format_exc())
+        return None, StageResult("intake", error=f"{type(exc).__name__}: {exc}",
+                                 seconds=time.perf_counter() - began)
+    ctx.tables.sheets["complaints"] = intake.with_appended(ctx.tables["complaints"], taken)
+    return taken, StageResult("intake", taken.findings, taken.as_json(), seconds=time.perf_counter() - began)
+
+
+def _acknowledge(ctx: RunContext, taken: Any) -> None:
+    """After the rows are written: remember them and queue the acknowledgements owed."""
+    import datetime as _dt
+    from zoneinfo import ZoneInfo
+
+    from automation.acknowledge import after_append
+    from automation.state import State
+
+    now = _dt.datetime.now(ZoneInfo(ctx.settings.run.timezone))
+    if now.date() != ctx.today:  # a pinned day (tests, re-runs): that day, at this time
+        now = _dt.datetime.combine(ctx.today, now.timetz())
+    with State(ctx.settings.state_path) as state:
+        after_append(ctx.settings, state, taken, now, ctx.lang)
 
 
 SUMMARY_FIGURES = ("deadlines", "satisfaction", "complaints")
@@ -254,6 +309,7 @@ STAGE_LINES = {
         "satisfaction": "ความพึงพอใจ {round}: ผู้ตอบ {responses} คน ค่าเฉลี่ย {mean} (ร้อยละ {percent})",
         "complaints": "เรื่องร้องเรียน{round_label}: {total} เรื่อง ยุติแล้ว {closed} ค้าง {open} เกินกำหนด {overdue}",
         "reports": "ร่างรายงาน {reports} ฉบับ",
+        "intake": "รับเรื่องร้องเรียนจากแบบฟอร์ม {added} เรื่อง (เรื่องทุจริต {corruption} เรื่อง)",
         "satisfaction-empty": "ความพึงพอใจ {round}: ยังไม่มีผู้ตอบแบบประเมิน",
     },
     "en": {
@@ -262,6 +318,7 @@ STAGE_LINES = {
         "satisfaction": "satisfaction {round}: {responses} respondents, mean {mean} ({percent}%)",
         "complaints": "complaints: {total} received, {closed} closed, {open} open, {overdue} overdue",
         "reports": "{reports} report drafts",
+        "intake": "complaint form: {added} new complaints ({corruption} of corruption)",
         "satisfaction-empty": "satisfaction {round}: no responses yet",
     },
 }

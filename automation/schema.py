@@ -73,7 +73,9 @@ class SheetSchema:
     title: str
     title_en: str
     columns: tuple[Column, ...]
-    owner: Literal["staff", "service"] = "staff"
+    # staff: people type it (validated, noted); service: the service rewrites it; form: a
+    # Google Form writes it (read only, never validated or noted).
+    owner: Literal["staff", "service", "form"] = "staff"
     id_column: str | None = None
 
     def column(self, key: str) -> Column:
@@ -190,9 +192,44 @@ def complaints_sheet(settings: Settings) -> SheetSchema:
             Column("ack_date", "วันที่แจ้งรับเรื่อง", "Acknowledged", "date"),
             Column("closed_date", "วันที่ยุติเรื่อง", "Closed", "date"),
             Column("outcome", "ผลการดำเนินการ", "Outcome", width=40),
+            # Filled by the complaint-form intake on the rows it adds; blank on typed rows.
+            Column("routing", "การส่งต่อ", "Routing", owner="service", width=22),
+            Column("form_key", "รหัสแบบฟอร์ม", "Form response", owner="service", width=26),
         ),
         id_column="complaint_id",
     )
+
+
+COORDINATOR_ONLY = Choice("coordinator_only", "ผู้ประสานงานเท่านั้น", "Coordinator only")
+
+
+def complaint_form_sheet(settings: Settings, key: str = "complaint_form") -> SheetSchema:
+    """A complaint form's responses sheet, as the form writes it: timestamp first, then the
+    columns `[complaint_form]` names. The corruption form (`key="corruption_form"`) asks the
+    same questions."""
+    form = settings.complaint_form
+    units = unit_choices(settings)
+    ts = form.timestamp_headers
+    cols: list[Column] = [Column("timestamp", ts[0], ts[-1], "datetime", True, owner="citizen", width=20)]
+    optional = (
+        ("name", form.name_column, "Name", "text", (), True),
+        ("email", form.email_column, "E-mail", "text", (), True),
+        ("phone", form.phone_column, "Phone", "text", (), True),
+        ("channel", form.channel_column, "Channel", "choice", CHANNELS, False),
+        ("category", form.category_column, "Category", "choice", CATEGORIES, False),
+        ("unit", form.unit_column, "Unit concerned", "choice", units, False),
+    )
+    for col_key, header, en, kind, choices, private in optional:
+        if header:
+            cols.append(Column(col_key, header, en, kind, False, choices, "citizen", private, width=24))  # type: ignore[arg-type]
+    cols.append(Column("subject", form.subject_column, "Subject", required=True, owner="citizen", width=44))
+    if form.details_column:
+        cols.append(Column("details", form.details_column, "Details", owner="citizen", private=True, width=50))
+    if form.consent_column:
+        cols.append(Column("consent", form.consent_column, "Consent", owner="citizen", width=30))
+    title = settings.sheets.corruption_form if key == "corruption_form" else settings.sheets.complaint_form
+    en = "Corruption form responses" if key == "corruption_form" else "Complaint form responses"
+    return SheetSchema(key, title, en, tuple(cols), owner="form")
 
 
 def responses_sheet(settings: Settings) -> SheetSchema:
@@ -263,6 +300,9 @@ def build_schema(settings: Settings) -> Schema:
         findings_sheet(settings),
         summary_sheet(settings),
     ]
+    for key in ("complaint_form", "corruption_form"):
+        if getattr(settings.sheets, key):
+            sheets.append(complaint_form_sheet(settings, key))
     return Schema({s.key: s for s in sheets})
 
 

@@ -78,6 +78,9 @@ class SheetTitles(_Section):
     responses: str = "การตอบแบบฟอร์ม 1"
     findings: str = "ผลการตรวจสอบ"
     summary: str = "ภาพรวม"
+    # The complaint Google Form's responses sheet, and the corruption form's (empty: none).
+    complaint_form: str = ""
+    corruption_form: str = ""
 
 
 class GSheets(_Section):
@@ -204,6 +207,56 @@ class Survey(_Section):
         return value
 
 
+class ComplaintForm(_Section):
+    """The complaint form(s): which column is which question, and how the register row looks.
+
+    Both forms (the general one and the separate corruption one) have the same questions;
+    every answer of the corruption form is a corruption complaint whatever its category."""
+
+    # The register's id for a new complaint: n numbers complaints within a fiscal year;
+    # fiscal_year is the BE year (2567), yy its last two digits (67).
+    id_format: str = "ร.{n:03d}/{fiscal_year}"
+    timestamp_headers: list[str] = ["ประทับเวลา", "Timestamp"]
+    subject_column: str = "เรื่องที่ร้องเรียน"
+    category_column: str = ""  # empty: every complaint is a general one (or a corruption one)
+    channel_column: str = ""  # empty: every complaint came by default_channel
+    default_channel: str = "เว็บไซต์"
+    unit_column: str = ""  # the unit the complaint concerns; empty: the coordinator's unit
+    details_column: str = ""  # stays in the form: the register holds the subject only
+    name_column: str = ""
+    email_column: str = ""
+    phone_column: str = ""
+    consent_column: str = ""  # no consent column: no acknowledgement is ever sent
+    consent_answers: list[str] = ["ยินยอม", "ยอมรับ", "Yes", "I agree"]
+    form_url: str = ""  # the form's link, for the complaint poster
+    corruption_form_url: str = ""
+    status_url: str = ""  # where citizens follow their case (the public page's address)
+    # The public lookup lists corruption complaints (id and status only) when true.
+    public_corruption_status: bool = False
+
+    @field_validator("id_format")
+    @classmethod
+    def _id_format(cls, value: str) -> str:
+        if "{n" not in value:
+            raise ValueError("a format holding {n}, e.g. \"ร.{n:03d}/{fiscal_year}\"")
+        try:
+            value.format(n=1, fiscal_year=2567, yy=67)
+        except (KeyError, IndexError, ValueError):
+            raise ValueError("a format using only {n}, {fiscal_year} and {yy}, "
+                             "e.g. \"ร.{n:03d}/{fiscal_year}\"") from None
+        return value
+
+    @field_validator("default_channel")
+    @classmethod
+    def _channel(cls, value: str) -> str:
+        from automation.vocabulary import CHANNELS
+
+        names = {n for c in CHANNELS for n in (c.key, c.th, c.en, *c.aliases)}
+        if value not in names:
+            raise ValueError(f"one of the channels: {', '.join(c.th for c in CHANNELS)}")
+        return value
+
+
 class Privacy(_Section):
     private_columns: list[str] = ["complainant", "contact"]
     allow_private_in_email: bool = False
@@ -319,6 +372,7 @@ class Settings(_Section):
     units: list[Unit]
     deadlines: Deadlines = Deadlines()
     survey: Survey
+    complaint_form: ComplaintForm = ComplaintForm()
     privacy: Privacy = Privacy()
     report: Report = Report()
     delivery: Delivery = Delivery()

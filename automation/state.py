@@ -290,6 +290,11 @@ class State:
         r = self.db.execute("SELECT at FROM marks WHERE key = ?", (key,)).fetchone()
         return _moment(r["at"]) if r else None
 
+    def marks(self, prefix: str) -> set[str]:
+        """Every remembered key starting with `prefix`, the prefix taken off."""
+        rows = self.db.execute("SELECT key FROM marks WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        return {r["key"][len(prefix):] for r in rows}
+
     # ------------------------------------------------------------ findings
 
     def replace_findings(self, findings: Iterable[dict[str, Any]], at: dt.datetime) -> FindingDelta:
@@ -375,6 +380,12 @@ class State:
         """Not tried (the server was unreachable): wait until `until`, no attempt charged."""
         self.db.executemany("UPDATE outbox SET next_attempt = ?, last_error = ? WHERE key = ?",
                             [(_iso(until), error, k) for k in keys])
+
+    def sent_times(self, kind: str) -> dict[str, dt.datetime]:
+        """key -> when the server accepted it, for the sent messages of one kind."""
+        rows = self.db.execute("SELECT key, sent_at FROM outbox WHERE kind = ? AND status = ? AND sent_at IS NOT NULL",
+                               (kind, SENT))
+        return {r["key"]: _moment(r["sent_at"]) for r in rows}  # type: ignore[misc]
 
     def outbox_item(self, key: str) -> OutboxItem | None:
         found = self.outbox(key=key)

@@ -549,6 +549,7 @@ def structure_findings(table: SheetTable, lang: str) -> list[Finding]:
             sheet_key=layout.key, column_key=col.key, severity="error" if col.required else "warning",
         )
         for col in table.match.missing
+        if col.owner != "service"  # the service adds its own columns when it first needs them
     ] + duplicate_columns(table, lang)
 
 

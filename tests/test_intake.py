@@ -5,6 +5,13 @@ Sheets emulator)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +22,7 @@ import pytest
 from automation.settings import Settings, load_settings
 from automation.sheets_emulator import SheetsEmulator
 from automation.workbook import Changes, Workbook
-from automation.workbook.gsheets import GoogleSheetsWorkbook
+from automation.workbook.gsheets import GoogleSheetsWorkbook, RetryPolicy
 from automation.workbook.xlsx import XlsxWorkbook
 from tests.conftest import TODAY
 from tests.sheets_fixtures import SERVICE_EMAIL, service_account_key, sheets_emulator, sheets_emulator_session
@@ -52,7 +59,8 @@ class Office:
         """A person types a row (in Sheets' own UI, or Excel opens, edits and saves)."""
         if self.emulator is not None:
             for c, value in enumerate(values):
-                self.emulator.edit_cell(self.sid, title, row - 1, c, value=value)
+                if value is not None:  # a cell left alone
+                    self.emulator.edit_cell(self.sid, title, row - 1, c, value=value)
             return
         book = openpyxl.load_workbook(self.settings.workbook_path)
         for c, value in enumerate(values, start=1):
@@ -123,3 +131,273 @@ def test_nothing_to_append_writes_nothing(office: Office) -> None:
     assert book.api_calls == calls
     if stamp is not None:
         assert s.workbook_path.stat().st_mtime_ns == stamp
+
+
+# ---------------------------------------------------------------- taking in form responses
+
+FORM_HEADERS = ("ประทับเวลา", "ชื่อ-นามสกุล", "อีเมลสำหรับติดตามเรื่อง", "เบอร์โทรศัพท์", "ประเภทเรื่องร้องเรียน",
+                "หน่วยงานที่เกี่ยวข้อง", "เรื่องที่ร้องเรียน", "รายละเอียด", "การยินยอมให้ติดต่อกลับ")
+LIGHTS = {"ประทับเวลา": dt.datetime(2024, 4, 19, 20, 41, 7), "ชื่อ-นามสกุล": "นางสาวอรุณี แก้วใส",
+          "อีเมลสำหรับติดตามเรื่อง": "aroonee.k@example.co.th", "เบอร์โทรศัพท์": "089-111-2233",
+          "ประเภทเรื่องร้องเรียน": "ขอความช่วยเหลือ/ข้อเสนอแนะทั่วไป", "หน่วยงานที่เกี่ยวข้อง": "กองช่าง",
+          "เรื่องที่ร้องเรียน": "ไฟฟ้าส่องสว่างดับทั้งซอย หมู่ ๔ บ้านนายสมศักดิ์",
+          "รายละเอียด": "ดับมาสองสัปดาห์ กลางคืนมืดมาก", "การยินยอมให้ติดต่อกลับ": "ยินยอมให้ติดต่อกลับทางอีเมล"}
+BRIBE = {"ประทับเวลา": dt.datetime(2024, 4, 20, 6, 12, 55), "ชื่อ-นามสกุล": "นายวิชัย บุญมา",
+         "อีเมลสำหรับติดตามเรื่อง": "wichai.b@example.com", "ประเภทเรื่องร้องเรียน": "การทุจริตและประพฤติมิชอบ",
+         "เรื่องที่ร้องเรียน": "นายช่างเรียกรับเงินค่าเซ็นแบบขออนุญาตก่อสร้าง",
+         "การยินยอมให้ติดต่อกลับ": "ยินยอมให้ติดต่อกลับทางอีเมล"}
+ROAD = {"ประทับเวลา": dt.datetime(2024, 4, 20, 7, 3, 12), "ชื่อ-นามสกุล": "นายบุญมี ทองคำ",
+        "ประเภทเรื่องร้องเรียน": "ขอความช่วยเหลือ/ข้อเสนอแนะทั่วไป", "หน่วยงานที่เกี่ยวข้อง": "กองช่าง",
+        "เรื่องที่ร้องเรียน": "ถนนลูกรังหมู่ ๕ เป็นหลุมลึก รถล้มบ่อย"}  # no e-mail, no consent
+# Sent on the last day of FY 2566, read for the first time now: numbered in FY 2566.
+LATE = {"ประทับเวลา": dt.datetime(2023, 9, 30, 23, 58, 1), "ประเภทเรื่องร้องเรียน": "การจัดซื้อจัดจ้าง",
+        "เรื่องที่ร้องเรียน": "ผู้รับจ้างรายเดียวได้งานซ่อมถนนทุกสัญญา"}
+
+
+def submit(office: Office, title: str, answers: dict[str, Any]) -> None:
+    """A citizen sends the form: Google Forms adds a row to its responses sheet."""
+    rows = office.sheet(title)
+    office.type_row(title, len(rows) + 1, [answers.get(h) for h in FORM_HEADERS])
+
+
+def rows_by_key(s: Settings, register: list[list[Any]]) -> dict[str, list[list[Any]]]:
+    header = register[0]
+    at = header.index("รหัสแบบฟอร์ม")
+    out: dict[str, list[list[Any]]] = {}
+    for row in register[1:]:
+        key = row[at] if at < len(row) else None
+        if key:
+            out.setdefault(str(key), []).append(row)
+    return out
+
+
+def form_rows(s: Settings, register: list[list[Any]]) -> list[list[Any]]:
+    """Register rows the service appended (those with a form key), in sheet order."""
+    at = register[0].index("รหัสแบบฟอร์ม")
+    return [r for r in register[1:] if at < len(r) and r[at]]
+
+
+def run_checks(office: Office) -> Any:
+    from automation.pipeline import check_stages, run_once
+
+    return run_once(office.settings, office.book(), stages=check_stages())
+
+
+def highest(register: list[list[Any]], prefix: str) -> int:
+    numbers = [int(str(r[0])[len(prefix):]) for r in register[1:] if str(r[0] or "").startswith(prefix)
+               and str(r[0])[len(prefix):].isdigit()]
+    return max(numbers, default=0)
+
+
+def test_each_new_response_becomes_one_register_row_with_the_next_id_of_its_fiscal_year_and_its_timestamp(
+    office: Office,
+) -> None:
+    s = office.settings
+    before = office.sheet(s.sheets.complaints)
+    forms_before = (office.sheet(s.sheets.complaint_form), office.sheet(s.sheets.corruption_form))
+    submit(office, s.sheets.complaint_form, LIGHTS)
+    submit(office, s.sheets.corruption_form, BRIBE)
+    submit(office, s.sheets.complaint_form, ROAD)
+    submit(office, s.sheets.complaint_form, LATE)
+    summary = run_checks(office)
+    after = office.sheet(s.sheets.complaints)
+    added = after[len(before):]
+    n67, n66 = highest(before, "ร67-"), highest(before, "ร66-")
+    header = after[0]
+    col = {h: header.index(h) for h in header}
+    # In the order they were sent: the late FY 2566 one first.
+    assert [r[0] for r in added] == [f"ร66-{n66 + 1:03d}", f"ร67-{n67 + 1:03d}", f"ร67-{n67 + 2:03d}",
+                                     f"ร67-{n67 + 3:03d}"]
+    assert [r[col["วันที่รับเรื่อง"]] for r in added] == [
+        LATE["ประทับเวลา"], LIGHTS["ประทับเวลา"], BRIBE["ประทับเวลา"], ROAD["ประทับเวลา"]]
+    assert {r[col["ช่องทาง"]] for r in added} == {"เว็บไซต์"}
+    assert {r[col["สถานะ"]] for r in added} == {"รับเรื่องแล้ว"}
+    lights, bribe = added[1], added[2]
+    assert lights[col["เรื่องที่ร้องเรียน"]] == LIGHTS["เรื่องที่ร้องเรียน"]
+    assert lights[col["หน่วยงานที่รับผิดชอบ"]] == "กองช่าง" and lights[col["การส่งต่อ"]] in (None, "")
+    # The corruption form's complaint: the coordinator's unit, marked coordinator-only.
+    assert bribe[col["ประเภทเรื่อง"]] == "การทุจริตและประพฤติมิชอบ"
+    assert bribe[col["หน่วยงานที่รับผิดชอบ"]] == "สำนักงานปลัด อบต."
+    assert bribe[col["การส่งต่อ"]] == "ผู้ประสานงานเท่านั้น"
+    # Nothing of the complainant is copied into the register.
+    for row in added:
+        assert row[col["ชื่อผู้ร้องเรียน"]] in (None, "") and row[col["ข้อมูลติดต่อ"]] in (None, "")
+    assert "\n".join(str(v) for r in added for v in r).count("example") == 0
+    # Rows people typed, and the forms, are as they were.
+    assert after[: len(before)] == before
+    assert office.sheet(s.sheets.complaint_form)[: len(forms_before[0])] == forms_before[0]
+    intake = next(st for st in summary.stages if st.name == "intake")
+    assert intake.figures["added"] == 4 and intake.figures["corruption"] == 1
+    # Read again: every response is in, nothing is added, and on Sheets nothing is written.
+    again = run_checks(office)
+    assert office.sheet(s.sheets.complaints) == after
+    if office.emulator is not None:
+        assert again.api_calls == 2
+    assert all(len(rows) == 1 for rows in rows_by_key(s, after).values())
+
+
+def test_a_row_staff_have_edited_is_never_written_again_and_a_deleted_one_is_not_brought_back(
+    office: Office, tmp_path: Path,
+) -> None:
+    s = office.settings
+    submit(office, s.sheets.complaint_form, LIGHTS)
+    submit(office, s.sheets.complaint_form, ROAD)
+    run_checks(office)
+    register = office.sheet(s.sheets.complaints)
+    header = register[0]
+    status, outcome = header.index("สถานะ") + 1, header.index("ผลการดำเนินการ") + 1
+    lights_row = next(i for i, r in enumerate(register, 1) if r[header.index("เรื่องที่ร้องเรียน")] == LIGHTS[
+        "เรื่องที่ร้องเรียน"])
+    # Staff take the case on, and blank out the other row (it was a duplicate phone call).
+    office.type_row(s.sheets.complaints, lights_row, [None] * (status - 1) + ["อยู่ระหว่างดำเนินการ"])
+    road_row = next(i for i, r in enumerate(register, 1) if r[header.index("เรื่องที่ร้องเรียน")] == ROAD[
+        "เรื่องที่ร้องเรียน"])
+    if office.emulator is not None:
+        for c in range(len(header)):
+            office.emulator.edit_cell(office.sid, s.sheets.complaints, road_row - 1, c, value=None)
+    else:
+        book = openpyxl.load_workbook(s.workbook_path)
+        book[s.sheets.complaints].delete_rows(road_row)
+        book.save(s.workbook_path)
+    edited = office.sheet(s.sheets.complaints)
+    run_checks(office)
+    run_checks(office)
+    final = office.sheet(s.sheets.complaints)
+    assert final == edited
+    assert final[lights_row - 1][status - 1] == "อยู่ระหว่างดำเนินการ"
+    assert final[lights_row - 1][outcome - 1] in (None, "")
+    assert ROAD["เรื่องที่ร้องเรียน"] not in {r[header.index("เรื่องที่ร้องเรียน")] for r in final[1:]}
+
+
+# ---------------------------------------------------------------- killed runs, retries, two runs at once
+
+PROJECT = Path(__file__).resolve().parent.parent
+RUN_SCRIPT = textwrap.dedent("""
+    import datetime as dt, json, os, signal, sys, zipfile
+    from automation.pipeline import check_stages, run_once
+    from automation.settings import load_settings
+    config, overrides, step = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+
+    def die(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    if step == "after-append":  # the rows are in the workbook; nothing remembered, nothing queued
+        import automation.acknowledge
+        automation.acknowledge.after_append = die
+    elif step == "state-mark":  # killed while remembering the first appended row
+        import automation.state
+        automation.state.State.mark = die
+    elif step == "xlsx-save":  # half-way through writing the new file
+        real, parts = zipfile.ZipFile.writestr, []
+        def dying(self, *args, **kwargs):
+            parts.append(args[0])
+            if len(parts) == 6:
+                die()
+            return real(self, *args, **kwargs)
+        zipfile.ZipFile.writestr = dying
+    run_once(load_settings(config, run__today=dt.date(2024, 4, 20), **overrides), stages=check_stages())
+""")
+
+
+def overrides(office: Office, key: Path | None = None, **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = dict(extra)
+    if office.emulator is not None:
+        out.update(workbook__backend="gsheets", gsheets__spreadsheet_id=office.sid,
+                   gsheets__credentials_file=str(office.settings.gsheets.credentials_file),
+                   gsheets__api_base_url=office.emulator.url)
+    return out
+
+
+def start_run(office: Office, step: str = "", **extra: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", RUN_SCRIPT, str(office.settings.source),
+                             json.dumps(overrides(office, **extra)), step],
+                            cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_for(condition: Any, what: str, limit: float = 60.0) -> None:
+    ends = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > ends:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.02)
+
+
+def one_row_per_response(office: Office, before: list[list[Any]], sent: list[dict[str, Any]]) -> None:
+    s = office.settings
+    after = office.sheet(s.sheets.complaints)
+    assert after[: len(before)] == before  # nothing a person typed changed
+    added = form_rows(s, after)[len(form_rows(s, before)):]
+    subject = after[0].index("เรื่องที่ร้องเรียน")
+    assert sorted(r[subject] for r in added) == sorted(a["เรื่องที่ร้องเรียน"] for a in sent)
+    assert all(len(rows) == 1 for rows in rows_by_key(s, after).values())
+    assert len({r[0] for r in added}) == len(added)  # and no id twice
+
+
+KILL_STEPS = {"xlsx": ["xlsx-save", "after-append", "state-mark"],
+              "gsheets": ["{sid}:batchUpdate", "values:batchUpdate", "after-append", "state-mark"]}
+
+
+@pytest.mark.parametrize("step", sorted({s for steps in KILL_STEPS.values() for s in steps}))
+def test_a_run_killed_at_any_step_and_run_again_leaves_exactly_one_row_per_response(
+    office: Office, step: str,
+) -> None:
+    backend = "gsheets" if office.emulator is not None else "xlsx"
+    if step not in KILL_STEPS[backend]:
+        pytest.skip(f"{step} is a step of the other backend")
+    s = office.settings
+    before = office.sheet(s.sheets.complaints)
+    for title, answers in ((s.sheets.complaint_form, LIGHTS), (s.sheets.corruption_form, BRIBE)):
+        submit(office, title, answers)
+    if "Update" in step:  # a Sheets request held in flight, the client killed meanwhile
+        match = step.format(sid=office.sid)
+        office.emulator.inject_fault(match, delay=8)  # type: ignore[union-attr]
+        office.emulator.reset_calls()  # type: ignore[union-attr]
+        process = start_run(office)
+        try:
+            wait_for(lambda: office.emulator.call_count(match) > 0, f"the run's {step}")  # type: ignore[union-attr]
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait(60)
+        office.emulator.clear_faults()  # type: ignore[union-attr]
+    else:
+        process = start_run(office, step)
+        process.wait(120)
+    assert process.returncode == -signal.SIGKILL, process.stderr.read()[-800:] if process.stderr else ""
+    run_checks(office)
+    run_checks(office)
+    one_row_per_response(office, before, [LIGHTS, BRIBE])
+
+
+def test_a_retried_write_whose_first_answer_was_lost_appends_the_rows_once(office: Office) -> None:
+    if office.emulator is None:
+        pytest.skip("the .xlsx save is all or nothing")
+    s = office.settings
+    before = office.sheet(s.sheets.complaints)
+    submit(office, s.sheets.complaint_form, LIGHTS)
+    submit(office, s.sheets.complaint_form, ROAD)
+    # Google applied the batch (rows appended) but the answer never arrived: the retry must not
+    # append them again.
+    office.emulator.inject_fault(f"{office.sid}:batchUpdate", status=503, commit=True)
+    book = office.book()
+    book.retry = RetryPolicy(max_attempts=3, deadline=10, base=0.01, cap=0.02)  # type: ignore[attr-defined]
+    from automation.pipeline import check_stages, run_once
+
+    run_once(s, book, stages=check_stages())
+    one_row_per_response(office, before, [LIGHTS, ROAD])
+
+
+def test_two_runs_at_once_append_each_response_once(office: Office) -> None:
+    s = office.settings
+    before = office.sheet(s.sheets.complaints)
+    sent = [LIGHTS, ROAD, LATE]
+    for answers in sent:
+        submit(office, s.sheets.complaint_form, answers)
+    submit(office, s.sheets.corruption_form, BRIBE)
+    if office.emulator is not None:  # the first writer is slow: the second has read by then
+        office.emulator.inject_fault(f"{office.sid}:batchUpdate", delay=1.5, times=1)
+    runs = [start_run(office), start_run(office)]
+    for process in runs:
+        process.wait(180)
+    assert [p.returncode for p in runs] == [0, 0], [p.stderr.read()[-800:] for p in runs if p.stderr]
+    one_row_per_response(office, before, [*sent, BRIBE])

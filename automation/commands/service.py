@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.cli import arguments, command, ensure_workbook, print_json
+from automation.delivery import shown_recipients
 from automation.settings import ConfigError, Settings
 from automation.thaidate import digits, format_date
 
@@ -177,7 +178,8 @@ def status_data(settings: Settings, runs: int = 10, clock: Any = None) -> dict[s
 def _problems(state: Any, channel: str) -> list[dict[str, Any]]:
     """Messages of a channel still waiting after a problem, or given up. A message waiting
     because the server cannot be reached has no attempt counted, but its last error says why."""
-    return [{"key": m.key, "subject": m.subject, "to": m.recipients, "status": m.status,
+    return [{"key": m.key, "subject": m.subject, "to": shown_recipients(m.kind, m.recipients).split(", "),
+             "status": m.status,
              "attempts": m.attempts, "error": m.last_error, "copy": m.copy_path}
             for m in state.outbox(channel=channel)
             if m.status in ("pending", "failed") and (m.attempts or m.last_error)]

@@ -327,13 +327,45 @@ class GoogleSheetsWorkbook(Workbook):
                 "rows": [{"values": [_cell_data(v) for v in row]} for row in rows],
                 "fields": "userEnteredValue,userEnteredFormat.numberFormat"}})  # fmt: skip
         if requests_:
-            self._call("update sheets and notes", lambda: self.http.batch_update(
-                self.spreadsheet_id, {"requests": requests_}))  # fmt: skip
+            appended = {t: rows for t, rows in changes.append.items() if rows}
+            sent = [0]
+
+            def update() -> Any:
+                # appendCells is not idempotent: when an earlier attempt's answer was lost the
+                # batch may have been applied, and sending it again would add the rows twice.
+                # The batch is atomic, so if the rows are there, all of it is.
+                sent[0] += 1
+                if sent[0] > 1 and appended and self._rows_present(appended):
+                    return {}
+                return self.http.batch_update(self.spreadsheet_id, {"requests": requests_})
+
+            self._call("update sheets and notes", update)
         if data:
             self._call("write values", lambda: self.http.values_batch_update(
                 self.spreadsheet_id, {"valueInputOption": "RAW", "data": data}))  # fmt: skip
         for title, grid in changes.replace.items():
             self._grids[title] = [list(r) for r in grid]
+
+    def _rows_present(self, appended: dict[str, Grid]) -> bool:
+        """Are all these rows in their sheets now? (One values:batchGet, on a retry only.)"""
+        self.pacer.acquire("read")
+        self.api_calls += 1
+        titles = list(appended)
+        answer = self.http.values_batch_get(
+            self.spreadsheet_id, [absolute_range_name(t) for t in titles],
+            params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"})
+
+        def trimmed(row: list[Any]) -> tuple[Any, ...]:
+            values = [_raw(v) for v in row]
+            while values and values[-1] == "":
+                values.pop()
+            return tuple(values)
+
+        for title, block in zip(titles, answer.get("valueRanges", []), strict=False):
+            there = {trimmed(r) for r in block.get("values", [])}
+            if not all(trimmed(r) in there for r in appended[title]):
+                return False
+        return len(answer.get("valueRanges", [])) == len(titles)
 
     def _ensure_sheet(self, title: str, rows: int, cols: int) -> list[dict[str, Any]]:
         if title in self._sheets:
