@@ -150,8 +150,8 @@ STRONG_TITLES = (
 # Forms of address and offices a name may or may not follow ("คุณครับ", "กำนันตำบลนี้"): the
 # next word is a name only if it is a known Thai name or no dictionary word.
 WEAK_TITLES = (
-    "คุณ", "ผู้ใหญ่", "ผู้ใหญ่บ้าน", "กำนัน", "ผอ.", "ผู้อำนวยการ", "ปลัด", "นายก", "นายกฯ", "รองนายก",
-    "สจ.", "ส.อบต.", "อสม.", "ครู", "หมอ", "ลุง", "ป้า", "น้า", "ยาย", "พี่", "น้อง", "khun", "K.",
+    "คุณ", "ผู้ใหญ่", "ผู้ใหญ่บ้าน", "กำนัน", "ผอ.", "ผู้อำนวยการ", "สจ.", "ส.อบต.", "อสม.", "ครู", "หมอ",
+    "ลุง", "ป้า", "น้า", "ยาย", "พี่", "น้อง", "Khun", "khun", "K.",
 )  # fmt: skip
 # Words that end a name or show none follows: particles, verbs, roles, the service's own words.
 _DOMAIN_STOP = {
@@ -172,6 +172,7 @@ MIN_PRIVATE_CHARS = 4  # a private value shorter than this ("สม", "ดี") 
 
 _THAI = "\u0e01-\u0e4e"  # Thai letters, vowels and tone marks (not digits, not ฯ ๆ)
 _LETTERS = re.compile(rf"[{_THAI}A-Za-z]+")
+_WORDISH = re.compile(rf"[{_THAI}A-Za-z.]+")
 _SPACES = re.compile(r"[ \t\u00a0]{1,3}")
 _ALL_TITLES = sorted({*STRONG_TITLES, *WEAK_TITLES}, key=len, reverse=True)
 TITLE = re.compile("|".join(re.escape(t) for t in _ALL_TITLES))
@@ -225,11 +226,11 @@ def _tokens(chunk: str) -> tuple[str, ...]:
     return tuple(t for t in word_tokenize(chunk, custom_dict=known[0], keep_whitespace=False) if t)
 
 
-def _is_name(tokens: list[str], family: bool) -> bool:
-    """Words that read as a name after a weak title ("คุณ", "ผู้ใหญ่"): a known Thai name,
-    starting with one, or containing a piece that is no dictionary word; for a family name
-    also one longer dictionary word ("คุณสมชาย เข้มแข็ง"), but not everyday prose
-    ("คุณสมชาย ตอบช้า")."""
+def _is_name(tokens: list[str], one_word: bool) -> bool:
+    """Words that read as a name: a known Thai name, starting with one, or containing a piece
+    that is no dictionary word; with `one_word` (a family name after นาย, น.ส.…) also a single
+    longer dictionary word ("นายสมชาย เข้มแข็ง"); never everyday prose ("คุณสมชาย ตอบช้า",
+    "อส.สมพงษ์ ยืนเฝ้าจุดตรวจ")."""
     known = _words()
     if known is None or not tokens:
         return bool(tokens)
@@ -239,7 +240,7 @@ def _is_name(tokens: list[str], family: bool) -> bool:
         return True
     if any(t not in names and t.casefold() not in words for t in tokens):
         return True
-    return family and len(tokens) == 1 and len(run) >= 4
+    return one_word and len(tokens) == 1 and len(run) >= 4
 
 
 def _stops(token: str) -> bool:
@@ -247,32 +248,49 @@ def _stops(token: str) -> bool:
     return token.casefold() in (known[3] if known else _DOMAIN_STOP)
 
 
+_DEPENDENT = re.compile("[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]")  # vowels and marks that end a syllable
+
+
+def _known_name_prefix(chunk: str, names: frozenset[str]) -> str:
+    """The longest Thai name the letters start with, cut at a whole syllable ("สมศรีมา…" gives
+    สมศรี: the segmenter alone would say สม|ศรีมา)."""
+    for end in range(min(len(chunk), 24), 1, -1):
+        if chunk[:end] in names and not (end < len(chunk) and _DEPENDENT.match(chunk[end])):
+            return chunk[:end]
+    return ""
+
+
 def _name_run(text: str, start: int, strong: bool, family: bool = False) -> int:
     """End of the name that starts at `start` (a given name, or with `family` the family name
     after it), or `start` if none: a known Thai name, or an unlisted one up to a stop word.
-    After a strong title (นาย, น.ส.) the next two words are the name unless a stop word ends
-    it; after a weak one (คุณ) they must read as a name (`_is_name`)."""
+    After a strong title (นาย, น.ส.) the words are the name unless they read as prose; after a
+    weak one (คุณ, ลุง) they must read as a name (`_is_name`)."""
     letters = _LETTERS.match(text, start)
     if not letters:
         return start
-    tokens = _tokens(letters[0])
+    chunk = letters[0]
+    tokens = _tokens(chunk)
     if not tokens or _stops(tokens[0]):
         return start
     known = _words()
     names = known[1] if known else frozenset()
-    taken: list[str] = []
-    if tokens[0] in names and not family:
+    given = "" if family else _known_name_prefix(chunk, names)
+    if given:
         # A known given name, maybe glued to a known family name ("สมชายใจดี"); then prose.
-        taken = [tokens[0]]
-        if len(tokens) > 1 and tokens[1] in names and not _stops(tokens[1]):
-            taken.append(tokens[1])
-    else:
-        for token in tokens:  # an unlisted name falls apart into pieces: take them up to a stop word
-            if _stops(token) and taken:
-                break
-            taken.append(token)
+        rest = _known_name_prefix(chunk[len(given):], names)
+        if len(rest) >= 3 and not _stops(rest):
+            given += rest
+        return start + len(given)
+    taken: list[str] = []
+    for token in tokens:  # an unlisted name falls apart into pieces: take them up to a stop word
+        if _stops(token) and taken:
+            break
+        taken.append(token)
     run = "".join(taken)
-    if not strong and not _is_name(taken, family):
+    # After นาย, น.ส.… a short word standing alone is the family name even when made of
+    # dictionary words, as most are (ศรี|วงศ์, ระบบ|ดี); a long run is prose.
+    surname_shaped = family and strong and run == chunk and len(taken) <= 3 and len(run) <= 14
+    if (family or not strong) and not surname_shaped and not _is_name(taken, one_word=family and strong):
         return start
     return start + len(run)
 
@@ -290,7 +308,7 @@ def _title_is_word(text: str, m: re.Match[str]) -> bool:
     lo = m.start()
     while lo and re.match(rf"[{_THAI}]", text[lo - 1]):
         lo -= 1
-    run = _LETTERS.match(text, lo)
+    run = _WORDISH.match(text, lo)  # with dots: "นายกอบต." segments as นายก|อบต.
     chunk = run[0] if run else title
     cuts, at = {0}, 0
     for token in _tokens(chunk):

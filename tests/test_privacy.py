@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -257,3 +260,222 @@ def test_long_free_text_is_shortened_to_the_configured_length(settings: Settings
 
 def test_placeholders_follow_the_language_for_names() -> None:
     assert mask_people("นางมาลี มีสุข called", lang="en") == "นาง[name] called"
+
+
+# ---------------------------------------------------------------- the privacy corpus
+
+from tests.privacy_corpus import CORPUS, PRIVATE, Sample  # noqa: E402
+
+
+def _unmarked_words(sample: Sample) -> list[str]:
+    rest = sample.text
+    for span in sorted(sample.private, key=len, reverse=True):
+        rest = rest.replace(span, "\0")
+    return [w for w in re.split(r"[\s\0]+", rest) if w]
+
+
+def _forms(span: str) -> set[str]:
+    from automation.thaidate import to_arabic_digits
+
+    return {span, to_thai_digits(span), to_arabic_digits(span)}
+
+
+def leaks(text: str) -> list[str]:
+    """The corpus's personal data found in `text`, in Thai or Arabic digits alike."""
+    return [span for span in PRIVATE if any(form in text for form in _forms(span))]
+
+
+def test_the_corpus_is_large_and_mixes_people_and_plain_sentences() -> None:
+    assert len(CORPUS) >= 60
+    assert sum(1 for s in CORPUS if s.private) >= 40 and sum(1 for s in CORPUS if not s.private) >= 15
+    assert all(span in s.text for s in CORPUS for span in s.private)  # every mark is really there
+    assert any(re.search("[A-Za-z]{4}", s.text) for s in CORPUS if s.private)  # mixed Thai/English too
+
+
+@pytest.mark.parametrize("sample", CORPUS, ids=lambda s: s.text[:30])
+def test_mask_people_hides_every_marked_span_and_keeps_every_other_word(sample: Sample, settings: Settings) -> None:
+    masked = mask_people(sample.text, settings)
+    assert not [span for span in sample.private if any(f in masked for f in _forms(span))]
+    assert [w for w in _unmarked_words(sample) if w not in masked] == []
+    if not sample.private:
+        assert masked == sample.text
+
+
+# ---- the demo workbook with the corpus typed into every free-text field
+
+
+@dataclass
+class Injected:
+    settings: Settings
+    subjects: dict[str, Sample]  # complaint id -> the sample typed as its subject
+
+
+def inject_corpus(path: Path, settings: Settings) -> dict[str, Sample]:
+    """Type the corpus where citizens and staff type: satisfaction comments and the form's
+    "อื่นๆ" service-point box, complaint subjects, outcomes and a unit cell, measure results and
+    notes; complainants named like the corpus's people. Returns the complaints' subjects."""
+    import openpyxl
+
+    from automation.schema import build_schema
+
+    schema = build_schema(settings)
+    book = openpyxl.load_workbook(path)
+    n = len(CORPUS)
+
+    def columns(key: str, *cols: str) -> tuple[Any, list[int]]:
+        layout = schema[key]
+        sheet = book[layout.title]
+        header = [c.value for c in sheet[1]]
+        return sheet, [header.index(layout.column(c).th) + 1 for c in cols]
+
+    sheet, (comment, point) = columns("responses", "comment", "service_point")
+    for i, row in enumerate(range(2, sheet.max_row + 1)):
+        sheet.cell(row, comment).value = CORPUS[i % n].text
+        if i % 4 == 0:
+            sheet.cell(row, point).value = "อื่นๆ: " + CORPUS[(i // 4) % n].text
+    sheet, (cid, who, subject, outcome, unit) = columns(
+        "complaints", "complaint_id", "complainant", "subject", "outcome", "unit")
+    subjects = {}
+    for i, row in enumerate(range(2, sheet.max_row + 1)):
+        sample = CORPUS[i % n]
+        sheet.cell(row, subject).value = sample.text
+        subjects[str(sheet.cell(row, cid).value)] = sample
+        sheet.cell(row, outcome).value = CORPUS[(i + 7) % n].text
+        if i % 9 == 0:
+            sheet.cell(row, who).value = "นางสาวรุ่งนภา ศรีจันทร์แก้ว"
+        if i in (3, 11):
+            sheet.cell(row, unit).value = CORPUS[i].text
+    sheet, (result, note) = columns("measures", "result", "note")
+    for i, row in enumerate(range(2, sheet.max_row + 1)):
+        sheet.cell(row, result).value = CORPUS[(i + 3) % n].text
+        sheet.cell(row, note).value = CORPUS[(i + 5) % n].text
+    book.save(path)
+    return subjects
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory: pytest.TempPathFactory, _demo_template: object) -> Injected:
+    import shutil
+    from pathlib import Path
+
+    from automation.settings import load_settings
+    from tests.conftest import PROJECT, TODAY
+
+    root = tmp_path_factory.mktemp("corpus")
+    config = root / "config" / "settings.toml"
+    config.parent.mkdir()
+    shutil.copy(PROJECT / "config" / "settings.toml", config)
+    settings = load_settings(config, run__today=TODAY)
+    settings.workbook_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(str(_demo_template)), settings.workbook_path)
+    return Injected(settings, inject_corpus(settings.workbook_path, settings))
+
+
+def _docx_text(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist()
+                         if n.endswith((".xml", ".rels")))
+
+
+@pytest.fixture(scope="module")
+def public_outputs(injected: Injected) -> dict[str, str]:
+    """Every public output of the injected workbook, as text: the --public report, the public
+    page (HTML), its charts' titles and labels (the charts are drawn from these strings), and
+    the QR posters (what is drawn on them and the PDFs' bytes)."""
+    from automation import reports
+    from automation.cli import main
+    from automation.pipeline import run_once
+    from automation.posters import make_posters
+    from automation.reports.context import build_context, charts_in, gather_figures
+    from automation.schema import build_schema
+    from automation.tables import load_tables
+    from automation.thaidate import round_to_report
+    from automation.workbook.xlsx import XlsxWorkbook
+    from tests.conftest import TODAY
+
+    s = injected.settings
+    summary = run_once(s, stages=[reports.stage], write=False)
+    assert not summary.stages[0].error, summary.stages[0].error
+    assert main(["report", "--config", str(s.source), "--today", TODAY.isoformat(), "--public"]) == 0
+    out = {"public report": _docx_text(s.output_dir / "ita-report-2567-h1-public.docx"),
+           "internal report": _docx_text(s.output_dir / "ita-report-2567-h1.docx")}
+    page = s.output_dir / "public"
+    out["public page"] = "\n".join(p.read_text(encoding="utf-8") for p in page.iterdir() if p.suffix == ".html")
+    tables = load_tables(XlsxWorkbook(s.workbook_path), build_schema(s))
+    due = round_to_report(TODAY, s.deadlines.report_grace_days)
+    context = build_context(s, tables, gather_figures(s, tables, due, TODAY), TODAY, public=True)
+    charts = charts_in(context)
+    assert {c.name for c in charts} >= {"satisfaction-services", "complaints-category"}
+    out["chart labels"] = "\n".join(x for c in charts for x in (c.title, c.ascii_title, *c.labels, *c.ascii_labels))
+    posters = make_posters(s, s.output_dir / "posters")
+    out["posters"] = "\n".join(f"{p.name}\n{p.url}\n{p.pdf.read_bytes().decode('latin-1')}" for p in posters)
+    return out
+
+
+@pytest.mark.parametrize("output", ["public report", "public page", "chart labels", "posters"])
+def test_no_personal_data_from_the_corpus_reaches_a_public_output(public_outputs: dict[str, str],
+                                                                   output: str) -> None:
+    assert leaks(public_outputs[output]) == []
+
+
+def test_public_outputs_carry_no_free_text_at_all(public_outputs: dict[str, str]) -> None:
+    """Counts by construction: not even a masked trace of a comment, subject or result."""
+    placeholders = [*PLACEHOLDERS["th"].values(), *PEOPLE_PLACEHOLDERS["th"].values()]
+    no_personal = [s.text for s in CORPUS if not s.private and len(s.text) > 12]
+    for output in ("public report", "public page", "chart labels"):
+        text = public_outputs[output]
+        assert not [p for p in placeholders if p in text], output
+        assert not [t for t in no_personal if t in text], output  # even harmless comments stay out
+        assert "อื่นๆ:" not in text and "อื่นๆ นาย" not in text
+    assert "อื่น ๆ" in public_outputs["chart labels"]  # the form's other answers, pooled and counted
+
+
+def test_the_internal_report_quotes_free_text_with_people_masked(public_outputs: dict[str, str]) -> None:
+    text = public_outputs["internal report"]
+    assert leaks(text) == []
+    assert PEOPLE_PLACEHOLDERS["th"]["name"] in text and "ห้องน้ำไม่มีสบู่" in text
+
+
+def test_no_personal_data_from_the_corpus_reaches_any_e_mail(injected: Injected) -> None:
+    """The scheduler's jobs on the injected workbook, delivered to a real SMTP server on
+    loopback: every message (digests, the report mail and its attached draft, reminders) is
+    read back and scanned; the subjects it quotes keep every unmarked word."""
+    import datetime as dt
+    import email
+    import io
+    import zipfile
+    from email import policy
+    from zoneinfo import ZoneInfo
+
+    from automation.scheduler import FakeClock, Service
+    from automation.state import State
+    from tests.test_delivery import MailCatcher, with_smtp
+
+    with MailCatcher() as smtp:
+        s = with_smtp(injected.settings, smtp.port)
+        s = s.model_copy(update={"state": s.state.model_copy(update={"path": s.output_dir / "mail.sqlite"})})
+        clock = FakeClock(dt.datetime(2024, 4, 22, 7, 30, tzinfo=ZoneInfo("Asia/Bangkok")))
+        with State(s.state_path) as state:
+            service = Service(s, state, clock)
+            runs = [service.run_now(job) for job in ("check", "digest", "report", "reminders")]
+            service.deliver()
+    assert [r.outcome for r in runs] == ["ok"] * 4, runs
+    messages = [email.message_from_bytes(m.data, policy=policy.default) for m in smtp.received]
+    kinds = {m["Subject"].split()[0] for m in messages}
+    assert len(messages) >= 4 and len(kinds) >= 3  # digests, the report, reminders
+    quoted = 0
+    for msg in messages:
+        body = msg.get_body(("plain",)).get_content()
+        assert leaks(body) == [] and leaks(str(msg["Subject"])) == [], msg["Subject"]
+        for part in msg.iter_attachments():
+            with zipfile.ZipFile(io.BytesIO(part.get_content())) as archive:
+                draft = "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
+            assert leaks(draft) == [], part.get_filename()
+        for line in body.splitlines():
+            sample = next((smp for cid, smp in injected.subjects.items() if f" {cid}: " in line), None)
+            if sample is not None and "\n" not in sample.text:
+                quoted += 1
+                assert [w for w in _unmarked_words(sample) if w not in line] == [], line
+    assert quoted >= 3  # the digests really quote the overdue complaints' subjects
