@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -401,3 +403,130 @@ def test_two_runs_at_once_append_each_response_once(office: Office) -> None:
         process.wait(180)
     assert [p.returncode for p in runs] == [0, 0], [p.stderr.read()[-800:] for p in runs if p.stderr]
     one_row_per_response(office, before, [*sent, BRIBE])
+
+
+# ---------------------------------------------------------------- acknowledgement, once
+
+
+# A run queues at the pinned day's current clock time; the outbox is worked later that day.
+END_OF_TODAY = dt.datetime.combine(TODAY, dt.time(23, 59, 59), ZoneInfo("Asia/Bangkok"))
+
+
+def test_the_complainant_who_consented_is_acknowledged_once_and_the_date_is_written_only_after_the_server_took_it(
+    office: Office, caplog: pytest.LogCaptureFixture,
+) -> None:
+    from automation.delivery import deliver
+    from automation.pipeline import check_stages, run_once
+    from automation.state import State
+    from tests.test_delivery import MailCatcher, with_smtp
+
+    s0 = office.settings
+    submit(office, s0.sheets.complaint_form, LIGHTS)  # consented, with an address
+    submit(office, s0.sheets.corruption_form, BRIBE)  # consented, with an address
+    submit(office, s0.sheets.complaint_form, ROAD)  # no address, no consent
+    now = END_OF_TODAY
+    with MailCatcher() as server, caplog.at_level(logging.INFO):
+        s = with_smtp(s0, server.port)
+        run_once(s, office.book(), stages=check_stages())
+        register = office.sheet(s.sheets.complaints)
+        ack = register[0].index("วันที่แจ้งรับเรื่อง")
+        assert all(r[ack] in (None, "") for r in form_rows(s, register)[-3:])  # queued, not yet sent
+        run_once(s, office.book(), stages=check_stages())  # a second run queues nothing more
+        with State(s.state_path) as state:
+            report = deliver(s, state, now)
+            again = deliver(s, state, now + dt.timedelta(hours=2))
+        run_once(s, office.book(), stages=check_stages())  # the server took them: dates written
+        run_once(s, office.book(), stages=check_stages())
+        received = list(server.received)
+    assert report.sent == 2 and again.sent == 0
+    assert sorted(r for m in received for r in m.rcpt_tos) == sorted([LIGHTS["อีเมลสำหรับติดตามเรื่อง"],
+                                                                      BRIBE["อีเมลสำหรับติดตามเรื่อง"]])
+    register = office.sheet(s.sheets.complaints)
+    ids = {r[register[0].index("เรื่องที่ร้องเรียน")]: r for r in form_rows(s, register)[-3:]}
+    lights, bribe, road = (ids[a["เรื่องที่ร้องเรียน"]] for a in (LIGHTS, BRIBE, ROAD))
+    to_lights = next(m.message for m in received if LIGHTS["อีเมลสำหรับติดตามเรื่อง"] in m.rcpt_tos)
+    body = to_lights.get_content()
+    # Their id and how to follow it; their own name and subject, unmasked, to them.
+    assert lights[0] in to_lights["Subject"] and lights[0] in body
+    assert s.complaint_form.status_url in body
+    assert LIGHTS["ชื่อ-นามสกุล"] in body and LIGHTS["เรื่องที่ร้องเรียน"] in body
+    to_bribe = next(m.message for m in received if BRIBE["อีเมลสำหรับติดตามเรื่อง"] in m.rcpt_tos).get_content()
+    assert bribe[0] in to_bribe and "ผู้ประสานงาน" in to_bribe
+    assert s.complaint_form.status_url not in to_bribe  # the public lookup does not list it here
+    # The date the server accepted it, on the service's rows only; never a copy in a folder
+    # or an address in the log.
+    assert lights[ack].timetuple()[:3] == bribe[ack].timetuple()[:3] == (2024, 4, 20)
+    assert road[ack] in (None, "")
+    assert not list((s.output_dir / "mail").rglob("ack*")) if (s.output_dir / "mail").exists() else True
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("automation"))
+    assert "queued ack" in ours and LIGHTS["อีเมลสำหรับติดตามเรื่อง"] not in ours  # (the test server logs it)
+
+
+def test_no_acknowledgement_date_goes_on_a_row_staff_have_already_taken_on(office: Office) -> None:
+    from automation.delivery import deliver
+    from automation.pipeline import check_stages, run_once
+    from automation.state import State
+    from tests.test_delivery import MailCatcher, with_smtp
+
+    s0 = office.settings
+    submit(office, s0.sheets.complaint_form, LIGHTS)
+    with MailCatcher() as server:
+        s = with_smtp(s0, server.port)
+        run_once(s, office.book(), stages=check_stages())
+        register = office.sheet(s.sheets.complaints)
+        row = len(register)
+        status, ack = register[0].index("สถานะ"), register[0].index("วันที่แจ้งรับเรื่อง")
+        # Staff phone the complainant and take the case on before the e-mail goes out.
+        office.type_row(s.sheets.complaints, row, [None] * status + ["อยู่ระหว่างดำเนินการ"])
+        with State(s.state_path) as state:
+            deliver(s, state, END_OF_TODAY)
+        edited = office.sheet(s.sheets.complaints)
+        run_once(s, office.book(), stages=check_stages())
+    assert len(server.received) == 1
+    assert office.sheet(s.sheets.complaints) == edited and edited[row - 1][ack] in (None, "")
+
+
+# ---------------------------------------------------------------- corruption: the coordinator only
+
+
+def test_corruption_complaints_never_reach_a_unit_digest_and_reach_the_coordinator_in_their_own_message(
+    office: Office,
+) -> None:
+    import email
+    from email import policy
+
+    from automation import jobs
+    from automation.state import State
+
+    s = office.settings
+    # Through the general form, naming the unit it is about; and one typed by staff for กองช่าง.
+    bribe = dict(BRIBE, **{"ประทับเวลา": dt.datetime(2024, 4, 16, 19, 2, 44), "หน่วยงานที่เกี่ยวข้อง": "กองช่าง"})
+    submit(office, s.sheets.complaint_form, bribe)
+    submit(office, s.sheets.complaint_form, dict(LIGHTS, **{"ประทับเวลา": dt.datetime(2024, 4, 15, 8, 0, 0)}))
+    register = office.sheet(s.sheets.complaints)
+    typed = ["ร67-900", dt.datetime(2024, 4, 10), "โทรศัพท์", "นายสมหมาย ใจกล้า", "081-999-0000",
+             "เจ้าหน้าที่กองช่างขอค่าดำเนินการนอกระบบ", "การทุจริตและประพฤติมิชอบ", "กองช่าง", "รับเรื่องแล้ว"]
+    office.type_row(s.sheets.complaints, len(register) + 1, typed)
+    run_checks(office)
+    register = office.sheet(s.sheets.complaints)
+    col = register[0].index
+    taken = {r[col("เรื่องที่ร้องเรียน")]: r for r in form_rows(s, register)}
+    secret_ids = [taken[bribe["เรื่องที่ร้องเรียน"]][0], "ร67-900"]
+    lights_id = taken[LIGHTS["เรื่องที่ร้องเรียน"]][0]
+    with State(s.state_path) as state:
+        ctx = jobs.JobContext(s, state, dt.datetime.combine(TODAY, dt.time(8), ZoneInfo("Asia/Bangkok")))
+        outcome = jobs.digest(ctx)
+        mails = [(item.kind, item.recipients,
+                  email.message_from_bytes(item.eml, policy=policy.default).get_content())  # type: ignore[union-attr]
+                 for item in state.outbox()]
+    digests = [(to, body) for kind, to, body in mails if kind == "digest"]
+    secret = [(to, body) for kind, to, body in mails if kind == "corruption-digest"]
+    assert outcome.counts["queued"] == len(mails) and digests
+    works = [body for to, body in digests if "works@example.go.th" in to]
+    assert works and lights_id in works[0]  # the unit still gets its ordinary complaint
+    for to, body in digests:
+        for secret_id in secret_ids:
+            assert secret_id not in body, (to, secret_id)
+        assert "เรียกรับเงิน" not in body and "นอกระบบ" not in body
+    assert len(secret) == 1 and secret[0][0] == [s.delivery.coordinator_email]
+    assert all(secret_id in secret[0][1] for secret_id in secret_ids)

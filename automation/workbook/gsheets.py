@@ -13,6 +13,7 @@ account's per-minute quota (automation.pacing, `[gsheets] max_requests_per_minut
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import random
@@ -312,6 +313,13 @@ class GoogleSheetsWorkbook(Workbook):
             requests_ += self._grow(w.sheet, w.row, w.col)
             data.append({"range": absolute_range_name(w.sheet, rowcol_to_a1(w.row, w.col)),
                          "values": [[_raw(w.value)]]})  # fmt: skip
+            if isinstance(w.value, dt.date) and not self._is_date_cell(w.sheet, w.row, w.col):
+                # RAW writes a date as its day serial: the cell shows a date (and reads back
+                # as one) only with a date format, as an .xlsx date cell has.
+                requests_.append({"updateCells": {
+                    "range": {"sheetId": self._sheets[w.sheet]["sheetId"], "startRowIndex": w.row - 1,
+                              "endRowIndex": w.row, "startColumnIndex": w.col - 1, "endColumnIndex": w.col},
+                    "rows": [{"values": [_cell_data(w.value)]}], "fields": "userEnteredFormat.numberFormat"}})  # fmt: skip
         for title, notes in changes.notes.items():
             requests_ += self._note_requests(title, {(n.row, n.col): NOTE_MARK + n.text for n in notes})
         for title, rows in changes.append.items():
@@ -345,6 +353,9 @@ class GoogleSheetsWorkbook(Workbook):
                 self.spreadsheet_id, {"valueInputOption": "RAW", "data": data}))  # fmt: skip
         for title, grid in changes.replace.items():
             self._grids[title] = [list(r) for r in grid]
+
+    def _is_date_cell(self, title: str, row: int, col: int) -> bool:
+        return (row - 1, col - 1) in self._dates.get(title, set())
 
     def _rows_present(self, appended: dict[str, Grid]) -> bool:
         """Are all these rows in their sheets now? (One values:batchGet, on a retry only.)"""
@@ -535,7 +546,6 @@ def service_account(settings: Settings) -> tuple[Any, str]:
 
 def _raw(value: Any) -> Any:
     """A value as the Sheets API takes it with RAW: text stays text, dates become day serials."""
-    import datetime as dt
 
     from automation.thaidate import to_serial
 
@@ -554,7 +564,6 @@ def _cell_data(value: Any) -> dict[str, Any]:
     """One appended cell as CellData: text stays text (stringValue is never parsed, so a
     citizen's '=IMPORTXML(...)' is not a formula), dates are serials formatted as dates so
     that the next read gives them back as dates, as from an .xlsx."""
-    import datetime as dt
 
     if value is None or value == "":
         return {}
