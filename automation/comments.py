@@ -170,13 +170,16 @@ def theme_comments(values: Iterable[Any], lang: str = "th") -> list[Theme]:
     the most repeated comments come first.
     """
     unique: dict[str, Comment] = {}
+    masked: dict[str, str] = {}  # the same words are typed again and again: mask each once
     for value in values:
         text = clean_comment(value)
         if not text:
             continue
         # Mask before merging, so two comments that differ only in a phone number or a name merge.
         # Whole: the report that quotes it shortens it (never inside a placeholder).
-        text = mask_people(text, lang=lang, limit=0)
+        if text not in masked:
+            masked[text] = mask_people(text, lang=lang, limit=0)
+        text = masked[text]
         key = _dedup_key(text)
         seen = unique.get(key)
         unique[key] = Comment(seen.text if seen else text, (seen.count if seen else 0) + 1)
