@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import pytest
 
 from automation.settings import Settings, load_settings
 from automation.sheets_emulator import SheetsEmulator
+from automation.vocabulary import COMPLAINT_STATUS
 from automation.workbook import Changes, Workbook
 from automation.workbook.gsheets import GoogleSheetsWorkbook, RetryPolicy
 from automation.workbook.xlsx import XlsxWorkbook
@@ -530,3 +532,86 @@ def test_corruption_complaints_never_reach_a_unit_digest_and_reach_the_coordinat
         assert "เรียกรับเงิน" not in body and "นอกระบบ" not in body
     assert len(secret) == 1 and secret[0][0] == [s.delivery.coordinator_email]
     assert all(secret_id in secret[0][1] for secret_id in secret_ids)
+
+
+# ---------------------------------------------------------------- the public status lookup
+
+
+def lookup_cells(index: Path) -> list[list[str]]:
+    """The status table's rows as a browser reads them (text of each cell)."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside = self.cell = False
+            self.rows: list[list[str]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "section":
+                self.inside = ("id", "complaint-status") in attrs
+            if self.inside and tag == "tr":
+                self.rows.append([])
+            if self.inside and tag in ("td", "th"):
+                self.cell = True
+                self.rows[-1].append("")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "th"):
+                self.cell = False
+            if tag == "section":
+                self.inside = False
+
+        def handle_data(self, data: str) -> None:
+            if self.inside and self.cell:
+                self.rows[-1][-1] += data.strip()
+
+    parser = Cells()
+    parser.feed(index.read_text(encoding="utf-8"))
+    return parser.rows
+
+
+@pytest.mark.parametrize("corruption_listed", [False, True])
+def test_the_public_lookup_shows_only_numbers_dates_and_statuses(office: Office, corruption_listed: bool) -> None:
+    from automation.reports import build_public_page
+    from automation.schema import build_schema
+    from automation.tables import load_tables
+    from automation.thaidate import digits, round_to_report
+
+    s = office.settings.model_copy(update={"complaint_form": office.settings.complaint_form.model_copy(
+        update={"public_corruption_status": corruption_listed})})
+    submit(office, s.sheets.complaint_form, LIGHTS)
+    submit(office, s.sheets.corruption_form, BRIBE)
+    run_checks(office)
+    tables = load_tables(office.book(), build_schema(s))
+    page = build_public_page(s, tables, round_to_report(TODAY, s.deadlines.report_grace_days), TODAY,
+                             out_dir=s.output_dir / "public")
+    rows = lookup_cells(page)
+    header, body = rows[0], rows[1:]
+    assert header == ["เลขที่รับเรื่อง", "วันที่รับเรื่อง", "สถานะ", "วันที่ยุติเรื่อง"]
+    register = office.sheet(s.sheets.complaints)
+    col = register[0].index
+    fy2567 = [r for r in register[1:] if isinstance(r[col("วันที่รับเรื่อง")], dt.date)
+              and r[col("วันที่รับเรื่อง")] >= dt.datetime(2023, 10, 1)]
+    corrupt = {r[0] for r in fy2567 if r[col("ประเภทเรื่อง")] == "การทุจริตและประพฤติมิชอบ"}
+    shown = {digits(r[0], "arabic") for r in body}
+    ordinary = {r[0] for r in fy2567} - corrupt
+    assert ordinary <= shown  # every complaint of the year a citizen may look up…
+    assert (corrupt <= shown) == corruption_listed and (shown & corrupt or not corruption_listed)
+    statuses = {c.th for c in COMPLAINT_STATUS}
+    date_text = re.compile(r"^(–|[๐-๙0-9]{1,2} \S+ [๐-๙0-9]{4})$")
+    for number, received, status, closed in body:
+        assert number in {str(r[0]) for r in register[1:]}  # as typed: what the e-mail quotes
+        assert status in statuses and date_text.match(received) and date_text.match(closed), (received, closed)
+        if digits(number, "arabic") in corrupt:
+            assert received == closed == "–"  # id and status only
+    # …and nothing else: no subject, name, contact, unit or outcome of any complaint.
+    section = "\n".join("".join(r) for r in rows)
+    for r in register[1:]:
+        for name in ("เรื่องที่ร้องเรียน", "ชื่อผู้ร้องเรียน", "ข้อมูลติดต่อ", "ผลการดำเนินการ", "หน่วยงานที่รับผิดชอบ"):
+            text = str(r[col(name)] or "").strip()
+            if len(text) > 3:
+                assert text not in section, text
+    for answers in (LIGHTS, BRIBE):
+        for value in answers.values():
+            assert not isinstance(value, str) or value not in section

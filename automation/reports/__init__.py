@@ -68,7 +68,16 @@ def build_public_page(
     lang = lang or settings.run.language
     figures = figures or gather_figures(settings, tables, round, today, lang)
     context = build_context(settings, tables, figures, today, lang, public=True)
+    context["lookup"] = _lookup(settings, tables, round, today, lang)
     return render_page(settings, context, out_dir or settings.output_dir / "public")
+
+
+def _lookup(settings: Settings, tables: Tables, round: FiscalRound, today: dt.date, lang: str) -> dict:
+    """The complaint status table citizens look their case up in (page only, not the report)."""
+    from automation.reports.figures import Numbers
+    from automation.reports.lookup import complaint_lookup
+
+    return complaint_lookup(settings, tables, round, today, Numbers(lang, settings.run.digits))
 
 
 def stage(ctx: RunContext) -> StageResult:
