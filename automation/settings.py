@@ -279,6 +279,8 @@ class Report(_Section):
     font: str = "TH SarabunPSK"
     font_size: StrictInt = Field(16, ge=8, le=32)
     template_dir: Path = Path("../templates")
+    page_numbers: Literal["top", "bottom", "none"] = "top"  # "- ๒ -", centred, none on the title page
+    pdf: bool = False  # `report` also writes the PDF through LibreOffice (as --pdf does)
 
 
 class Delivery(_Section):

@@ -81,10 +81,12 @@ LABELS = {
         "corruption_none": "ไม่มีเรื่องร้องเรียนการทุจริตและประพฤติมิชอบในรอบนี้",
         "sign": "ลงชื่อ ..................................................",
         "sign_role": "ผู้รายงาน",
-        # Column widths (cm, 16 cm between the margins). Thai wraps between words at any width.
-        "w_detail": [1.2, 4.3, 2.7, 2.6, 2.8, 2.4],
+        # Column widths (cm, 16 cm between the margins), each wide enough for its longest word:
+        # the report marks Thai word boundaries (automation.reports.linebreak), so a cell breaks
+        # only between words, and a word wider than its column would still be cut.
+        "w_detail": [1.1, 4.5, 2.9, 2.7, 2.6, 2.2],  # ผู้รับผิดชอบ 2.4 cm, พฤศจิกายน 2.3 cm + margins
         "w_overdue": [2.8, 2.4, 5.4, 2.8, 2.6],
-        "w_levels": [5.5, 2.1, 2.1, 2.1, 2.1, 2.1],
+        "w_levels": [4.6, 2.2, 2.2, 2.4, 2.2, 2.4],  # ปานกลาง is one word of 2.4 cm
         "w_groups": [3.0, 7.5, 2.5, 2.5],
         "w_trend": [3.1, 1.5, 1.4, 1.7, 2.4, 1.4, 1.7, 2.4],  # cell margins 0.1 cm: Thai digits are wide
     },
@@ -142,7 +144,7 @@ LABELS = {
         "sign_role": "Reporting officer",
         # English words cannot break between letters: each column is at least as wide as its
         # longest word in 14 pt bold plus the cell margins ("Complaint", "Moderate", "Sep 2026)").
-        "w_detail": [1.2, 4.3, 2.5, 2.9, 2.9, 2.2],
+        "w_detail": [1.2, 4.3, 2.5, 3.0, 2.9, 2.1],
         "w_overdue": [2.7, 2.8, 5.0, 3.2, 2.3],
         "w_levels": [4.6, 2.2, 2.2, 2.7, 2.1, 2.2],
         "w_groups": [2.8, 6.8, 3.1, 2.8],
@@ -234,6 +236,29 @@ def _setup(doc, font: str, size: int) -> None:
     # A chart right under a table would cover its bottom border without a little space.
     caption.paragraph_format.space_before = Pt(6)
     caption.paragraph_format.space_after = Pt(6)
+
+
+def _page_numbers(doc) -> None:
+    """The official style: the page number between dashes ("- ๒ -"), centred at the top, none on
+    the title page. The digits follow the office's setting and the position `[report]
+    page_numbers` (top, bottom or none) when a report is drafted (automation.reports.docx)."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.header_distance = Cm(1.25)
+    para = section.header.paragraphs[0]
+    para.style = doc.styles["Normal"]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("- ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    para._p.append(field)
+    para.add_run(" -")
+    section.footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER  # where `bottom` moves the number
 
 
 def _p(doc, text: str = "", style: str = "Normal", align=None, bold: bool = False):
@@ -363,6 +388,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     L = LABELS[lang]
     doc = Document()
     _setup(doc, font, size)
+    _page_numbers(doc)
     center = WD_ALIGN_PARAGRAPH.CENTER
 
     # Title page, in the order official reports use.
@@ -402,7 +428,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _table(doc, L["detail_head"], "r in m.rows",
            ["{{ r.measure }}", "{{ r.step }}", "{{ r.unit }}", "{{ r.status }}", "{{ r.result }}",
             "{{r r.evidence }}"],
-           L["w_detail"], left=(1, 2, 3, 4, 5))
+           L["w_detail"], left=(1, 2, 3, 4, 5), whole=False)  # a long step runs on to the next page
     # The cells show "ลิงก์ ๓"; the addresses in full, for a printed copy.
     _p(doc, "{%p if m.links %}")
     _p(doc, L["links"], "Table Text").paragraph_format.space_before = Pt(6)

@@ -14,6 +14,7 @@ import docx
 import pytest
 
 from automation.reports import build_report
+from automation.reports.linebreak import plain
 from automation.schema import build_schema
 from automation.settings import Settings
 from automation.tables import Tables, to_table
@@ -65,7 +66,7 @@ def drafted_text(settings: Settings, tables: Tables, round: FiscalRound, today: 
     document = docx.Document(str(build_report(settings, tables, round, today, out=out)))
     lines = [p.text for p in document.paragraphs]
     lines += [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return "\n".join(lines)
+    return plain("\n".join(lines))  # as a reader sees it: no invisible line-break marks
 
 
 @pytest.mark.parametrize(("round", "days", "expected", "absent"), [

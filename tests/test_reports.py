@@ -16,13 +16,17 @@ import pytest
 from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from automation.cli import main
 from automation.complaints import complaint_statistics
 from automation.reports import build_report
 from automation.reports.charts import Chart, render_png, thai_font
 from automation.reports.context import TITLE, gather_figures
+from automation.reports.linebreak import WJ, ZWSP, plain, thai_breaks
 from automation.reports.measures import measure_progress
+from automation.reports.pdf import find_office, write_pdf
 from automation.reports.sections import overdue_items
 from automation.satisfaction import compute_scores
 from automation.schema import STEP_STATUS, build_schema
@@ -75,7 +79,15 @@ class Drafts:
     arabic: Path
 
     def open(self, name: str) -> Document:
-        return docx.Document(str(getattr(self, name)))
+        return open_docx(getattr(self, name))
+
+
+def open_docx(path: Path) -> Document:
+    """A drafted report as a reader sees its text: without the invisible Thai line-break marks."""
+    document = docx.Document(str(path))
+    for text in document.element.body.iter(qn("w:t")):
+        text.text = plain(text.text or "")
+    return document
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +261,7 @@ def test_a_service_point_with_few_respondents_is_marked_and_shows_how_few(drafts
     assert few and len(few) < len(report.service_points)
     assert all(p.n >= min_n for p in few)  # answers alone would not show why they are marked
     out = build_report(settings, drafts.tables, H1, TODAY, out=drafts.h1.parent / "few.docx")
-    document = docx.Document(str(out))
+    document = open_docx(out)
     tables = [[[c.text.strip() for c in r.cells] for r in t.rows] for t in document.tables]
     points = next(t for t in tables if t[0][:3] == ["รายการ", "ผู้ตอบ (ราย)", "คำตอบ (n)"]
                   and t[1][0].rstrip(" *") == report.service_points[0].label)
@@ -360,7 +372,7 @@ def test_a_template_staff_edited_in_word_still_renders(drafts: Drafts, tmp_path:
         update={"report": drafts.settings.report.model_copy(update={"template_dir": folder})}
     )
     out = build_report(settings, drafts.tables, H1, TODAY, out=tmp_path / "edited.docx")
-    document = docx.Document(str(out))
+    document = open_docx(out)
     assert "ฉบับตรวจทานโดยหัวหน้าสำนักปลัด" in [p.text for p in document.paragraphs]
     assert document.styles["Normal"].font.name == "TH Sarabun New"
     assert table_with(document, "รายการ", "ค่าเฉลี่ย", "S.D.")
@@ -462,20 +474,25 @@ def test_without_a_thai_font_charts_fall_back_to_english_labels(recwarn: pytest.
 # ---------------------------------------------------------------- LibreOffice
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
-                    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
-def test_libreoffice_converts_the_report_to_pdf(drafts: Drafts, tmp_path: Path) -> None:
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    done = subprocess.run(
-        [office, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(drafts.h1)],
-        capture_output=True, text=True, timeout=180,
-    )
-    pdf = tmp_path / "ita-report-2567-h1.pdf"
-    assert done.returncode == 0 and pdf.is_file(), done.stderr
+NO_OFFICE = pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                               reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+NO_POPPLER = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdfimages", "pdftoppm")),
+                                reason="poppler-utils is not installed: the PDF's text is not checked")
+
+
+@pytest.fixture(scope="module")
+def pdfs(drafts: Drafts) -> dict[str, Path]:
+    """Both reports through LibreOffice, the way `report --pdf` makes them."""
+    if not find_office():
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    return {name: write_pdf(getattr(drafts, name)) for name in ("h1", "annual")}
+
+
+@NO_OFFICE
+@NO_POPPLER
+def test_libreoffice_converts_the_report_to_pdf(drafts: Drafts, pdfs: dict[str, Path]) -> None:
+    pdf = pdfs["h1"]
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 50_000
-    if not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfimages", "pdftoppm")):
-        pytest.skip("poppler-utils is not installed: the PDF's text, fonts and images are not checked")
     check_the_rendered_pdf(drafts.open("h1"), pdf)
 
 
@@ -611,7 +628,7 @@ def test_a_round_with_a_single_respondent_is_too_few_to_tell(drafts: Drafts, tmp
     tables = load_tables(XlsxWorkbook(workbook), build_schema(drafts.settings))
     report = compute_scores(drafts.settings, tables["responses"], H1, today=TODAY)
     assert report.trend.previous.significant is None and report.trend.previous.other_respondents == 1
-    document = docx.Document(str(build_report(drafts.settings, tables, H1, TODAY, out=tmp_path / "few.docx")))
+    document = open_docx(build_report(drafts.settings, tables, H1, TODAY, out=tmp_path / "few.docx"))
     rows = trend_table(document, "th")
     assert rows == expected_trend(drafts.settings, tables, H1, "th")
     assert rows[-1][4] == "ผู้ตอบน้อยเกินกว่าจะบอกได้" and rows[-1][2].endswith(" *")
@@ -636,7 +653,7 @@ def test_a_template_made_before_the_trend_table_still_renders(drafts: Drafts, tm
     settings = drafts.settings.model_copy(
         update={"report": drafts.settings.report.model_copy(update={"template_dir": tmp_path / "old"})}
     )
-    document = docx.Document(str(build_report(settings, drafts.tables, H1, TODAY, out=tmp_path / "old.docx")))
+    document = open_docx(build_report(settings, drafts.tables, H1, TODAY, out=tmp_path / "old.docx"))
     assert table_with(document, "รายการ", "ค่าเฉลี่ย", "S.D.")
     with pytest.raises(StopIteration):
         trend_table(document, "th")
@@ -738,7 +755,7 @@ def test_with_no_earlier_round_the_report_says_so_once_and_shows_no_empty_table(
     drafts: Drafts, tmp_path: Path,
 ) -> None:
     first = FiscalRound(2566, "h1")  # the demo's first half-year: nothing earlier in the workbook
-    document = docx.Document(str(build_report(drafts.settings, drafts.tables, first, TODAY, out=tmp_path / "f.docx")))
+    document = open_docx(build_report(drafts.settings, drafts.tables, first, TODAY, out=tmp_path / "f.docx"))
     text = all_text(document)
     assert "ยังไม่มีผลการประเมินของรอบก่อนหรือรอบเดียวกันของปีก่อนให้เปรียบเทียบ" in text
     assert not [t for t in document.tables if t.rows[0].cells[1].text.strip() == "ค่าเฉลี่ยรอบนี้"]
@@ -767,3 +784,205 @@ def test_file_properties_name_the_report_the_office_and_the_day_it_was_written(d
 def test_a_thai_report_names_the_significance_test_in_thai(drafts: Drafts) -> None:
     text = all_text(drafts.open("h1"))
     assert "การทดสอบค่าทีแบบเวลช์" in text and "Welch" not in text
+
+
+# ---------------------------------------------------------------- the official layout, on paper
+
+COMBINING = re.compile("[\\s\u200b\u2060\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+CM = 72 / 2.54  # PDF points per centimetre
+
+
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """`text` without spaces and Thai marks (pdftotext may put a mark after a line break), and
+    for each kept character its index in `text`."""
+    kept = [(ch, i) for i, ch in enumerate(text) if not COMBINING.match(ch)]
+    return "".join(ch for ch, _i in kept), [i for _ch, i in kept]
+
+
+def _allowed_ends(text: str) -> tuple[str, set[int]]:
+    """The cell's squeezed text and the squeezed offsets where a line may start or end: the
+    cell's edges, spaces and the boundaries between the words pythainlp finds."""
+    from pythainlp.tokenize import word_tokenize
+
+    squeezed, where = _squeezed(text)
+    cuts, at = {0, len(text)}, 0
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        cuts |= {at, at + len(token)}
+        at += len(token)
+    return squeezed, {k for k, i in enumerate([*where, len(text)]) if i in cuts or (k and where[k - 1] + 1 < i)} | {
+        len(squeezed)}
+
+
+def pdf_words(pdf: Path) -> list[tuple[int, float, float, str]]:
+    """(page, x, baseline, text) of every word pdftotext finds (it cuts Thai at its marks)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(_poppler("pdftotext", "-bbox-layout", str(pdf), "-"))
+    return [(number, float(word.get("xMin", 0)), float(word.get("yMax", 0)), word.text or "")
+            for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=1)
+            for word in page.iter("{http://www.w3.org/1999/xhtml}word")]
+
+
+def split_words_in_step_table(document: Document, pdf: Path, widths: list[float]) -> list[str]:
+    """Every line end in the step table that falls inside a word (by pythainlp's boundaries):
+    each printed line of a column must be a run of whole words of one of that column's cells."""
+    table = detail_table(document)
+    columns: list[list[tuple[str, set[int]]]] = [[] for _ in widths]
+    for row in table.rows:
+        for c, cell in enumerate(row.cells):
+            if cell.text.strip() and not cell.text.startswith("{%"):
+                columns[c].append(_allowed_ends(cell.text))
+    edges = [3 * CM + sum(widths[:i]) * CM for i in range(len(widths) + 1)]
+    words = pdf_words(pdf)
+    heading, links = _squeezed("รายละเอียดผลการดำเนินการรายขั้นตอน")[0], _squeezed("ลิงก์หลักฐาน")[0]
+    baselines: dict[tuple[int, int], str] = {}
+    for page, _x, y, text in words:
+        baselines[page, round(y)] = baselines.get((page, round(y)), "") + _squeezed(text)[0]
+    start = min(k for k, text in baselines.items() if heading in text)
+    end = min(k for k, text in baselines.items() if k > start and links in text)
+    lines: dict[tuple[int, int, int], list[tuple[float, str]]] = {}
+    for page, x, y, text in words:
+        if not start < (page, round(y)) < end or not edges[0] - 2 <= x < edges[-1]:
+            continue
+        column = next(c for c in range(len(widths)) if x < edges[c + 1])
+        lines.setdefault((page, round(y), column), []).append((x, text))
+    bad = []
+    for (page, _y, column), pieces in sorted(lines.items()):
+        text = "".join(t for _x, t in sorted(pieces))
+        piece = _squeezed(text)[0]
+        if not piece or re.fullmatch(r"-?[0-9๐-๙]+-?", piece):
+            continue  # the page number
+        fits = any(at in ends and at + len(piece) in ends
+                   for squeezed, ends in columns[column]
+                   for at in (m.start() for m in re.finditer(re.escape(piece), squeezed)))
+        if not fits:
+            bad.append(f"page {page}, column {column + 1}: {text!r}")
+    return bad
+
+
+@NO_OFFICE
+@NO_POPPLER
+@pytest.mark.parametrize("name", ["h1", "annual"])
+def test_no_thai_word_is_split_at_a_line_end_in_the_step_table(drafts: Drafts, pdfs: dict[str, Path],
+                                                                name: str) -> None:
+    spec = importlib.util.spec_from_file_location("make_templates", PROJECT / "scripts" / "make_templates.py")
+    templates = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(templates)
+    widths = templates.LABELS["th"]["w_detail"]
+    assert split_words_in_step_table(drafts.open(name), pdfs[name], widths) == []
+
+
+@NO_OFFICE
+@NO_POPPLER
+@pytest.mark.parametrize("name", ["h1", "annual"])
+def test_pages_are_numbered_between_dashes_at_the_top_from_the_second_page(pdfs: dict[str, Path], name: str) -> None:
+    pages = int(re.search(r"Pages:\s+(\d+)", _poppler("pdfinfo", str(pdfs[name]))).group(1))
+    assert pages > 5
+    for page in range(1, pages + 1):
+        top = _poppler("pdftotext", "-f", str(page), "-l", str(page), "-y", "0", "-H", str(int(2.4 * CM)),
+                       "-W", "600", "-x", "0", str(pdfs[name]), "-").split()
+        number = "".join(top)
+        if page == 1:
+            assert not re.fullmatch(r"-[0-9๐-๙]+-", number)  # none on the title page
+        else:
+            assert number in (f"-{page}-", f"-{digits(str(page), 'thai')}-"), (page, top)
+
+
+ALLOWED_LATIN = {"S", "D", "n"}  # S.D. and n: the statistical symbols Thai survey reports print
+
+
+def latin_words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]+", URL.sub(" ", text)))
+
+
+@NO_OFFICE
+@NO_POPPLER
+@pytest.mark.parametrize("name", ["h1", "annual"])
+def test_a_thai_report_has_no_english_but_names_and_links(drafts: Drafts, pdfs: dict[str, Path], name: str) -> None:
+    from automation.vocabulary import CATEGORIES, CHANNELS, COMPLAINT_STATUS, STEP_STATUS
+
+    units = build_schema(drafts.settings)["measures"].column("unit").choices
+    names = " ".join(c.th for group in (CHANNELS, CATEGORIES, COMPLAINT_STATUS, STEP_STATUS, units) for c in group)
+    typed = staff_typed(drafts.tables) + " " + names + " " + " ".join(drafts.settings.survey.aspects.values())
+    text = _poppler("pdftotext", str(pdfs[name]), "-")
+    assert latin_words(text) - latin_words(typed) - ALLOWED_LATIN == set()
+
+
+def test_every_table_has_a_heading_over_it(drafts: Drafts) -> None:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for name in ("h1", "annual", "english"):
+        document = drafts.open(name)
+        before: list[Paragraph] = []
+        for element in document.element.body.iterchildren():
+            if element.tag == qn("w:p"):
+                para = Paragraph(element, document)
+                if para.text.strip():
+                    before.append(para)
+            elif element.tag == qn("w:tbl"):
+                heading = Table(element, document).rows[0].cells[0].text
+                # A heading right above, or above the one sentence that introduces the table.
+                assert any(p.style.name.startswith("Heading") for p in before[-2:]), (name, heading)
+
+
+def test_charts_say_what_they_show_with_their_figures(drafts: Drafts) -> None:
+    document = drafts.open("h1")
+    report = compute_scores(drafts.settings, drafts.tables["responses"], H1, today=H1.end)
+    described = [el.get("descr") for el in document.element.body.iter(qn("wp:docPr"))]
+    assert len(described) == len(document.inline_shapes) >= 5
+    aspects = next(d for d in described if "รายด้าน" in d)
+    for group in report.aspects:
+        assert f"{group.label} {digits(f'{group.mean:.2f}', 'thai')}" in aspects
+    monthly = next(d for d in described if "รายเดือน" in d)
+    assert all(f"{digits(str(count), 'thai')} ราย" in monthly for _m, count in report.monthly)
+
+
+@pytest.mark.parametrize("where", ["bottom", "none"])
+def test_the_page_numbers_can_move_to_the_bottom_or_be_left_out(drafts: Drafts, tmp_path: Path, where: str) -> None:
+    settings = make_settings(tmp_path, report__page_numbers=where, workbook__path=str(drafts.settings.workbook_path))
+    document = docx.Document(str(build_report(settings, drafts.tables, H1, TODAY, out=tmp_path / "r.docx")))
+    section = document.sections[0]
+    has_field = [bool(part._element.findall(".//" + qn("w:fldSimple"))) for part in (section.header, section.footer)]
+    assert document.sections[0]._sectPr.find(qn("w:pgNumType")).get(qn("w:fmt")) == "thaiNumbers"
+    assert has_field == ([False, True] if where == "bottom" else [False, False])
+    assert section.different_first_page_header_footer
+
+
+def test_report_pdf_writes_the_pdf_and_says_plainly_when_libreoffice_is_missing(
+    drafts: Drafts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = str(drafts.settings.source)
+    out = tmp_path / "r.docx"
+    args = ["report", "--config", config, "--today", TODAY.isoformat(), "--round", "h1", "--out", str(out), "--pdf"]
+    if find_office():
+        assert main(args) == 0
+        assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+        out.with_suffix(".pdf").unlink()
+        capsys.readouterr()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    assert main(args) == 2
+    printed = capsys.readouterr()
+    assert printed.out.strip() == str(out) and out.is_file()  # the Word file is still made
+    assert printed.err.count("\n") == 1 and "LibreOffice (soffice) is not installed" in printed.err
+    assert not out.with_suffix(".pdf").exists()
+
+
+THAI_TEXT = st.text(alphabet=st.sampled_from(list("กขคงจชซญดตถทนบปผพฟมยรลวศสหอฮะัาำิีึืุูเแโใไ่้๊๋็์ๆ๐๑๒ /().,-ISO9")),
+                    max_size=60)
+
+
+@given(THAI_TEXT)
+@settings(max_examples=200, deadline=None)
+def test_line_break_marks_never_change_what_is_read(text: str) -> None:
+    marked = thai_breaks(text)
+    assert plain(marked) == text
+    # A joiner never separates a vowel or tone mark from its letter.
+    assert not re.search("[\u2060\u200b][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", marked)
+
+
+def test_a_line_may_end_only_between_the_words_pythainlp_finds() -> None:
+    marked = thai_breaks("ผู้รับผิดชอบหอกระจายข่าว (๑๒ พฤศจิกายน ๒๕๖๘) คำติชม/แสดงความคิดเห็น")
+    may_end = marked.replace(WJ, "").split(ZWSP)
+    assert may_end == ["ผู้รับผิดชอบ", "หอ", "กระจาย", "ข่าว (๑๒ พฤศจิกายน ๒๕๖๘) คำติชม/", "แสดงความคิดเห็น"]
+    assert thai_breaks("ISO 9001") == "ISO 9001"  # nothing Thai: left as typed

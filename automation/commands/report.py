@@ -16,6 +16,8 @@ def _report_args(p: argparse.ArgumentParser) -> None:
                    help="where to write the .docx (default: output folder, ita-report-<FY>-<round>.docx)")
     p.add_argument("--public", action="store_true",
                    help="the edition for publishing: complainants' names and contacts and private columns left out")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write the PDF beside it through LibreOffice (or set [report] pdf = true)")
 
 
 @command("report", "Draft the 6-month or annual report as a Word file (.docx)",
@@ -34,6 +36,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     path = build_report(settings, read_tables(settings), round_, settings.today(), out=out, public=args.public,
                         lang=settings.run.language)
     print(path)
+    if args.pdf or settings.report.pdf:
+        from automation.reports.pdf import write_pdf
+
+        print(write_pdf(path))  # no LibreOffice: one line saying so, exit 2; the .docx stays
     return 0
 
 

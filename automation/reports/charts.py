@@ -52,6 +52,18 @@ class Chart:
     xmax: float | None = None  # fixed scale (5 for Likert means)
     ascii_title: str = ""
     ascii_labels: list[str] = field(default_factory=list)
+    lang: str = "th"  # of the title and labels: the alt text is written in it
+    unit: str = ""  # after each figure in the alt text ("เรื่อง", "ราย"); "" for means
+
+    def describe(self, digit_style: Digits = "thai") -> str:
+        """Alt text that says what the picture shows, with its figures: "แผนภูมิแท่ง
+        ค่าเฉลี่ยความพึงพอใจรายด้าน (คะแนนเต็ม ๕): ด้านกระบวนการ ๔.๑๒, ด้านเจ้าหน้าที่ ๔.๒๐"."""
+        style: Digits = "arabic" if self.lang == "en" else digit_style
+        unit = f" {self.unit}" if self.unit else ""
+        figures = ", ".join(f"{label} {digits(self.value_format.format(value), style)}{unit}"
+                            for label, value in zip(self.labels, self.values, strict=False))
+        kind = "Bar chart" if self.lang == "en" else "แผนภูมิแท่ง"
+        return digits(f"{kind} {self.title}: {figures}", style) if figures else f"{kind} {self.title}"
 
     def for_font(self, thai: bool) -> tuple[str, list[str]]:
         """The title and labels to draw: Thai when the font can, ASCII otherwise."""

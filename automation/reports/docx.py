@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.oxml.ns import qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from automation.reports.charts import Chart, render_png
 from automation.reports.context import replace_charts
+from automation.reports.linebreak import thai_breaks
 from automation.settings import PROJECT_ROOT, ConfigError, Settings
 from automation.thaidate import Digits
 
@@ -75,6 +77,22 @@ def template_path(settings: Settings, lang: str) -> Path:
 LINK_COLOR = "1F4E79"
 
 
+class DescribedImage(InlineImage):
+    """A chart picture whose alt text (Word's "Alt Text", a screen reader's words, the PDF's
+    /Alt) states what it shows with its figures, not only its title."""
+
+    def __init__(self, tpl: DocxTemplate, data: io.BytesIO, width: Any, title: str, alt: str) -> None:
+        super().__init__(tpl, data, width=width)
+        self.title, self.alt = title, alt
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(self.image_descriptor, self.width, self.height)
+        inline.docPr.set("descr", self.alt)
+        inline.docPr.set("title", self.title)
+        return f'</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
+
+
+
 def _evidence(tpl: DocxTemplate, row: dict[str, Any]) -> RichText:
     """The evidence cell: staff's words, then each link as a short clickable "ลิงก์ ๓"."""
     rich = RichText(row.get("evidence_text", ""))
@@ -119,6 +137,57 @@ def set_properties(props: Any, context: dict[str, Any]) -> None:
     props.created = props.modified = now
 
 
+def mark_line_breaks(document: Any) -> None:
+    """Thai in table cells breaks only between words (automation.reports.linebreak): narrow
+    columns are where LibreOffice would otherwise split "ผู้รับผิด|ชอบ". Body paragraphs
+    are wide enough for the office programs' own breaking and stay plain for search."""
+    for table in document.element.body.iter(qn("w:tbl")):
+        for text in table.iter(qn("w:t")):
+            if text.text:
+                text.text = thai_breaks(text.text)
+
+
+def _part_element(document: Any, sect_pr: Any, tag: str) -> Any:
+    """The default header or footer element of a section, as it will be saved (docxtpl
+    replaces the parts it rendered, so python-docx's own section.header is stale here)."""
+    for ref in sect_pr.findall(qn(f"w:{tag}Reference")):
+        if ref.get(qn("w:type")) == "default":
+            return document.part.rels[ref.get(qn("r:id"))].target_part.element
+    return None
+
+
+def place_page_numbers(document: Any, where: str, digit_style: Digits) -> None:
+    """The template numbers pages at the top ("- ๒ -", none on the title page); `[report]
+    page_numbers` may move them to the bottom or leave them out. Thai digits when the office
+    writes Thai digits (Word counts in them; LibreOffice 7 prints Arabic page digits)."""
+    for section in document.sections:
+        sect_pr = section._sectPr
+        number_type = sect_pr.find(qn("w:pgNumType"))
+        if number_type is None:
+            number_type = sect_pr.makeelement(qn("w:pgNumType"), {})
+            cols = sect_pr.find(qn("w:cols"))  # the schema's order: pgNumType before cols
+            if cols is not None:
+                cols.addprevious(number_type)
+            else:
+                sect_pr.append(number_type)
+        number_type.set(qn("w:fmt"), "thaiNumbers" if digit_style == "thai" else "decimal")
+        header, footer = _part_element(document, sect_pr, "header"), _part_element(document, sect_pr, "footer")
+        if where == "top" or header is None:
+            continue
+        numbered = [p for p in header.findall(qn("w:p")) if p.find(".//" + qn("w:fldSimple")) is not None]
+        if where == "bottom" and footer is not None:
+            for para in footer.findall(qn("w:p")):
+                if not "".join(t.text or "" for t in para.iter(qn("w:t"))).strip():
+                    footer.remove(para)  # the empty paragraph a footer starts with
+            footer.extend(numbered)
+        else:
+            for para in numbered:
+                header.remove(para)
+        for part in (header, footer):
+            if part is not None and part.find(qn("w:p")) is None:
+                part.append(part.makeelement(qn("w:p"), {}))  # a header or footer must hold a paragraph
+
+
 def render_docx(settings: Settings, context: dict[str, Any], out: Path, template: Path | None = None) -> Path:
     """Render `context` into the template and write `out` (replacing it whole, never half-written)."""
     template = template or template_path(settings, context.get("lang", "th"))
@@ -128,7 +197,8 @@ def render_docx(settings: Settings, context: dict[str, Any], out: Path, template
     def picture(chart: Chart) -> Any:
         if not chart.values:
             return ""
-        return InlineImage(tpl, io.BytesIO(render_png(chart, digit_style)), width=CHART_WIDTH)
+        return DescribedImage(tpl, io.BytesIO(render_png(chart, digit_style)), CHART_WIDTH,
+                              chart.title, chart.describe(digit_style))
 
     filled = replace_charts(context, picture)
     measures = filled.get("m", {})
@@ -143,6 +213,8 @@ def render_docx(settings: Settings, context: dict[str, Any], out: Path, template
         raise ConfigError(f"{template}: the template's tags cannot be read ({exc}{where}); "
                           "check that every {{ }} and {% %} tag is whole") from None
     set_properties(tpl.docx.core_properties, context)
+    mark_line_breaks(tpl.docx)
+    place_page_numbers(tpl.docx, settings.report.page_numbers, digit_style)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".docx", dir=out.parent)
     os.close(fd)

@@ -377,19 +377,19 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
         "aspects": Chart(
             "satisfaction-aspects", _t(lang, "ค่าเฉลี่ยความพึงพอใจรายด้าน (คะแนนเต็ม 5)", "Mean by aspect (of 5)"),
             [a.label for a in sr.aspects], [a.mean or 0.0 for a in sr.aspects], xmax=5,
-            ascii_title="Mean satisfaction by aspect (of 5)", ascii_labels=[a.key for a in sr.aspects],
+            ascii_title="Mean satisfaction by aspect (of 5)", ascii_labels=[a.key for a in sr.aspects], lang=lang,
         ),
         "monthly": Chart(
             "satisfaction-monthly", _t(lang, "จำนวนผู้ตอบแบบประเมินรายเดือน", "Responses per month"),
             [_month(m, num) for m, _c in sr.monthly], [float(c) for _m, c in sr.monthly], kind="bar",
             value_format="{:.0f}", ascii_title="Responses per month",
-            ascii_labels=[f"{m.year}-{m.month:02d}" for m, _c in sr.monthly],
+            ascii_labels=[f"{m.year}-{m.month:02d}" for m, _c in sr.monthly], lang=lang, unit=_t(lang, "ราย", ""),
         ),
         "points": Chart(
             "satisfaction-services", _t(lang, "ค่าเฉลี่ยความพึงพอใจจำแนกตามงานบริการ", "Mean by service"),
             [p.label for p in sr.service_points], [p.mean or 0.0 for p in sr.service_points], xmax=5,
             ascii_title="Mean satisfaction by service (of 5)",
-            ascii_labels=[names.get(p.label, p.key) for p in sr.service_points],
+            ascii_labels=[names.get(p.label, p.key) for p in sr.service_points], lang=lang,
         ),
     }
     comments = []
@@ -513,7 +513,7 @@ def complaints_section(settings: Settings, fig: Figures, num: Numbers) -> dict[s
         charts[key] = Chart(
             f"complaints-{key}", _t(lang, th, en), [num.d(label) for label, _c in pairs],
             [float(c) for _l, c in pairs] if cs.total else [], value_format="{:.0f}", ascii_title=en,
-            ascii_labels=[names.get(label, label) for label, _c in pairs],
+            ascii_labels=[names.get(label, label) for label, _c in pairs], lang=lang, unit=_t(lang, "เรื่อง", ""),
         )
     section.update({"available": True, "note": "", "charts": charts})
     return section
