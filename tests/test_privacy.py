@@ -281,7 +281,9 @@ def _forms(span: str) -> set[str]:
 
 
 def leaks(text: str) -> list[str]:
-    """The corpus's personal data found in `text`, in Thai or Arabic digits alike."""
+    """The corpus's personal data found in `text`, in Thai or Arabic digits alike (read without
+    the invisible Thai line-break marks the report puts in table cells, which would hide a name)."""
+    text = text.replace("\u200b", "").replace("\u2060", "")
     return [span for span in PRIVATE if any(form in text for form in _forms(span))]
 
 
