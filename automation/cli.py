@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from automation import progress
 from automation.commands import PROG, ensure_workbook
 from automation.settings import ConfigError, Settings, load_settings
 from automation.workbook import WorkbookError
@@ -139,14 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_cli_logging(args.verbose)
     try:
         settings = settings_for(args)
         if COMMANDS[args.command].uses_workbook and getattr(args, "workbook", None) is None:
             _warn_unused_gsheets(settings)
+        if progress.wanted(sys.stderr, machine_output=bool(getattr(args, "json", False))) and not args.verbose:
+            with progress.TerminalProgress():
+                return args.handler(args, settings)
         return args.handler(args, settings)
     except (ConfigError, WorkbookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -161,6 +162,38 @@ def main(argv: list[str] | None = None) -> int:
         hint = "" if args.verbose else "; run again with --verbose for details"
         print(f"error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
         return 1
+
+
+class _CliFormatter(logging.Formatter):
+    """`warning: …` as the command line's own lines read; with --verbose, time and source too."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s" if verbose else None)
+        self.verbose = verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.verbose:
+            return super().format(record)
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+def setup_cli_logging(verbose: bool) -> None:
+    """The service's own loggers at DEBUG with --verbose (each step as it runs, with its time,
+    and every Google API call); libraries stay at WARNING whatever the flag, since their
+    debug output (matplotlib's font manager alone writes hundreds of lines) drowns the
+    service's. urllib3's retry warnings are left out: the service's one-line error says
+    what happened once every attempt has failed."""
+    from automation.logs import quiet_libraries
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_CliFormatter(verbose))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("automation").setLevel(logging.NOTSET)  # follows the root, as setup_logging expects
+    quiet_libraries()
 
 
 def _warn_unused_gsheets(settings: Settings) -> None:

@@ -187,6 +187,7 @@ def connect(settings: Settings, ssl_context: ssl.SSLContext | None = None) -> sm
             smtp.ehlo()
         creds = _credentials(settings)
         if creds:
+            warn_clear_text_login(settings)
             try:
                 smtp.login(*creds)
             except UnicodeEncodeError:
@@ -198,10 +199,58 @@ def connect(settings: Settings, ssl_context: ssl.SSLContext | None = None) -> sm
     return smtp
 
 
+def reminder_due_date(settings: Settings, key: str) -> dt.date | None:
+    """The report due date a reminder (key `reminder:<year>:<round>:<days>:<who>`) is about."""
+    from automation.thaidate import FiscalRound
+
+    parts = key.split(":")
+    if len(parts) < 4 or parts[0] != "reminder" or not parts[1].isdigit() or parts[2] not in ("h1", "annual"):
+        return None
+    round_ = FiscalRound.parse(parts[2], int(parts[1]))
+    return round_.end + dt.timedelta(days=settings.deadlines.report_grace_days)
+
+
+def expire_stale(settings: Settings, state: State, now: dt.datetime) -> list[str]:
+    """Reminders still waiting (e-mail or LINE) after the report they announce was due are not
+    sent: "the report is due in 3 days" arriving in July, once the server works again, would
+    only mislead. They are marked expired, with why, and `status` lists them. Returns their keys."""
+    expired = []
+    for item in state.outbox(PENDING):
+        due = reminder_due_date(settings, item.key) if item.kind == "reminder" else None
+        if due is not None and now.date() > due:
+            state.outbox_expire(item.key, f"expired: the report was due {due.isoformat()}"
+                                          + (f"; last error: {item.last_error}" if item.last_error else ""))
+            expired.append(item.key)
+    if expired:
+        log.warning("%d reminder(s) not sent: the report they announce is already due (%s)",
+                    len(expired), ", ".join(expired))
+    return expired
+
+
+_CLEAR_TEXT_WARNED: set[tuple[str, int]] = set()
+
+
+def warn_clear_text_login(settings: Settings) -> bool:
+    """smtp_security = "none" with a login: the user name and password cross the network
+    readable by anyone on the way. Allowed (an office relay on its own network), never silent:
+    one warning per server and process."""
+    d = settings.delivery
+    if d.smtp_security != "none" or not d.smtp_host or not os.environ.get(d.username_env):
+        return False
+    server = (d.smtp_host, d.smtp_port)
+    if server not in _CLEAR_TEXT_WARNED:
+        _CLEAR_TEXT_WARNED.add(server)
+        log.warning("[delivery] smtp_security = \"none\" with a login (%s): the user name and password go to "
+                    "%s:%d in clear text; use \"starttls\" (port 587) or \"ssl\" (port 465) unless the server "
+                    "is on the office's own network", d.username_env, d.smtp_host, d.smtp_port)
+    return True
+
+
 def deliver(settings: Settings, state: State, now: dt.datetime,
             ssl_context: ssl.SSLContext | None = None) -> DeliveryReport:
     """Send every pending message that is due, over one SMTP session. Never raises for a mail problem."""
     report = DeliveryReport()
+    expire_stale(settings, state, now)
     waiting = state.outbox_due(now)
     if not waiting or not smtp_enabled(settings):
         report.pending = len(waiting)

@@ -76,6 +76,20 @@ class LogSetup:
             undo()
 
 
+# Libraries whose debug output is noise to an office: kept at WARNING even with --verbose.
+NOISY_LIBRARIES = ("matplotlib", "PIL", "fontTools", "urllib3", "google", "gspread", "asyncio", "docxtpl",
+                   "docx", "pythainlp", "charset_normalizer", "linebot", "aiosmtpd", "mail.log", "schedule")
+
+
+def quiet_libraries() -> None:
+    """Third-party loggers at WARNING; urllib3's connection-retry warnings off (a failed
+    Google call ends in one line of the service's own that says what happened)."""
+    for name in NOISY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for name in ("urllib3.connectionpool", "urllib3.util.retry"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def setup_logging(settings: Settings, *, json_lines: bool | None = None, verbose: bool = False,
                   stream: TextIO | None = None) -> LogSetup:
     """Send the service's logs to stderr (or `stream`) and the rotating file, replacing what
@@ -102,4 +116,5 @@ def setup_logging(settings: Settings, *, json_lines: bool | None = None, verbose
         root.addHandler(handler)
         setup.handlers.append(handler)
     root.setLevel("DEBUG" if verbose else settings.logging.level)
+    quiet_libraries()
     return setup

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.findings import Finding, cell_notes, findings_grid, stamp
+from automation.progress import step
 from automation.schema import build_schema
 from automation.settings import Settings
 from automation.stage import RunContext, Stage, StageResult
@@ -101,7 +102,8 @@ def run_stage(stage: Stage, ctx: RunContext) -> StageResult:
     name = getattr(stage, "__module__", "stage").rsplit(".", 1)[-1]
     started = time.perf_counter()
     try:
-        result = stage(ctx)
+        with step(_step_words(name, ctx.lang)):
+            result = stage(ctx)
     except Exception as exc:
         log.error("stage %s failed: %s\n%s", name, exc, traceback.format_exc())
         result = StageResult(name, error=f"{type(exc).__name__}: {exc}")
@@ -142,6 +144,7 @@ def run_once(
     workbook = workbook or open_workbook(settings)
     schema = build_schema(settings)
     today = today or settings.today()
+    lang = settings.run.language
     from automation import intake
     from automation.acknowledge import intake_lock
 
@@ -150,8 +153,9 @@ def run_once(
     # With a complaint form, the read that decides which responses are new and the write that
     # appends them are one critical section: two runs at once never append a response twice.
     with intake_lock(settings) if taking_in else nullcontext():
-        tables = load_tables(workbook, schema)
-        ctx = RunContext(settings, schema, tables, today, settings.run.language)
+        with step(_step_words("read", lang, workbook.label)):
+            tables = load_tables(workbook, schema)
+        ctx = RunContext(settings, schema, tables, today, lang)
         # New form responses join the register first, so every stage counts them.
         taken, intake_result = _take_in(ctx) if taking_in else (None, None)
         # Type every staff sheet once, right after reading: the stages read these typed columns
@@ -169,7 +173,8 @@ def run_once(
             if taken is not None:
                 changes.append = {schema["complaints"].title: taken.rows} if taken.rows else {}
                 changes.cells += taken.cells
-            workbook.apply(changes)
+            with step(_step_words("write", lang)):
+                workbook.apply(changes)
         if taken is not None:
             _acknowledge(ctx, taken)
     return RunSummary(
@@ -219,6 +224,23 @@ def _acknowledge(ctx: RunContext, taken: Any) -> None:
         now = _dt.datetime.combine(ctx.today, now.timetz())
     with State(ctx.settings.state_path) as state:
         after_append(ctx.settings, state, taken, now, ctx.lang)
+
+
+# What --verbose and the terminal's spinner call each step of a run.
+STEP_WORDS = {
+    "read": ("อ่านสมุดงาน {label}", "reading {label}"),
+    "validation": ("ตรวจสอบข้อมูล", "validation"),
+    "deadlines": ("คำนวณกำหนดเวลา", "deadlines"),
+    "satisfaction": ("คำนวณความพึงพอใจ", "satisfaction scores"),
+    "complaints": ("สถิติเรื่องร้องเรียน", "complaint statistics"),
+    "reports": ("ร่างรายงานและหน้าเผยแพร่", "drafting the reports and the public page"),
+    "write": ("บันทึกผลการตรวจสอบลงสมุดงาน", "writing the findings into the workbook"),
+}
+
+
+def _step_words(name: str, lang: str, label: str = "") -> str:
+    th, en = STEP_WORDS.get(name, (name, name))
+    return (en if lang == "en" else th).format(label=label)
 
 
 SUMMARY_FIGURES = ("deadlines", "satisfaction", "complaints")

@@ -45,6 +45,9 @@ THAI_PROBE = "สแกนประเมิน"  # characters a font must draw 
 HEADLINE = {"th": "สแกนเพื่อประเมินความพึงพอใจ", "en": "Scan to rate our service"}
 SUBLINE = {"th": "แบบประเมินความพึงพอใจต่อการให้บริการ", "en": "Satisfaction survey"}
 THANKS = {"th": "ขอบคุณที่ใช้บริการ", "en": "Thank you"}
+# The shipped settings' form: posters made with it open nobody's form.
+DEMO_FORM_MARK = "DEMO-FORM-ID"
+NO_SCAN = {"th": "สแกนไม่ได้? เปิด {link} แล้วเลือก «{point}»", "en": "Cannot scan? Open {link} and choose «{point}»"}
 INK, BAND, PAPER = (20, 20, 20), (18, 62, 120), (255, 255, 255)
 
 
@@ -75,6 +78,20 @@ def form_link(settings: Settings, point: ServicePoint) -> str:
                           "not record their service point")
     # replace, not format: a URL may hold other braces.
     return template.replace(PLACEHOLDER, quote(point.form_value or point.name, safe=""))
+
+
+def is_demo_form(settings: Settings) -> bool:
+    """Still the shipped placeholder form (DEMO-FORM-ID): its posters lead nowhere."""
+    return DEMO_FORM_MARK in settings.survey.form_url_template
+
+
+def short_link(settings: Settings) -> str:
+    """What people who cannot scan type: the form's short link, else its address without the
+    pre-filled answer (they then choose their service point themselves)."""
+    short = settings.survey.form_short_url.strip()
+    if short:
+        return short.removeprefix("https://").removeprefix("http://")
+    return settings.survey.form_url_template.split("?", 1)[0].removeprefix("https://")
 
 
 def _covers_thai(path: Path) -> bool:
@@ -184,7 +201,13 @@ def draw_poster(settings: Settings, point: ServicePoint, url: str, font: ThaiFon
         y = _centered(draw, y, HEADLINE["en"], None, 130, INK) + 100
     qr = _qr_image(url, 1700)
     page.paste(qr, ((A4_PX[0] - qr.width) // 2, y))
-    y += qr.height + 80
+    y += qr.height + 10
+    link = short_link(settings)
+    if thai:
+        no_scan = NO_SCAN["en" if lang == "en" else "th"].format(link=link, point=point.name)
+        y = _centered(draw, y, no_scan, regular, 64, INK) + 60
+    else:
+        y = _centered(draw, y, link, None, 56, INK) + 60
     if thai:
         y = _centered(draw, y, point.name, bold, 160, BAND) + 50
     else:

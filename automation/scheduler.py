@@ -386,11 +386,18 @@ class Service:
 
 
 def stop_on_signals(stop: threading.Event) -> Callable[[], None]:
-    """SIGTERM and Ctrl-C (SIGINT) ask the service to stop after the current job.
-    Returns a function that puts the previous handlers back."""
+    """SIGTERM and Ctrl-C (SIGINT) ask the service to stop after the current job; a second
+    Ctrl-C stops it at once (the person at the terminal will not wait for a long job: the
+    next run repairs what was left, as after a crash). Returns a function that puts the
+    previous handlers back."""
 
     def handler(signum: int, frame: types.FrameType | None) -> None:
-        log.info("stop requested (%s): finishing the current job", signal.Signals(signum).name)
+        if stop.is_set() and signum == signal.SIGINT:
+            log.warning("second Ctrl-C: stopping now, without finishing the current job")
+            raise KeyboardInterrupt
+        log.warning("stop requested (%s): finishing the current job (Ctrl-C again to stop at once)"
+                    if signum == signal.SIGINT else "stop requested (%s): finishing the current job",
+                    signal.Signals(signum).name)
         stop.set()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}

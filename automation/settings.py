@@ -198,6 +198,9 @@ class Survey(_Section):
     bands: list[float] = [4.21, 3.41, 2.61, 1.81]
     min_n: StrictInt = Field(30, ge=1)
     form_url_template: str = ""
+    # The form's short link (Google Forms: Send → link → Shorten URL, https://forms.gle/…),
+    # printed under each poster's QR code for people who cannot scan; empty: the form's address.
+    form_short_url: str = ""
 
     @field_validator("bands")
     @classmethod

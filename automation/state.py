@@ -98,6 +98,8 @@ EMAIL, LINE = "email", "line"
 # Outbox statuses: waiting to go out, delivered, kept in the output folder only (no SMTP
 # server configured or no recipient), given up after too many failed attempts.
 PENDING, SENT, LOCAL, FAILED = "pending", "sent", "local", "failed"
+# …and not sent because it came too late to be of use (a reminder after its report's due date).
+EXPIRED = "expired"
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -408,6 +410,11 @@ class State:
         )
         r = self.db.execute("SELECT status FROM outbox WHERE key = ?", (key,)).fetchone()
         return str(r["status"]) if r else FAILED
+
+    def outbox_expire(self, key: str, note: str) -> None:
+        """A pending message past its usefulness: never sent, kept (with why) for `status`."""
+        self.db.execute("UPDATE outbox SET status = ?, last_error = ? WHERE key = ? AND status = ?",
+                        (EXPIRED, note, key, PENDING))
 
     def outbox_counts(self, channel: str = EMAIL) -> dict[str, int]:
         counts = {PENDING: 0, SENT: 0, LOCAL: 0, FAILED: 0}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,9 @@ from automation.demo import build_demo_workbook
 from automation.settings import Settings, load_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
+# Where tests leave pictures for a person to look at (rendered report pages, page screenshots):
+# $ITA_TEST_ARTIFACTS, else a folder in the system's temporary folder, never the user's output/.
+TEST_ARTIFACTS = Path(os.environ.get("ITA_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "ita-test-artifacts")
 # A fixed "today" inside FY 2567's second half: round 1 has closed, the year has not.
 TODAY = dt.date(2024, 4, 20)
 

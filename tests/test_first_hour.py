@@ -159,3 +159,183 @@ def test_top_level_help_has_examples_and_exit_codes(capsys: pytest.CaptureFixtur
 def test_argument_errors_are_usage_errors() -> None:
     with pytest.raises(argparse.ArgumentTypeError):
         fiscal_year_argument("๖")
+
+
+def _emulator_once(config: Path) -> str:
+    """`./ita emulator` started as a person starts it, read up to 'Ctrl-C to stop.', then stopped."""
+    import signal
+    import subprocess
+    import sys
+
+    project = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, str(project / "main.py"), "emulator", "--port", "0",
+                             "--config", str(config)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Ctrl-C to stop."):
+                break
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    return "".join(lines)
+
+
+def test_the_emulator_keeps_its_key_in_state_and_its_spreadsheet_id_across_restarts(settings: Settings) -> None:
+    first = _emulator_once(settings.source)
+    key = settings.state_path.parent / "key.json"
+    assert key.is_file() and (settings.state_path.parent / "sheets-emulator.json").is_file()
+    assert f'credentials_file = "{key}"' in first
+    assert 'backend = "gsheets"' in first  # the settings block says so: without it the run stays on xlsx
+    sid = re.search(r'spreadsheet_id = "([^"]+)"', first)
+    assert sid
+    again = _emulator_once(settings.source)
+    assert f'spreadsheet_id = "{sid.group(1)}"' in again
+
+
+def test_make_emulator_is_the_emulator_command_with_its_defaults() -> None:
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nemulator:", 1)[1].splitlines()[1].strip()
+    assert recipe == "$(BIN)/python main.py emulator --port 8765"
+
+
+def test_verbose_shows_each_step_with_its_time_and_no_library_debug(
+    settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "--dry-run", "--verbose", "--config", str(settings.source), "--today", TODAY]) == 0
+    err = capsys.readouterr().err
+    for words in ("อ่านสมุดงาน", "ตรวจสอบข้อมูล", "คำนวณกำหนดเวลา", "คำนวณความพึงพอใจ", "ร่างรายงานและหน้าเผยแพร่"):
+        assert re.search(rf"automation.progress: {words}[^\n]*: \d+\.\d\d s", err), words
+    assert "matplotlib" not in err and "findfont" not in err and "PIL" not in err
+
+
+class _Terminal:
+    """A stream that says it is a terminal, as stderr is when a person runs a command."""
+
+    def __init__(self) -> None:
+        import io
+
+        self.buffer = io.StringIO()
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        raise OSError("no file descriptor")
+
+
+def test_a_terminal_gets_a_spinner_per_step_and_pipes_or_json_get_none(
+    settings: Settings, demo_workbook: Path
+) -> None:
+    import io
+
+    from automation import progress
+
+    terminal = _Terminal()
+    assert progress.wanted(terminal, machine_output=False)  # type: ignore[arg-type]
+    assert not progress.wanted(terminal, machine_output=True)  # type: ignore[arg-type]
+    assert not progress.wanted(io.StringIO(), machine_output=False)
+    with progress.TerminalProgress(terminal):  # type: ignore[arg-type]
+        from automation.pipeline import run_once
+
+        run_once(settings, write=False)
+    shown = terminal.buffer.getvalue()
+    assert "ตรวจสอบข้อมูล" in shown and "ร่างรายงานและหน้าเผยแพร่" in shown
+    assert progress._reporter is None  # removed again when the command ends
+
+
+def test_a_second_ctrl_c_stops_serve_without_waiting_for_the_job(settings: Settings) -> None:
+    """Real SIGINTs: the first asks for a clean stop after the job, the second stops at once."""
+    import signal
+    import threading
+    from zoneinfo import ZoneInfo
+
+    from automation import jobs
+    from automation.scheduler import FakeClock, JobSpec, Service, stop_on_signals
+    from automation.state import State
+
+    bangkok = ZoneInfo("Asia/Bangkok")
+    ran: list[str] = []
+
+    def long_job(ctx: jobs.JobContext) -> jobs.JobOutcome:
+        signal.raise_signal(signal.SIGINT)  # the person presses Ctrl-C: finish this job, then stop…
+        ran.append("first Ctrl-C: still running")
+        signal.raise_signal(signal.SIGINT)  # …and again: no more waiting
+        ran.append("never")
+        return jobs.JobOutcome()
+
+    clock = FakeClock(dt.datetime(2024, 6, 10, 7, 0, tzinfo=bangkok))
+    stop = threading.Event()
+    restore = stop_on_signals(stop)
+    try:
+        with State(settings.state_path) as state, pytest.raises(KeyboardInterrupt):
+            Service(settings, state, clock, specs=[JobSpec("long", long_job, "07:30", "workdays")]).serve(
+                stop, until=dt.datetime(2024, 6, 12, tzinfo=bangkok))
+    finally:
+        restore()
+    assert ran == ["first Ctrl-C: still running"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers put back
+
+
+def test_report_out_takes_a_folder_as_page_and_qr_do(
+    settings: Settings, demo_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "drafts"
+    typed = str(folder) + "/"  # a folder that does not exist yet, said with the trailing /
+    assert main(["report", "--config", str(settings.source), "--today", TODAY, "--round", "h1",
+                 "--out", typed]) == 0
+    assert capsys.readouterr().out.strip() == str(folder / "ita-report-2567-h1.docx")
+    assert (folder / "ita-report-2567-h1.docx").is_file()
+    assert main(["report", "--config", str(settings.source), "--today", TODAY, "--round", "annual",
+                 "--public", "--out", str(folder)]) == 0  # an existing folder, without the /
+    assert capsys.readouterr().out.strip() == str(folder / "ita-report-2567-annual-public.docx")
+    assert main(["report", "--config", str(settings.source), "--today", TODAY, "--out",
+                 str(tmp_path / "report.pdf")]) == 2
+    assert "ending in .docx, or a folder ending in /" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["scores", "complaints", "report", "page"])
+def test_a_round_without_any_data_is_warned_about(
+    settings: Settings, demo_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    extra = ["--out", str(tmp_path) + "/"] if name in ("report", "page") else []
+    assert main([name, "--config", str(settings.source), "--today", TODAY, "--fiscal-year", "2599", *extra]) == 0
+    err = capsys.readouterr().err
+    assert "คำเตือน: ไม่มี" in err and "เลยในปีงบประมาณ พ.ศ. ๒๕๙๙" in err and "--fiscal-year" in err
+    assert main([name, "--config", str(settings.source), "--today", TODAY, "--fiscal-year", "67", "--round",
+                 "annual", *extra]) == 0
+    assert "คำเตือน" not in capsys.readouterr().err  # the demo's year has data
+
+
+def test_tests_leave_their_pictures_outside_the_users_output_folder() -> None:
+    from tests import test_public_page, test_reports
+    from tests.conftest import TEST_ARTIFACTS
+
+    project_output = (Path(__file__).resolve().parent.parent / "output").resolve()
+    for module in (test_reports, test_public_page):
+        assert module.ARTIFACTS == TEST_ARTIFACTS
+    assert project_output not in TEST_ARTIFACTS.resolve().parents and TEST_ARTIFACTS.resolve() != project_output
+
+
+def test_an_imported_plan_is_history_too(
+    settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    plan = Path(__file__).resolve().parent.parent / "data" / "plan-2563.txt"
+    assert main(["import-plan", str(plan), "--dry-run", "--config", str(settings.source)]) == 0  # writes nothing
+    assert main(["import-plan", str(plan), "--config", str(settings.source)]) == 0
+    capsys.readouterr()
+    assert main(["status", "--json", "--config", str(settings.source)]) == 0
+    (run,) = json.loads(capsys.readouterr().out)["runs"]
+    assert run["job"] == "import-plan" and run["outcome"] == "ok" and run["counts"]["added"] > 0
+    assert main(["status", "--config", str(settings.source)]) == 0
+    assert "นำเข้าแผน (คำสั่ง import-plan): สำเร็จ (เพิ่มแถว" in capsys.readouterr().out

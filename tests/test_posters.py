@@ -132,3 +132,73 @@ def test_an_a5_poster_is_the_same_drawing_on_an_a5_page_and_still_scans(settings
     with pytest.raises(SystemExit) as refused:  # argparse: usage error
         main(["qr", "--config", str(settings.source), "--size", "a3"])
     assert refused.value.code == 2
+
+
+def _with_form(settings: Settings, template: str, short: str = "") -> str:
+    text = settings.source.read_text(encoding="utf-8")
+    text = re.sub(r'^form_url_template = ".*"$', f'form_url_template = "{template}"', text, flags=re.M)
+    text = re.sub(r'^#? ?form_short_url = "[^"]*"', f'form_short_url = "{short}"', text, flags=re.M)
+    settings.source.write_text(text, encoding="utf-8")
+    return str(settings.source)
+
+
+def test_posters_for_the_demo_form_are_warned_about_and_refused_with_strict(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "DEMO-FORM-ID" in settings.survey.form_url_template  # as shipped
+    config = str(settings.source)
+    assert main(["qr", "--config", config, "--out", str(tmp_path / "a"), "--point", "water"]) == 0
+    err = capsys.readouterr().err
+    assert "DEMO-FORM-ID" in err and "form_url_template" in err and "แบบฟอร์มตัวอย่าง" in err
+    assert main(["qr", "--config", config, "--out", str(tmp_path / "b"), "--point", "water", "--strict"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: [survey] form_url_template") and "DEMO-FORM-ID" in line
+    assert not (tmp_path / "b").exists()  # refused: nothing printed for the counter
+
+
+def test_a_real_form_is_not_warned_about_and_its_short_link_is_printed_under_the_qr(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form = "https://docs.google.com/forms/d/e/1FAIpQLSeReal/viewform?usp=pp_url&entry.1000001={service_point}"
+    config = _with_form(settings, form, short="https://forms.gle/Ab12Cd34")
+    assert main(["qr", "--config", config, "--out", str(tmp_path), "--point", "water", "--strict"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.rstrip().endswith("forms.gle/Ab12Cd34")
+    without = _with_form(settings, form, short="")
+    assert main(["qr", "--config", without, "--out", str(tmp_path), "--point", "water"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("docs.google.com/forms/d/e/1FAIpQLSeReal/viewform")
+
+
+def test_the_short_link_is_on_the_poster_under_the_qr_code(settings: Settings, tmp_path: Path) -> None:
+    from automation.posters import draw_poster, short_link
+
+    point = settings.survey.service_points[0]
+    url = form_link(settings, point)
+    font = find_thai_font()
+    with_link = draw_poster(settings, point, url, font)
+    blank = settings.model_copy(update={"survey": settings.survey.model_copy(
+        update={"form_short_url": "https://forms.gle/X", "form_url_template": settings.survey.form_url_template})})
+    other = draw_poster(blank, point, url, font)
+    assert short_link(blank) == "forms.gle/X"
+    # Same QR, another link: the pages are the same down to the bottom of the code and differ
+    # from the line right under it (the lines below follow it down).
+    diff = [y for y in range(0, A4_PX[1], 8)
+            if with_link.crop((0, y, A4_PX[0], y + 8)).tobytes() != other.crop((0, y, A4_PX[0], y + 8)).tobytes()]
+    qr_bottom = 2200
+    assert diff and qr_bottom < min(diff) < qr_bottom + 600, min(diff)
+    assert decoded_image(with_link) == [url]
+
+
+def decoded_image(image: Image.Image) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+def test_a_point_key_that_is_not_configured_is_refused_with_the_list(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "posters"
+    assert main(["qr", "--config", str(settings.source), "--out", str(out), "--point", "../../x"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "../../x" in err and all(p.key in err for p in settings.survey.service_points)
+    assert not out.exists() or not any(out.iterdir())

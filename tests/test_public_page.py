@@ -27,10 +27,11 @@ from automation.settings import Settings, load_settings
 from automation.tables import load_tables
 from automation.thaidate import FiscalRound, to_arabic_digits, to_thai_digits
 from automation.workbook.xlsx import XlsxWorkbook
+from tests.conftest import TEST_ARTIFACTS
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 4, 20)
-ARTIFACTS = PROJECT / "output" / "test-artifacts"
+ARTIFACTS = TEST_ARTIFACTS  # page images a person can look at; never in the user's output/
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -186,7 +187,7 @@ def test_the_page_loads_in_a_phone_sized_browser_without_console_errors(
     done = _chromium([f"--screenshot={shot}", "--window-size=390,844", "--hide-scrollbars", url], tmp_path / "a")
     assert done.returncode == 0, done.stderr[-2000:]
     assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
-    with Image.open(shot) as image:  # kept in output/test-artifacts/ for a person to look at
+    with Image.open(shot) as image:  # kept in the test artifacts folder (tests.conftest.TEST_ARTIFACTS) for a person to look at
         assert image.size == (390, 844)
         assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 50  # not a blank page
     dom = _chromium(["--dump-dom", "--window-size=390,844", url], tmp_path / "b")

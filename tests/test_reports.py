@@ -34,9 +34,10 @@ from automation.settings import ConfigError, Settings, load_settings
 from automation.tables import Tables, load_tables, to_table
 from automation.thaidate import FiscalRound, digits, format_thai_date, to_arabic_digits
 from automation.workbook.xlsx import XlsxWorkbook
+from tests.conftest import TEST_ARTIFACTS
 
 PROJECT = Path(__file__).resolve().parent.parent
-ARTIFACTS = PROJECT / "output" / "test-artifacts"
+ARTIFACTS = TEST_ARTIFACTS  # page images a person can look at; never in the user's output/
 TODAY = dt.date(2024, 4, 20)
 H1 = FiscalRound(2567, "h1")
 ANNUAL = FiscalRound(2566, "annual")  # a whole fiscal year of demo data, closed
@@ -503,7 +504,7 @@ def _poppler(*args: str) -> str:
 def check_the_rendered_pdf(document: Document, pdf: Path) -> None:
     """What a person sees on paper: every heading and table heading of the .docx as real Thai
     text (extractable, so drawn from Thai glyphs, not boxes), fonts that have Thai, and the
-    charts as pictures. Page images are kept in output/test-artifacts/ for a person to look at."""
+    charts as pictures. Page images are kept in the test artifacts folder (tests.conftest.TEST_ARTIFACTS) for a person to look at."""
     raw = _poppler("pdftotext", str(pdf), "-")
     assert re.search("[\u0e01-\u0e5b]", raw) and "\ufffd" not in raw
 

@@ -61,12 +61,15 @@ def chosen_round(args: argparse.Namespace, settings: Settings) -> FiscalRound:
 
 def read_tables(settings: Settings) -> Tables:
     """Every sheet of the configured workbook (the demo one is built on first use)."""
+    from automation.progress import step
     from automation.schema import build_schema
     from automation.tables import load_tables
     from automation.workbook import open_workbook
 
     ensure_workbook(settings)
-    return load_tables(open_workbook(settings), build_schema(settings))
+    book = open_workbook(settings)
+    with step(("reading " if settings.run.language == "en" else "อ่านสมุดงาน ") + book.label):
+        return load_tables(book, build_schema(settings))
 
 
 def ensure_workbook(settings: Settings, required: bool = True) -> None:
@@ -149,3 +152,24 @@ def screen_digits(text: str, settings: Settings) -> str:
     from automation.thaidate import digits
 
     return digits(text, settings.run.digits) if settings.run.language != "en" else text
+
+
+def warn_empty_round(settings: Settings, round_: FiscalRound, *, responses: int | None = None,
+                     complaints: int | None = None) -> bool:
+    """A round with no data at all (a mistyped --fiscal-year 2599, a round not begun) says so on
+    stderr: an empty table or a report of zeros looks too much like a real result."""
+    given = [n for n in (responses, complaints) if n is not None]
+    if not given or any(given):
+        return False
+    lang = settings.run.language
+    label = round_.label(lang, settings.run.digits if lang != "en" else "arabic")
+    what = {(True, False): ("no satisfaction responses", "ไม่มีคำตอบแบบประเมิน"),
+            (False, True): ("no complaints", "ไม่มีเรื่องร้องเรียน"),
+            (True, True): ("no satisfaction responses and no complaints", "ไม่มีคำตอบแบบประเมินและไม่มีเรื่องร้องเรียน")}[
+        (responses is not None, complaints is not None)]
+    from automation.cells import show_date
+
+    dates = f"{show_date(round_.start, lang)} – {show_date(round_.end, lang)}"
+    print(f"warning: {what[0]} at all in {label} ({dates}); check --fiscal-year and --round" if lang == "en" else
+          f"คำเตือน: {what[1]}เลยใน{label} ({dates}) ตรวจ --fiscal-year และ --round", file=sys.stderr)
+    return True

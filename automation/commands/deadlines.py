@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from automation.cli import arguments, command, print_json
-from automation.commands import chosen_round, read_tables, round_arguments
+from automation.commands import chosen_round, read_tables, round_arguments, warn_empty_round
 from automation.settings import Settings
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.run.language
     round_ = chosen_round(args, settings)
     stats = complaint_statistics(settings, read_tables(settings)["complaints"], round_, today, lang)
+    warn_empty_round(settings, round_, complaints=stats.total)
     if args.json:
         print_json(stats.as_json())
         return 0

@@ -1,4 +1,4 @@
-"""`python main.py import-plan FILE`: the plan document becomes the measures sheet."""
+"""`./ita import-plan FILE`: the plan document becomes the measures sheet."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from automation.cli import arguments, command, print_json
-from automation.commands import fiscal_year_argument
+from automation.commands import fiscal_year_argument, recorded_run
 from automation.plan import PlanError, parse_plan
 from automation.plan_sheet import PlanImport, merge_plan
 from automation.schema import SheetSchema, build_schema
@@ -106,12 +106,15 @@ def cmd_import_plan(args: argparse.Namespace, settings: Settings) -> int:
     if args.dry_run:
         print(_t("dry_run", lang, sheet=layout.title), file=out)
         return 0
-    if grid is None:
-        book.provision([layout], lang)
-        print(_t("new_sheet", lang, sheet=layout.title), file=out)
-    if result.writes.is_empty():
-        print(_t("nothing", lang, sheet=layout.title), file=out)
-    else:
-        book.apply(result.writes)
-        print(_t("saved", lang, sheet=layout.title), file=out)
+    with recorded_run(settings, "import-plan") as record:  # a run that writes is history (`status`)
+        record.counts = {"added": result.count("add"), "updated": result.count("update")}
+        if grid is None:
+            book.provision([layout], lang)
+            print(_t("new_sheet", lang, sheet=layout.title), file=out)
+        if result.writes.is_empty():
+            print(_t("nothing", lang, sheet=layout.title), file=out)
+        else:
+            book.apply(result.writes)
+            print(_t("saved", lang, sheet=layout.title), file=out)
+        record.api_calls = book.api_calls
     return 0

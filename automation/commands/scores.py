@@ -152,12 +152,13 @@ def _scores_args(p: argparse.ArgumentParser) -> None:
          "responses per month, service point, gender and age; and the comments by theme.")  # fmt: skip
 @arguments(_scores_args)
 def cmd_scores(args: argparse.Namespace, settings: Settings) -> int:
-    from automation.commands import read_tables
+    from automation.commands import read_tables, warn_empty_round
 
     rnd = chosen_round(args, settings)
     tables = read_tables(settings)
     lang = settings.run.language
     report = compute_scores(settings, tables["responses"], rnd, lang)
+    warn_empty_round(settings, rnd, responses=report.responses)
     if args.json:
         print_json(report.as_json())
     else:

@@ -24,7 +24,8 @@ _OUTCOME = {
 _COUNTS = {
     "th": {"findings": "ประเด็น", "new": "ใหม่", "resolved": "แก้แล้ว", "errors": "ต้องแก้ไข",
            "warnings": "ควรตรวจสอบ", "stage_errors": "ขั้นตอนผิดพลาด", "units": "หน่วยงาน",
-           "queued": "อีเมล", "reports": "รายงาน", "threshold": "ล่วงหน้า (วัน)", "line": "LINE"},
+           "queued": "อีเมล", "reports": "รายงาน", "threshold": "ล่วงหน้า (วัน)", "line": "LINE",
+           "added": "เพิ่มแถว", "updated": "แก้ไขช่อง"},
     "en": {},
 }
 # Runs made from the command line (`run`, `validate`, `import-plan`) are history too.
@@ -34,8 +35,10 @@ COMMAND_TITLES = {
     "import-plan": {"th": "นำเข้าแผน (คำสั่ง import-plan)", "en": "Plan import (import-plan command)"},
 }
 _MAIL = {
-    "th": {"pending": "รอส่ง", "sent": "ส่งแล้ว", "local": "เก็บในโฟลเดอร์เท่านั้น", "failed": "ส่งไม่สำเร็จ (เลิกส่ง)"},
-    "en": {"pending": "waiting", "sent": "sent", "local": "output folder only", "failed": "failed (gave up)"},
+    "th": {"pending": "รอส่ง", "sent": "ส่งแล้ว", "local": "เก็บในโฟลเดอร์เท่านั้น", "failed": "ส่งไม่สำเร็จ (เลิกส่ง)",
+           "expired": "หมดอายุ ไม่ส่งแล้ว"},
+    "en": {"pending": "waiting", "sent": "sent", "local": "output folder only", "failed": "failed (gave up)",
+           "expired": "expired, not sent"},
 }
 
 
@@ -182,12 +185,16 @@ def _problems(state: Any, channel: str) -> list[dict[str, Any]]:
              "status": m.status,
              "attempts": m.attempts, "error": m.last_error, "copy": m.copy_path}
             for m in state.outbox(channel=channel)
-            if m.status in ("pending", "failed") and (m.attempts or m.last_error)]
+            if m.status in ("pending", "failed", "expired") and (m.attempts or m.last_error)]
 
 
 def _problem_line(m: dict[str, Any], words: dict[str, str], en: bool, style: str) -> str:
     tries = digits(str(m["attempts"]), style)  # type: ignore[arg-type]
-    if m["attempts"]:
+    if m["status"] == "expired":  # too late to be of use: says when the report was due
+        due = m["error"].removeprefix("expired: the report was due ").split(";", 1)[0]
+        why = (f"the report was due {due}" if en else f"เลยวันส่งรายงาน ({due}) แล้ว") + (
+            f"; {m['error'].split('; ', 1)[1]}" if "; " in m["error"] else "")
+    elif m["attempts"]:
         why = f"{tries} attempt(s), {m['error']}" if en else f"พยายาม {tries} ครั้ง, {m['error']}"
     else:  # not tried yet: the server could not be reached or refused the login
         why = f"not sent yet: {m['error']}" if en else f"ยังส่งไม่ได้: {m['error']}"
@@ -240,12 +247,12 @@ def status_text(data: dict[str, Any], settings: Settings, lang: str) -> str:
     mail = data["mail"]
     words = _MAIL["en" if en else "th"]
     lines.append(("E-mail: " if en else "อีเมล: ")
-                 + ", ".join(f"{words[k]} {digits(str(v), style)}" for k, v in mail.items()))
+                 + ", ".join(f"{words.get(k, k)} {digits(str(v), style)}" for k, v in mail.items()))
     for m in data["mail_problems"]:
         lines.append(_problem_line(m, words, en, style))
     line, chats = data.get("line") or {}, data.get("line_chats") or []
     if any(line.values()) or chats:
-        lines.append("LINE: " + ", ".join(f"{words[k]} {digits(str(v), style)}" for k, v in line.items()))
+        lines.append("LINE: " + ", ".join(f"{words.get(k, k)} {digits(str(v), style)}" for k, v in line.items()))
         lines += [_problem_line(m, words, en, style) for m in data["line_problems"]]
         kinds = {"group": "group" if en else "กลุ่ม", "room": "room" if en else "ห้องแชต",
                  "user": "user" if en else "ผู้ใช้"}
@@ -280,6 +287,8 @@ def _qr_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--size", choices=("a4", "a5"), default="a4",
                    help="paper size: a4 (default) or a5 for a small counter stand")
     p.add_argument("--json", action="store_true", help="print each poster's service point, link and files as JSON")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse (exit 2) while [survey] form_url_template is still the demo form")
 
 
 @command("qr", "Make a printable A4 or A5 QR poster (PNG and PDF) for each service point",
@@ -289,8 +298,18 @@ def _qr_args(p: argparse.ArgumentParser) -> None:
          workbook=False, today=False)
 @arguments(_qr_args)
 def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
-    from automation.posters import make_posters
+    from automation.posters import DEMO_FORM_MARK, is_demo_form, make_posters, short_link
 
+    en = settings.run.language == "en"
+    if is_demo_form(settings):
+        where = f"[survey] form_url_template in {settings.source}"
+        if args.strict:
+            raise ConfigError(f"{where} is still the demo form ({DEMO_FORM_MARK}); paste your form's "
+                              "pre-filled link there (see the README's QR posters)")
+        print(f"warning: {where} is still the demo form ({DEMO_FORM_MARK}): these posters open no real "
+              "form; paste your form's pre-filled link there before printing" if en else
+              f"คำเตือน: {where} ยังเป็นแบบฟอร์มตัวอย่าง ({DEMO_FORM_MARK}) โปสเตอร์เหล่านี้เปิดแบบฟอร์มจริงไม่ได้ "
+              "ให้วางลิงก์แบบกรอกล่วงหน้าของแบบฟอร์มของหน่วยงานก่อนพิมพ์", file=sys.stderr)
     posters = make_posters(settings, args.out, only=args.point, size=args.size)
     if args.json:
         print_json([{"key": p.key, "name": p.name, "url": p.url, "png": str(p.png), "pdf": str(p.pdf),
@@ -298,6 +317,9 @@ def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for p in posters:
         print(f"{p.name}: {p.pdf}  ({p.png.name})\n  {p.url}")
+    if posters:
+        print(("under each QR code, for people who cannot scan: " if en else
+               "ใต้คิวอาร์โค้ดพิมพ์ลิงก์สำหรับผู้ที่สแกนไม่ได้: ") + short_link(settings))
     if posters and not posters[0].thai_text:
         print("warning: no Thai font found; the posters have no Thai text "
               "(run `bash scripts/install-thai-font.sh`)", file=sys.stderr)

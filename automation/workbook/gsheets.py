@@ -179,6 +179,7 @@ class GoogleSheetsWorkbook(Workbook):
         while True:
             self.pacer.acquire(kind)  # every attempt counts against the per-minute quota
             self.api_calls += 1
+            log.debug("Google Sheets API call %d: %s", self.api_calls, what)
             try:
                 return fn()
             except APIError as exc:
