@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from automation.privacy import PLACEHOLDERS, mask_pii, public_record
 from automation.settings import Settings
-from automation.thaidate import to_thai_digits
+from automation.thaidate import FiscalRound, to_thai_digits
 
 PHONE = PLACEHOLDERS["th"]["phone"]
 NID = PLACEHOLDERS["th"]["id"]
@@ -481,3 +481,22 @@ def test_no_personal_data_from_the_corpus_reaches_any_e_mail(injected: Injected)
                 quoted += 1
                 assert [w for w in _unmarked_words(sample) if w not in line] == [], line
     assert quoted >= 3  # the digests really quote the overdue complaints' subjects
+
+
+def test_the_public_edition_names_no_unit_or_case_of_a_corruption_complaint(injected: Injected) -> None:
+    from automation.reports.context import build_context, gather_figures
+    from automation.schema import build_schema
+    from automation.tables import load_tables
+    from automation.workbook.xlsx import XlsxWorkbook
+    from tests.conftest import TODAY
+
+    s = injected.settings
+    tables = load_tables(XlsxWorkbook(s.workbook_path), build_schema(s))
+    figures = gather_figures(s, tables, FiscalRound(2567, "h1"), TODAY)
+    assert figures.complaints.corruption.total > 0 and figures.complaints.corruption.by_unit
+    public = build_context(s, tables, figures, TODAY, public=True)
+    internal = build_context(s, tables, figures, TODAY, public=False)
+    units = {u.name for u in s.units}
+    assert not [g for g in public["cmp"]["corruption"]["groups"] if g["label"] in units]
+    assert [g for g in internal["cmp"]["corruption"]["groups"] if g["label"] in units]
+    assert public["cmp"]["corruption"]["total"] == internal["cmp"]["corruption"]["total"]  # still counted

@@ -95,13 +95,17 @@ def build_context(
 def public_figures(fig: Figures, lang: str) -> Figures:
     """The figures a public edition may draw on: why a part is missing is an error message,
     which may quote a cell, so it is not published; and a corruption complaint is published
-    only as a count, so none is named among the complaints carried over from earlier years."""
+    only as a count: none is named among the complaints carried over from earlier years, and
+    the corruption figures are not broken down by unit."""
     from automation.complaints import CORRUPTION
 
     fig = dataclasses.replace(fig, missing={part: PUBLIC_MISSING[_lang(lang)] for part in fig.missing})
-    if fig.complaints is not None and fig.complaints.carried_over:
-        fig.complaints = dataclasses.replace(fig.complaints, carried_over=[
-            t for t in fig.complaints.carried_over if t.category != CORRUPTION])
+    cs = fig.complaints
+    if cs is not None:
+        # A unit's count of corruption complaints is often 1: it would name whom one accused.
+        corruption = dataclasses.replace(cs.corruption, by_unit=[]) if cs.corruption is not None else None
+        fig.complaints = dataclasses.replace(cs, corruption=corruption, carried_over=[
+            t for t in cs.carried_over if t.category != CORRUPTION])
     return fig
 
 
