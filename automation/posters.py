@@ -18,7 +18,7 @@ import logging
 import math
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -48,7 +48,38 @@ THANKS = {"th": "ขอบคุณที่ใช้บริการ", "en": 
 # The shipped settings' form: posters made with it open nobody's form.
 DEMO_FORM_MARK = "DEMO-FORM-ID"
 NO_SCAN = {"th": "สแกนไม่ได้? เปิด {link} แล้วเลือก «{point}»", "en": "Cannot scan? Open {link} and choose «{point}»"}
+NO_SCAN_FORM = {"th": "สแกนไม่ได้? เปิด {link}", "en": "Cannot scan? Open {link}"}
 INK, BAND, PAPER = (20, 20, 20), (18, 62, 120), (255, 255, 255)
+
+
+@dataclass(frozen=True)
+class PosterWords:
+    headline: str
+    subline: str
+    footer: str
+    latin: str  # the headline when no Thai font is found
+    no_scan: str = ""  # the line under the QR code for people who cannot scan ("" = the survey's)
+
+
+# The complaint posters (`[complaint_form] form_url`, `corruption_form_url`): key -> name and words.
+COMPLAINT_POSTERS = {
+    "complaint": {
+        "th": ("ร้องเรียน/ร้องทุกข์ออนไลน์", PosterWords(
+            "สแกนเพื่อแจ้งเรื่องร้องเรียน", "ได้รับเลขที่รับเรื่องทางอีเมล และติดตามสถานะได้ทางเว็บไซต์",
+            "ไม่เปิดเผยชื่อและข้อมูลติดต่อของผู้ร้องเรียน", "Scan to file a complaint")),
+        "en": ("Complaints online", PosterWords(
+            "Scan to file a complaint", "You get a complaint number by e-mail and can follow it online",
+            "Complainants' names and contacts are never published", "Scan to file a complaint")),
+    },
+    "corruption": {
+        "th": ("แจ้งเบาะแสการทุจริตและประพฤติมิชอบ", PosterWords(
+            "สแกนเพื่อร้องเรียนการทุจริต", "เรื่องส่งถึงผู้ประสานงานโดยตรง ไม่ผ่านหน่วยงานที่ถูกร้องเรียน",
+            "ข้อมูลของผู้ร้องเรียนเป็นความลับ", "Scan to report corruption")),
+        "en": ("Report corruption or misconduct", PosterWords(
+            "Scan to report corruption", "It goes straight to the coordinator, never through the unit concerned",
+            "Your details are kept confidential", "Scan to report corruption")),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -181,10 +212,12 @@ def _qr_image(url: str, size: int) -> Image.Image:
 
 
 def draw_poster(settings: Settings, point: ServicePoint, url: str, font: ThaiFont | None,
-                lang: str = "th") -> Image.Image:
+                lang: str = "th", words: PosterWords | None = None) -> Image.Image:
     page = Image.new("RGB", A4_PX, PAPER)
     draw = ImageDraw.Draw(page)
     thai = font is not None
+    key = "en" if lang == "en" else "th"
+    words = words or PosterWords(HEADLINE[key], SUBLINE[key], THANKS[key], HEADLINE["en"])
     regular, bold = (font.regular, font.bold) if font else (None, None)
     office = settings.office
     # A band with the office's name across the top.
@@ -195,16 +228,16 @@ def draw_poster(settings: Settings, point: ServicePoint, url: str, font: ThaiFon
         _centered(draw, 150, office.name_en, None, 96, PAPER)
     y = 560
     if thai:
-        y = _centered(draw, y, HEADLINE["en" if lang == "en" else "th"], bold, 150, INK) + 70
-        y = _centered(draw, y, SUBLINE["en" if lang == "en" else "th"], regular, 90, INK) + 60
+        y = _centered(draw, y, words.headline, bold, 150, INK) + 70
+        y = _centered(draw, y, words.subline, regular, 90, INK) + 60
     else:
-        y = _centered(draw, y, HEADLINE["en"], None, 130, INK) + 100
+        y = _centered(draw, y, words.latin, None, 130, INK) + 100
     qr = _qr_image(url, 1700)
     page.paste(qr, ((A4_PX[0] - qr.width) // 2, y))
     y += qr.height + 10
-    link = short_link(settings)
+    link = short_link(settings) if not words.no_scan else url.removeprefix("https://")
     if thai:
-        no_scan = NO_SCAN["en" if lang == "en" else "th"].format(link=link, point=point.name)
+        no_scan = words.no_scan or NO_SCAN["en" if lang == "en" else "th"].format(link=link, point=point.name)
         y = _centered(draw, y, no_scan, regular, 64, INK) + 60
     else:
         y = _centered(draw, y, link, None, 56, INK) + 60
@@ -214,7 +247,7 @@ def draw_poster(settings: Settings, point: ServicePoint, url: str, font: ThaiFon
         y = _centered(draw, y, point.key, None, 130, BAND) + 50
     draw.line((400, y + 40, A4_PX[0] - 400, y + 40), fill=BAND, width=6)
     if thai:
-        _centered(draw, y + 140, THANKS["en" if lang == "en" else "th"], regular, 90, INK)
+        _centered(draw, y + 140, words.footer, regular, 90, INK)
     return page
 
 
@@ -248,4 +281,35 @@ def make_posters(settings: Settings, out_dir: Path | None = None, *,
         page.save(png, dpi=(dpi, dpi))
         page.save(pdf, "PDF", resolution=dpi, title=f"{settings.office.name} – {point.name}")
         posters.append(Poster(point.key, point.name, url, png, pdf, chosen is not None))
+    return posters
+
+
+def make_complaint_posters(settings: Settings, out_dir: Path | None = None, *,
+                           font: ThaiFont | Literal["auto"] | None = "auto", lang: str | None = None,
+                           size: PaperSize = "a4") -> list[Poster]:
+    """The complaint form's poster (`[complaint_form] form_url`), and the corruption form's
+    where the office has that form (`[sheets] corruption_form` and `corruption_form_url`):
+    `poster-complaint.*`, `poster-corruption.*`. None when no complaint form link is set."""
+    form = settings.complaint_form
+    links = {"complaint": form.form_url.strip() if settings.sheets.complaint_form else "",
+             "corruption": form.corruption_form_url.strip() if settings.sheets.corruption_form else ""}
+    links = {k: v for k, v in links.items() if v}
+    if not links:
+        return []
+    out = out_dir or settings.output_dir / "posters"
+    out.mkdir(parents=True, exist_ok=True)
+    chosen = find_thai_font() if font == "auto" else font
+    lang = lang or settings.run.language
+    posters = []
+    for key, url in links.items():
+        name, words = COMPLAINT_POSTERS[key]["en" if lang == "en" else "th"]
+        words = replace(words, no_scan=NO_SCAN_FORM["en" if lang == "en" else "th"].format(
+            link=url.removeprefix("https://")))
+        page = draw_poster(settings, ServicePoint(key=key, name=name), url, chosen, lang, words)
+        stem = f"poster-{key}" + ("" if size == "a4" else f"-{size}")
+        png, pdf = out / f"{stem}.png", out / f"{stem}.pdf"
+        dpi = PAGE_DPI[size]
+        page.save(png, dpi=(dpi, dpi))
+        page.save(pdf, "PDF", resolution=dpi, title=f"{settings.office.name} – {name}")
+        posters.append(Poster(key, name, url, png, pdf, chosen is not None))
     return posters

@@ -615,3 +615,31 @@ def test_the_public_lookup_shows_only_numbers_dates_and_statuses(office: Office,
     for answers in (LIGHTS, BRIBE):
         for value in answers.values():
             assert not isinstance(value, str) or value not in section
+
+
+# ---------------------------------------------------------------- posters
+
+
+def test_qr_makes_a_complaint_poster_and_a_corruption_poster_that_scan_to_their_forms(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    from automation.cli import main
+
+    assert main(["qr", "--config", str(settings.source), "--out", str(tmp_path / "all"), "--json"]) == 0
+    made = {p["key"]: p for p in json.loads(capsys.readouterr().out)}
+    form = settings.complaint_form
+    for key, url in (("complaint", form.form_url), ("corruption", form.corruption_form_url)):
+        png = Path(made[key]["png"])
+        assert png.name == f"poster-{key}.png" and Path(made[key]["pdf"]).exists()
+        scanned = [r.text for r in zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode)]
+        assert scanned == [url]
+    # An office without a corruption form gets no corruption poster.
+    config = settings.source.read_text(encoding="utf-8").replace(
+        'corruption_form = "ฟอร์มร้องเรียนการทุจริต"', 'corruption_form = ""')
+    settings.source.write_text(config, encoding="utf-8")
+    assert main(["qr", "--config", str(settings.source), "--out", str(tmp_path / "one"), "--json"]) == 0
+    keys = [p["key"] for p in json.loads(capsys.readouterr().out)]
+    assert "complaint" in keys and "corruption" not in keys

@@ -293,12 +293,20 @@ def _qr_args(p: argparse.ArgumentParser) -> None:
 
 @command("qr", "Make a printable A4 or A5 QR poster (PNG and PDF) for each service point",
          "Each poster's QR code opens the satisfaction form with its service point filled in, "
-         "from [survey] form_url_template and [[survey.service_points]]. Thai text needs a Thai "
+         "from [survey] form_url_template and [[survey.service_points]]; without --point also the "
+         "complaint form's poster and the corruption form's ([complaint_form] form_url, "
+         "corruption_form_url). Thai text needs a Thai "
          "font (bash scripts/install-thai-font.sh); without one the Thai lines are left out.",
          workbook=False, today=False)
 @arguments(_qr_args)
 def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
-    from automation.posters import DEMO_FORM_MARK, is_demo_form, make_posters, short_link
+    from automation.posters import (
+        DEMO_FORM_MARK,
+        is_demo_form,
+        make_complaint_posters,
+        make_posters,
+        short_link,
+    )
 
     en = settings.run.language == "en"
     if is_demo_form(settings):
@@ -311,6 +319,8 @@ def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
               f"คำเตือน: {where} ยังเป็นแบบฟอร์มตัวอย่าง ({DEMO_FORM_MARK}) โปสเตอร์เหล่านี้เปิดแบบฟอร์มจริงไม่ได้ "
               "ให้วางลิงก์แบบกรอกล่วงหน้าของแบบฟอร์มของหน่วยงานก่อนพิมพ์", file=sys.stderr)
     posters = make_posters(settings, args.out, only=args.point, size=args.size)
+    if not args.point:  # and the complaint form's posters, where its link is set
+        posters += make_complaint_posters(settings, args.out, size=args.size)
     if args.json:
         print_json([{"key": p.key, "name": p.name, "url": p.url, "png": str(p.png), "pdf": str(p.pdf),
                      "thai_text": p.thai_text} for p in posters])
