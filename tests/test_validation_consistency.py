@@ -223,17 +223,17 @@ def test_a_late_step_said_to_be_on_time_quotes_the_words_and_both_dates() -> Non
 # ---------------------------------------------------------------- complaint ids that carry a year
 
 
-def test_the_issues_complaint_id_of_2567_received_in_fiscal_year_2569_is_flagged() -> None:
-    """ร.012/2567 received on 15 January 2569 (fiscal year 2569, calendar year 2569)."""
-    today = dt.date(2026, 3, 1)
-    row = {**CLEAN["complaints"][1], "complaint_id": "ร.012/2567", "received_date": "15/01/2569",
-           "ack_date": "16/01/2569", "closed_date": "20/01/2569"}
+def test_the_issues_complaint_id_of_2567_received_in_fiscal_year_2568_is_flagged() -> None:
+    """ร.012/2567 received on 15 January 2568: fiscal year 2568 and calendar year 2568."""
+    today = dt.date(2025, 3, 1)
+    row = {**CLEAN["complaints"][1], "complaint_id": "ร.012/2567", "received_date": "15/01/2568",
+           "ack_date": "16/01/2568", "closed_date": "20/01/2568"}
     layout = SCHEMA["complaints"]
     grid = [layout.headers(), *([r.get(c.key) for c in layout.columns] for r in [CLEAN["complaints"][0], row])]
     found = validate_table(to_table(layout, grid), today, "th")
     assert [(f.row, f.column_key, f.rule) for f in found] == [(3, "complaint_id", "id-year")]
-    assert "เลขที่ 'ร.012/2567' เป็นของปี 2567 แต่รับเรื่องวันที่ 15/01/2569" in found[0].message
-    assert "ปีงบประมาณ 2569" in found[0].message
+    assert "เลขที่ 'ร.012/2567' เป็นของปี 2567 แต่รับเรื่องวันที่ 15/01/2568" in found[0].message
+    assert "ปีงบประมาณ 2568" in found[0].message and "ของปี 2568" in found[0].suggestion
 
 
 @pytest.mark.parametrize(("ident", "received"), [
