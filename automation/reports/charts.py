@@ -102,6 +102,13 @@ def thai_font() -> str | None:
 
 _DRAWN: dict[tuple, bytes] = {}  # the Word report, its public edition and the page share charts
 
+# Drawn at the size they are used: the Word report places a chart 15 cm wide (the text column),
+# so the figure is 15 cm wide and its lettering prints at the size drawn; at 150 dpi that is
+# 886 pixels, more than the page shows (720 CSS pixels). One drawing serves both.
+WIDTH_IN = 15 / 2.54
+DPI = 150
+_SCALE = WIDTH_IN / 7.5  # the proportions were designed on a 7.5-inch figure
+
 
 def render_png(chart: Chart, digit_style: Digits = "thai", font: str | Literal["auto"] | None = "auto") -> bytes:
     """Draw `chart` as PNG bytes. `font` "auto" finds a Thai font; None forces ASCII labels."""
@@ -122,11 +129,12 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None) -> bytes:
     title, labels = chart.for_font(thai)
     title, labels = digits(title, style), [digits(label, style) for label in labels]
     whole = chart.value_format == "{:.0f}"  # counts: whole-number ticks only
-    rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "font.size": 13 if thai else 10}
+    rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
+          "font.size": round((13 if thai else 10) * _SCALE, 1)}
     with plt.rc_context(rc):
         count = max(len(labels), 1)
         if chart.kind == "barh":
-            fig, ax = plt.subplots(figsize=(7.5, 0.55 * count + 1.4), dpi=150)
+            fig, ax = plt.subplots(figsize=(WIDTH_IN, (0.55 * count + 1.4) * _SCALE), dpi=DPI)
             positions = list(range(count))[::-1]  # first item on top, as the table reads
             bars = ax.barh(positions, chart.values, color="#2f6f9f", height=0.6)
             ax.set_yticks(positions, labels)
@@ -139,7 +147,7 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None) -> bytes:
                 ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
                         digits(chart.value_format.format(value), style), va="center")
         else:
-            fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=150)
+            fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.6 * _SCALE), dpi=DPI)
             bars = ax.bar(range(count), chart.values, color="#2f6f9f", width=0.7)
             ax.set_xticks(range(count), labels, rotation=45 if count > 6 else 0,
                           ha="right" if count > 6 else "center")
