@@ -112,22 +112,41 @@ def run_stage(stage: Stage, ctx: RunContext) -> StageResult:
 
 
 def _collector_paused(run: Callable[..., RunSummary]) -> Callable[..., RunSummary]:
-    """Python's cycle collector off for one run. A run allocates millions of objects that live
-    to its end (cells, rows, typed answers, findings) and the collector rescans them again and
-    again: a fifth of a 100,000-row run (bench/results). Reference counting still frees what
-    the run drops; the few cycles it leaves are collected once the collector is back on."""
+    """Python's cycle collector off for one run, and no full collection after it.
+
+    A run allocates millions of objects that live to its end (cells, typed columns, findings)
+    and the collector would rescan them again and again: a fifth of a 100,000-row run. The
+    run's own data forms no reference cycle (tests/test_memory.py), so reference counting frees
+    it when the run returns. With the collector off nothing allocated during the run has left
+    the youngest generation, so one young collection afterwards finds the few cycles libraries
+    left (cheap: only what is still alive is looked at); what survives it (modules, caches,
+    the summary) is long-lived, and gc.freeze() keeps the collector from rescanning it after
+    every run (a full collection of seconds at a large office)."""
 
     @functools.wraps(run)
     def paused(*args: Any, **kwargs: Any) -> RunSummary:
+        if kwargs.get("stages") is None:
+            _import_outputs()
         was_on = gc.isenabled()  # a run inside a run (or another thread's) leaves it as it found it
         gc.disable()
         try:
             return run(*args, **kwargs)
         finally:
             if was_on:
+                gc.collect(0)
+                gc.freeze()
                 gc.enable()
 
     return paused
+
+
+def _import_outputs() -> None:
+    """The report modules imported before the run, not inside it: matplotlib's first import
+    (through pyparsing) leaves exception cycles that hold the frames that imported it, and a
+    frame of the run holds the run's tables until a collection finds the cycle."""
+    import automation.reports.context
+    import automation.reports.docx
+    import automation.reports.page  # noqa: F401
 
 
 @_collector_paused

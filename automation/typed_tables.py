@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -154,9 +155,19 @@ def _choice_key(parsed: Parsed) -> str:
 
 @dataclass
 class TypedTable:
-    table: SheetTable
+    # The table it was typed from, by weak reference: the typing is kept in the table's own
+    # `derived`, and a strong reference back would make a cycle that only the garbage
+    # collector could free (a run's 100,000s of cells kept until a full collection).
+    source: weakref.ref[SheetTable]
     rows: list[int]  # sheet row numbers, in order
     columns: dict[str, TypedColumn] = field(default_factory=dict)
+
+    @property
+    def table(self) -> SheetTable:
+        table = self.source()
+        if table is None:
+            raise ReferenceError("the table this typing was read from is gone")
+        return table
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -188,7 +199,7 @@ def typed_table(table: SheetTable) -> TypedTable:
 def _typed(table: SheetTable) -> TypedTable:
     rows = [int(r) for r in table.values(ROW)] if ROW in table.frame.columns else []
     present = table.match.positions if table.present else {}
-    typed = TypedTable(table, rows)
+    typed = TypedTable(weakref.ref(table), rows)
     for column in table.layout.columns:
         raw = plain_values(table.values(column.key))
         typed.columns[column.key] = TypedColumn(
