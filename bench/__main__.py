@@ -49,9 +49,10 @@ def prepare(work: Path, source: Path = PROJECT) -> Path:
 
 
 class Runner:
-    def __init__(self, in_process: bool, verbose: bool = True) -> None:
+    def __init__(self, in_process: bool, verbose: bool = True, progress: Path | None = None) -> None:
         self.in_process = in_process
         self.verbose = verbose
+        self.progress = progress
         self.results: list[Result] = []
 
     def run(self, job: Job, pythonpath: Path | None = None) -> Result:
@@ -61,6 +62,9 @@ class Runner:
         else:
             result = self._subprocess(job, pythonpath)
         self.results.append(result)
+        if self.progress is not None:  # what is measured so far, should the run be cut short
+            self.progress.write_text(json.dumps([asdict(r) for r in self.results], ensure_ascii=False,
+                                                indent=1, default=str) + "\n", encoding="utf-8")
         if self.verbose:
             print(f"  {job.scenario:12} {job.backend:7} {result.method:36} {result.seconds:9.1f} s "
                   f"{result.peak_mb:8.0f} MB {result.api_calls:7} calls  ({time.perf_counter() - started:.0f} s)",
@@ -132,7 +136,8 @@ def run_benchmarks(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     work = Path(args.workdir or tempfile.mkdtemp(prefix="bench-"))
     work.mkdir(parents=True, exist_ok=True)
     config = str(prepare(work))
-    runner = Runner(args.in_process)
+    out.mkdir(parents=True, exist_ok=True)
+    runner = Runner(args.in_process, progress=out / "in-progress.json")
     today = TODAY.isoformat()
     big = work / "municipality.xlsx"
     started = time.perf_counter()
@@ -144,9 +149,11 @@ def run_benchmarks(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
     runner.run(job("municipality", "scale data: generate + write", "xlsx", workbook=str(big)))
     shutil.copy(big, work / "run.xlsx")
+    # The parse-only yardsticks of both readers, on the same file, before the service writes it.
+    runner.run(job("municipality", "parse only, openpyxl", "xlsx", workbook=str(big)))
+    runner.run(job("municipality", "parse only, calamine", "xlsx", workbook=str(big)))
     after = runner.run(job("municipality", "service", "xlsx", workbook=str(work / "run.xlsx")))
     runner.run(job("municipality", "service, same-day re-run", "xlsx", workbook=str(work / "run.xlsx")))
-    runner.run(job("municipality", "pandas parse only", "xlsx", workbook=str(big)))
     before_rows = []
     if args.before_tree:
         tree = Path(args.before_tree).resolve()
@@ -169,16 +176,25 @@ def run_benchmarks(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         print(f"  emulator loaded in {loaded['seconds']:.0f} s; {args.latency * 1000:.0f} ms per request",
               flush=True)
         emulator.latency(args.latency)
-        sheets = {"url": loaded["url"], "key_file": loaded["key_file"], "stats_file": loaded["stats_file"]}
+        sheets = {"url": loaded["url"], "key_file": loaded["key_file"]}
         for method in ("service", "service, same-day re-run", "pandas parse only", "gspread scripts",
                        "gspread-dataframe"):
             runner.run(job("municipality", method, "gsheets", spreadsheet=loaded["municipality"], **sheets))
         runner.run(job("province", "province sweep", "gsheets", offices=loaded["offices"], **sheets))
     finally:
         emulator.close()
+    if args.million:
+        # 1,000,000 form responses (the rest of the municipality as before): peak memory and
+        # whether time stays linear in the rows, against the 100,000-response run above.
+        huge = work / "million.xlsx"
+        runner.run(job("million", "scale data: generate + write", "xlsx", workbook=str(huge),
+                       responses=1_000_000 if not args.quick else 15_000))
+        runner.run(job("million", "parse only, calamine", "xlsx", workbook=str(huge)))
+        runner.run(job("million", "service", "xlsx", workbook=str(huge)))
     if not args.workdir and not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     results = [asdict(r) for r in runner.results]
+    (out / "in-progress.json").unlink(missing_ok=True)
     from bench.scale import FULL, QUICK
 
     return {
@@ -192,6 +208,7 @@ def run_benchmarks(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         "memory_method": MEMORY_IN_PROCESS if args.in_process else MEMORY_RSS,
         "results": results,
         "factors": report.factors(results),
+        "goals": report.goals(results),
         "before": before_rows,
     }
 
@@ -222,7 +239,10 @@ def main(argv: list[str] | None = None) -> int:
                                                       "0.005 with --quick)")
     parser.add_argument("--note-cap", type=int, help="per-cell calls the gspread-scripts method really makes "
                                                      "before extrapolating (default 20; 5 with --quick)")
-    parser.add_argument("--threads", type=int, default=4, help="offices checked at a time in the sweep")
+    parser.add_argument("--threads", type=int, default=1, help="offices checked at a time in the sweep (default 1: "
+                                                            "one after another, as the service runs them)")
+    parser.add_argument("--no-million", dest="million", action="store_false",
+                        help="leave out the 1,000,000-response run (the longest part)")
     parser.add_argument("--examples", type=int, help="fuzz examples (default 10000; 100 with --quick)")
     parser.add_argument("--out", type=Path, help="results folder (default bench/results; a temporary one with "
                                                  "--quick)")
@@ -241,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     data = previous(out)
     if args.command == "report":
         data["factors"] = report.factors(data.get("results", []))
+        data["goals"] = report.goals(data.get("results", []))
     if args.command in ("run", "all"):
         kept = {k: data[k] for k in ("fuzz",) if k in data}
         if not args.before_tree and data.get("before"):

@@ -4,8 +4,8 @@ The emulator is pure Python: in the measuring process it would share the interpr
 and the memory figures with the code under test. So `python -m bench.emulator_host` loads
 the municipality (and the province's offices) into an emulator, prints one JSON line
 (url, key file, spreadsheet ids) and serves until its stdin closes. It also keeps, in a
-small JSON file, how long the emulator itself spent on requests (injected latency apart),
-so the benchmark can say how much of a Sheets run was the stand-in server's own work.
+emulator itself reports how long it spent answering (`/_emulator/calls`, injected latency
+apart), so the benchmark can say how much of a Sheets run was the stand-in server's own work.
 
 `Host` does the same in a thread of the calling process (the quick smoke run in tests).
 """
@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,7 +25,6 @@ from automation.gsheets_transport import quiet_offline_auth
 from automation.schema import build_schema
 from automation.settings import load_settings
 from automation.sheets_emulator import SheetsEmulator
-from automation.sheets_emulator import server as emulator_server
 from bench.scale import FULL, QUICK, Scale, load_province, municipality_sheets
 
 ACCOUNT = "ita-bench@bench-project.iam.gserviceaccount.com"
@@ -40,63 +37,7 @@ class Loaded:
     key_file: str
     municipality: str = ""
     offices: list[str] = field(default_factory=list)
-    stats_file: str = ""
     seconds: float = 0.0  # to generate and load everything
-
-
-class ServerClock:
-    """Seconds the emulator's request handler ran, less the delays it was told to inject."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.seconds = 0.0
-        self.requests = 0
-        self.lock = threading.Lock()
-
-    def snapshot(self) -> dict[str, Any]:
-        with self.lock:
-            return {"server_seconds": self.seconds, "requests": self.requests}
-
-    def install(self) -> None:
-        handler = emulator_server._Handler
-        # Installed once per process; a later Host only swaps in its own clock.
-        original = getattr(handler, "_bench_original_serve", handler._serve)
-        handler._bench_original_serve = original  # type: ignore[attr-defined]
-        clock = self
-
-        def timed(self: Any) -> None:
-            started = time.perf_counter()
-            delay = _pending_delay(self)
-            try:
-                original(self)
-            finally:
-                spent = time.perf_counter() - started - delay
-                with clock.lock:
-                    clock.seconds += max(spent, 0.0)
-                    clock.requests += 1
-                    data = {"server_seconds": clock.seconds, "requests": clock.requests}
-                    if clock.path is not None:  # whole or not at all: a reader never sees half
-                        part = clock.path.with_suffix(".part")
-                        part.write_text(json.dumps(data))
-                        os.replace(part, clock.path)
-
-        handler._serve = timed  # type: ignore[method-assign]
-
-
-def _pending_delay(request: Any) -> float:
-    """The latency a matching fault rule is about to inject into this request (not the
-    emulator's own work)."""
-    emulator = request.server.emulator
-    method = request.command
-    raw_path = request.path.partition("?")[0]
-    from urllib.parse import unquote
-
-    path = unquote(raw_path)
-    with emulator.lock:
-        for rule in emulator._faults:
-            if rule.matches(method, path, raw_path):
-                return float(rule.delay or 0.0)
-    return 0.0
 
 
 def load(emulator: SheetsEmulator, config: Path, today: dt.date, scale: Scale, key_file: Path,
@@ -123,17 +64,13 @@ class Host:
     def __init__(self, config: Path, today: dt.date, scale: Scale, workdir: Path) -> None:
         quiet_offline_auth()
         self.emulator = SheetsEmulator().start()
-        self.clock = ServerClock(None)
-        self.clock.install()
         self.loaded = load(self.emulator, config, today, scale, workdir / "bench-key.json")
 
     def stats(self) -> dict[str, Any]:
-        return self.clock.snapshot()
+        return {"server_seconds": self.emulator.answering_seconds}
 
     def close(self) -> None:
         self.emulator.stop()
-        handler = emulator_server._Handler
-        handler._serve = handler._bench_original_serve  # type: ignore[attr-defined,method-assign]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,14 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quiet_offline_auth()
     emulator = SheetsEmulator().start()
-    stats = args.workdir / "emulator-stats.json"
-    clock = ServerClock(stats)
-    clock.install()
     try:
         loaded = load(emulator, args.config, args.today, QUICK if args.quick else FULL,
                       args.workdir / "bench-key.json", province=not args.no_province)
-        loaded.stats_file = str(stats)
-        stats.write_text(json.dumps(clock.snapshot()))
         print(READY + json.dumps(asdict(loaded)), flush=True)
         sys.stdin.read()  # serve until the benchmark closes our stdin (or dies)
     finally:

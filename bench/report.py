@@ -12,23 +12,60 @@ def _fmt_seconds(value: float | None) -> str:
     return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
 
 
+def _find(results: list[dict[str, Any]], scenario: str, method: str, backend: str) -> dict[str, Any] | None:
+    return next((r for r in results if r["scenario"] == scenario and r["method"] == method
+                 and r["backend"] == backend and not r["notes"].startswith("failed")), None)
+
+
 def factors(results: list[dict[str, Any]]) -> dict[str, float]:
-    """The full job's time over the parse-only time, per scenario and backend; for the Sheets
-    backend also without the emulator's own work (a pure-Python stand-in, not Google)."""
+    """The full job's time over each parse-only yardstick; on Sheets, client time over client time
+    (the emulator's own work and the injected latency left out: a pure-Python stand-in, not Google)."""
     out: dict[str, float] = {}
     for r in results:
         if r["method"] != "service":
             continue
-        floor = next((p for p in results if p["method"] == "pandas parse only" and p["scenario"] == r["scenario"]
-                      and p["backend"] == r["backend"]), None)
-        if floor and floor["seconds"]:
-            out[f"{r['scenario']}/{r['backend']}"] = round(r["seconds"] / floor["seconds"], 2)
-            ours, theirs = r.get("extra", {}), floor.get("extra", {})
-            if "emulator_seconds" in ours and "emulator_seconds" in theirs:
-                rest = floor["seconds"] - theirs["emulator_seconds"]
-                if rest > 0:
-                    out[f"{r['scenario']}/{r['backend']}, the emulator's own work left out"] = round(
-                        (r["seconds"] - ours["emulator_seconds"]) / rest, 2)
+        scenario, backend = r["scenario"], r["backend"]
+        for floor_name in ("parse only, calamine", "parse only, openpyxl", "pandas parse only"):
+            floor = _find(results, scenario, floor_name, backend)
+            if floor and floor["seconds"]:
+                out[f"{scenario}/{backend} over {floor_name}"] = round(r["seconds"] / floor["seconds"], 2)
+        floor = _find(results, scenario, "pandas parse only", backend)
+        ours, theirs = r.get("extra", {}), (floor or {}).get("extra", {})
+        if theirs.get("client_seconds") and "client_seconds" in ours:
+            out[f"{scenario}/{backend} client time over the floor's client time"] = round(
+                ours["client_seconds"] / theirs["client_seconds"], 2)
+    return out
+
+
+def goals(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The issue's goals, each with the measured value, the limit and whether it is met."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def goal(name: str, value: float | None, limit: float, unit: str) -> None:
+        if value is not None:
+            out[name] = {"value": round(value, 2), "limit": limit, "unit": unit, "met": value <= limit}
+
+    service = _find(results, "municipality", "service", "xlsx")
+    calamine = _find(results, "municipality", "parse only, calamine", "xlsx")
+    if service and calamine and calamine["seconds"]:
+        goal("municipality xlsx: full job over calamine's parse-only time", service["seconds"] / calamine["seconds"],
+             3.0, "×")
+    if service:
+        goal("municipality xlsx: peak memory of the whole process", service["peak_mb"], 1024.0, "MiB")
+    sheets = _find(results, "municipality", "service", "gsheets")
+    floor = _find(results, "municipality", "pandas parse only", "gsheets")
+    if sheets and floor and floor.get("extra", {}).get("client_seconds"):
+        goal("municipality Sheets: client time over the floor's client time",
+             sheets["extra"].get("client_seconds", 0.0) / floor["extra"]["client_seconds"], 3.0, "×")
+    if sheets:
+        goal("municipality Sheets: peak memory of the whole process", sheets["peak_mb"], 1024.0, "MiB")
+    million = _find(results, "million", "service", "xlsx")
+    if million:
+        goal("1,000,000 responses xlsx: peak memory of the whole process", million["peak_mb"], 4096.0, "MiB")
+        if service and service["rows"] and million["rows"]:
+            # Linear: seconds per row at 1,000,000 responses within 1.5× of those at 100,000.
+            per_row = (million["seconds"] / million["rows"]) / (service["seconds"] / service["rows"])
+            goal("1,000,000 responses xlsx: seconds per row over those at 100,000 (linear ≈ 1)", per_row, 1.5, "×")
     return out
 
 
@@ -52,15 +89,21 @@ def markdown(data: dict[str, Any]) -> str:
                      f"{_fmt_seconds(r['seconds'])} | {r['peak_mb']:,.0f} | {r['api_calls']:,} | {r['notes']} |")
     lines += ["", "## What the figures say", ""]
     for key, factor in data.get("factors", {}).items():
-        lines.append(f"- {key}: the full job takes {factor}× the parse-only time.")
+        lines.append(f"- {key}: {factor}×.")
+    if data.get("goals"):
+        lines += ["", "## Goals", "", "| goal | measured | limit | met |", "|---|---:|---:|---|"]
+        for name, g in data["goals"].items():
+            lines.append(f"| {name} | {g['value']:,} {g['unit']} | {g['limit']:,} {g['unit']} | "
+                         f"{'yes' if g['met'] else 'NO'} |")
     for r in results:
         extra = r.get("extra", {})
         if r["method"].startswith("service") and "stages" in extra:
             stages = ", ".join(f"{k} {v}" for k, v in extra["stages"].items())
             lines.append(f"- {r['scenario']}/{r['backend']} {r['method']}: read {extra.get('read_seconds')} s, "
                          f"write {extra.get('write_seconds')} s, stages {stages} s; {extra.get('findings')} findings"
-                         + (f"; of the time, the emulator's own work {extra['emulator_seconds']} s and injected "
-                            f"latency {extra['injected_latency_seconds']} s" if "emulator_seconds" in extra else ""))
+                         + (f"; of the time, the emulator's own work {extra['emulator_seconds']} s, injected "
+                            f"latency {extra['injected_latency_seconds']} s, the client's own "
+                            f"{extra.get('client_seconds')} s" if "emulator_seconds" in extra else ""))
         if r["method"] == "province sweep":
             from automation.pacing import sweep_minutes
 

@@ -12,9 +12,14 @@ write the findings back. What differs is how the data travels:
   the floor any method pays to get the data into Python;
 - `province sweep`: the daily check over every office's small spreadsheet.
 
-Peak memory: in a worker process, ru_maxrss (the process's high-water resident set) minus
-the resident set just before the job (after imports); in-process (the quick smoke run),
-tracemalloc's peak of Python allocations during the job.
+Peak memory: in a worker process started for the method alone (it inherits nothing from the
+emulator's process), ru_maxrss: the whole process's high-water resident set, interpreter and
+imports included (the rise during the method is in extra.peak_above_start_mb); in-process
+(the quick smoke run), tracemalloc's peak of Python allocations during the job.
+
+Sheets time: the emulator reports the seconds it spent answering (`/_emulator/calls`,
+injected delays left out); extra.client_seconds is the wall time less that and less the
+injected latency: the client's own work, which is what the goals compare.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +54,12 @@ class Job:
     key_file: str = ""
     spreadsheet: str = ""
     offices: list[str] = field(default_factory=list)
-    stats_file: str = ""  # the emulator's own time (bench.emulator_host)
     latency: float = 0.0  # injected per request, seconds
     note_cap: int = 20  # per-cell calls actually made by the gspread-scripts method
-    threads: int = 4  # province sweep
+    threads: int = 1  # province sweep: offices at a time (1: one after another, as the service runs)
     label: str = ""  # shown instead of `method` (e.g. the code before the speed fixes)
     quick: bool = False  # the smoke size (bench.scale.QUICK) instead of the full one
+    responses: int = 0  # form responses to generate instead of the scale's (the 1,000,000 run)
 
 
 @dataclass
@@ -97,23 +102,24 @@ def settings_for(job: Job, spreadsheet: str | None = None) -> Any:
     return load_settings(job.config, **overrides)
 
 
-def emulator_calls(job: Job) -> int:
-    """Sheets API requests the emulator has seen (not /token)."""
+def emulator_counts(job: Job) -> tuple[int, float]:
+    """(Sheets API requests the emulator has seen, not /token; seconds it spent answering them,
+    the delays it injects left out), as the emulator itself reports them."""
     if not job.url:
-        return 0
+        return 0, 0.0
     import requests
 
-    counts = requests.get(job.url + "/_emulator/calls", timeout=60).json()["counts"]
-    return sum(n for label, n in counts.items() if " /v4/" in label)
+    answer = requests.get(job.url + "/_emulator/calls", timeout=60).json()
+    calls = sum(n for label, n in answer["counts"].items() if " /v4/" in label)
+    return calls, float(answer.get("answering_seconds", 0.0))
+
+
+def emulator_calls(job: Job) -> int:
+    return emulator_counts(job)[0]
 
 
 def server_seconds(job: Job) -> float:
-    if not job.stats_file:
-        return 0.0
-    try:
-        return float(json.loads(Path(job.stats_file).read_text())["server_seconds"])
-    except (OSError, ValueError, KeyError):
-        return 0.0
+    return emulator_counts(job)[1]
 
 
 def staff_titles(settings: Any) -> list[str]:
@@ -166,7 +172,10 @@ def generate(job: Job) -> Partial:
     from bench.scale import FULL, QUICK, municipality_sheets, write_xlsx
 
     settings = settings_for(job)
-    sheets = municipality_sheets(settings, QUICK if job.quick else FULL, today=settings.today())
+    scale = QUICK if job.quick else FULL
+    if job.responses:
+        scale = replace(scale, responses=job.responses)
+    sheets = municipality_sheets(settings, scale, today=settings.today())
     built = time.perf_counter()
     write_xlsx(settings, sheets, Path(job.workbook))
     return Partial(rows=sum(len(g) - 1 for g in sheets.values()),
@@ -204,8 +213,9 @@ def pandas_parse(job: Job) -> Partial:
     settings = settings_for(job)
     titles = staff_titles(settings)
     if job.backend == "xlsx":
-        frames = pd.read_excel(job.workbook, sheet_name=titles, engine="openpyxl")
-        return Partial(rows=sum(len(f) for f in frames.values()), notes="pd.read_excel (openpyxl engine)")
+        engine = "calamine" if "calamine" in job.method else "openpyxl"
+        frames = pd.read_excel(job.workbook, sheet_name=titles, engine=engine)
+        return Partial(rows=sum(len(f) for f in frames.values()), notes=f"pd.read_excel ({engine} engine)")
     from gspread.utils import absolute_range_name
 
     from automation.gsheets_transport import http_client_for, quiet_offline_auth, service_account_credentials
@@ -335,7 +345,8 @@ def province(job: Job) -> Partial:
     per_office = [o["seconds"] for o in offices]
     return Partial(
         rows=sum(o["rows"] for o in offices),
-        notes=f"{len(offices)} offices, {job.threads} at a time, unpaced against the emulator; "
+        notes=f"{len(offices)} offices, " + ("one after another" if job.threads == 1 else f"{job.threads} at a time")
+              + " as the service checks them, unpaced against the emulator; "
               "the sweep under Google's quotas is simulated with automation.pacing on a fake clock",
         api_calls=reads + writes,
         extra={"offices": len(offices), "threads": job.threads, "reads": reads, "writes": writes,
@@ -402,6 +413,8 @@ METHODS: dict[str, Callable[[Job], Partial]] = {
     "service": service,
     "service, same-day re-run": service,
     "pandas parse only": pandas_parse,
+    "parse only, openpyxl": pandas_parse,
+    "parse only, calamine": pandas_parse,
     "gspread scripts": gspread_scripts,
     "gspread-dataframe": gspread_dataframe,
     "province sweep": province,
@@ -457,20 +470,30 @@ def measure(job: Job, memory: str = "rss") -> Result:
     if memory == "tracemalloc":
         tracemalloc.start()
     base = _rss_mb()
-    calls_before, server_before = emulator_calls(job), server_seconds(job)
+    calls_before, server_before = emulator_counts(job)
     started = time.perf_counter()
     part = method(job)
     seconds = time.perf_counter() - started
     if memory == "tracemalloc":
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
+        extra = dict(part.extra)
     else:
-        peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base, 0.0)
-    calls = emulator_calls(job) - calls_before
-    extra = dict(part.extra)
+        # The whole worker process's high-water mark (interpreter, imports and all): what the
+        # machine must have. The worker was started fresh for this method alone and inherited
+        # nothing from the emulator's process. The rise during the method is kept beside it.
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        extra = dict(part.extra)
+        extra["peak_above_start_mb"] = round(max(peak - base, 0.0), 1)
+    calls_after, server_after = emulator_counts(job)
+    calls = calls_after - calls_before
     if job.url:
-        extra["emulator_seconds"] = round(server_seconds(job) - server_before, 2)
+        emulated = server_after - server_before
+        extra["emulator_seconds"] = round(emulated, 2)
         extra["injected_latency_seconds"] = round(calls * job.latency, 2)
+        # The client's own time: the wall time less what the stand-in server spent answering
+        # and the latency it was told to add (Google's share in real life).
+        extra["client_seconds"] = round(max(seconds - emulated - calls * job.latency, 0.0), 2)
     if part.api_calls is not None and part.api_calls >= 0:
         calls = part.api_calls
     elif part.api_calls is not None:

@@ -103,8 +103,13 @@ def test_the_quick_benchmark_reports_every_figure_for_every_method(tmp_path: Pat
     data = json.loads((tmp_path / "results" / "latest.json").read_text(encoding="utf-8"))
     entries = {(r["scenario"], r["method"], r["backend"]): r for r in data["results"]}
     for backend in ("xlsx", "gsheets"):
-        for method in ("service", "service, same-day re-run", "pandas parse only"):
+        for method in ("service", "service, same-day re-run"):
             assert ("municipality", method, backend) in entries
+    # Both readers' parse-only yardsticks in the same run; the Sheets floor is one batchGet.
+    for method in ("parse only, openpyxl", "parse only, calamine"):
+        assert ("municipality", method, "xlsx") in entries
+    assert ("municipality", "pandas parse only", "gsheets") in entries
+    assert ("million", "service", "xlsx") in entries  # the 1,000,000-response run, at smoke size here
     for method in ("gspread scripts", "gspread-dataframe"):
         assert ("municipality", method, "gsheets") in entries
     assert ("province", "province sweep", "gsheets") in entries
@@ -115,8 +120,16 @@ def test_the_quick_benchmark_reports_every_figure_for_every_method(tmp_path: Pat
     assert entries[("municipality", "service, same-day re-run", "gsheets")]["api_calls"] == 2
     scripts = entries[("municipality", "gspread scripts", "gsheets")]
     assert scripts["extra"]["cell_calls"] > scripts["extra"]["cell_calls_made"] and "extrapolated" in scripts["notes"]
+    sheets = entries[("municipality", "service", "gsheets")]["extra"]
+    assert 0 < sheets["client_seconds"] < entries[("municipality", "service", "gsheets")]["seconds"]
+    assert sheets["emulator_seconds"] > 0  # reported by the emulator itself
+    goals = data["goals"]
+    assert {"municipality xlsx: full job over calamine's parse-only time",
+            "municipality Sheets: client time over the floor's client time"} <= set(goals)
+    assert all(set(g) == {"value", "limit", "unit", "met"} for g in goals.values())
     sweep = entries[("province", "province sweep", "gsheets")]["extra"]
+    assert sweep["threads"] == 1  # one office after another, as the service checks them
     assert sweep["paced_60_per_minute"]["busiest_minute"]["read"] <= 60
     table = (tmp_path / "results" / "latest.md").read_text(encoding="utf-8")
-    assert all(f"| {r['method']} |" in table for r in data["results"])
+    assert all(f"| {r['method']} |" in table for r in data["results"]) and "## Goals" in table
     assert (tmp_path / "results" / "latest.png").stat().st_size > 10_000

@@ -516,3 +516,16 @@ def test_standalone_help_describes_the_options() -> None:
     assert answer.returncode == 0
     for option in ("--port", "--state", "--key-out", "--email", "--create-demo"):
         assert option in answer.stdout
+
+
+def test_the_emulator_reports_its_own_answering_time_without_the_delays_it_injects(
+        sheets_emulator: SheetsEmulator, gspread_client: gspread.Client) -> None:
+    sid = _book(sheets_emulator, {THAI_TAB: [["id", "subject"], *[[i, "เรื่อง"] for i in range(200)]]})
+    sheets_emulator.reset_calls()
+    assert sheets_emulator.answering_seconds == 0.0
+    sheets_emulator.inject_fault(f"GET /v4/spreadsheets/{sid}/values", delay=0.5)
+    gspread_client.open_by_key(sid).worksheet(THAI_TAB).get_all_values()
+    answered = sheets_emulator.answering_seconds
+    assert 0.0 < answered < 0.5  # its work, not the half second it was told to wait
+    over_http = requests.get(sheets_emulator.url + "/_emulator/calls", timeout=5).json()
+    assert over_http["answering_seconds"] == pytest.approx(answered)

@@ -186,6 +186,7 @@ class SheetsEmulator:
         self._tokens: dict[str, IssuedToken] = {}
         self._faults: list[FaultRule] = []
         self._calls: list[Call] = []
+        self._answering = 0.0  # seconds spent answering API requests (see answering_seconds)
         self.state_path = Path(state_path) if state_path else None
         if self.state_path and self.state_path.exists():
             self._load_state(json.loads(self.state_path.read_text(encoding="utf-8")))
@@ -362,6 +363,16 @@ class SheetsEmulator:
         with self.lock:
             return list(self._calls)
 
+    @property
+    def answering_seconds(self) -> float:
+        """Seconds the emulator spent answering API requests (injected delays left out)."""
+        with self.lock:
+            return self._answering
+
+    def _add_answering(self, seconds: float) -> None:
+        with self.lock:
+            self._answering += seconds
+
     def call_count(self, match: str | None = None) -> int:
         """Requests so far whose "METHOD /path" contains `match` (all when None)."""
         with self.lock:
@@ -374,6 +385,7 @@ class SheetsEmulator:
     def reset_calls(self) -> None:
         with self.lock:
             self._calls.clear()
+            self._answering = 0.0
 
     # -- credentials
     def issue_token(self, email: str, scopes: Iterable[str] = (SHEETS_SCOPE,)) -> str:
@@ -672,7 +684,8 @@ class SheetsEmulator:
             if method in ("DELETE", "POST"):
                 self.reset_calls()
             calls = [c._asdict() for c in self.calls]
-            return Answer(200, {"calls": calls, "counts": dict(self.call_counts())}, {})
+            return Answer(200, {"calls": calls, "counts": dict(self.call_counts()),
+                                "answering_seconds": self.answering_seconds}, {})
         if path == "/_emulator/spreadsheets" and method == "POST":
             sid = self.create_spreadsheet(payload.get("title", "Untitled spreadsheet"),
                                           payload.get("sheets"), payload.get("sharedWith", []),
@@ -794,17 +807,32 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         method = self.command
         if path.startswith("/_emulator/"):
+            self._started = None  # control requests are not API work
             try:
                 self._send(emulator.control(method, path, body))
             except (json.JSONDecodeError, AttributeError) as exc:
                 self._send(Answer(400, ApiError(400, f"Bad control request: {exc}").body(), {}))
             return
+        # The emulator's own time answering, counted once the answer is encoded and before it is
+        # sent (a client reading the count afterwards sees its request in it); the delay a fault
+        # injects is not the emulator's work. A benchmark tells the client's time from it.
+        self._started, self._injected = time.perf_counter(), 0.0
+        try:
+            self._answer(emulator, method, path, raw_path, query, body)
+        finally:
+            if self._started is not None:  # dropped without an answer: count it now
+                emulator._add_answering(time.perf_counter() - self._started - self._injected)
+                self._started = None
+
+    def _answer(self, emulator: SheetsEmulator, method: str, path: str, raw_path: str,
+                query: dict[str, list[str]], body: bytes) -> None:
         emulator._record(method, path, query, body)
         log.info("%s %s", method, path)
         rule = emulator._take_fault(method, path, raw_path)
         if rule is not None:
             if rule.delay:
                 time.sleep(rule.delay)
+                self._injected = rule.delay
             if rule.cut:
                 self._send(emulator.handle(method, raw_path, query, body, self.headers), cut=True)
                 return
@@ -835,6 +863,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, answer: Answer, cut: bool = False) -> None:
         data = json.dumps(answer.body, ensure_ascii=False, indent=2).encode("utf-8")
+        started = getattr(self, "_started", None)
+        if started is not None:
+            self.server.emulator._add_answering(time.perf_counter() - started - self._injected)  # type: ignore[attr-defined]
+            self._started = None
         try:
             self.send_response(answer.status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
