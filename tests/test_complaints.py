@@ -162,4 +162,4 @@ def test_complaints_command(settings: Settings, demo_workbook: Path, capsys: pyt
     assert data["round"] == {"fiscal_year": 2566, "kind": "annual", "start": "2022-10-01", "end": "2023-09-30"}
     assert data["total"] == sum(row["count"] for row in data["by_channel"]) > 0
     assert main(["complaints", "--config", str(settings.source), "--today", "2024-04-20"]) == 0
-    assert "ปีงบประมาณ พ.ศ. 2567 รอบ 6 เดือน" in capsys.readouterr().out
+    assert "ปีงบประมาณ พ.ศ. ๒๕๖๗ รอบ ๖ เดือน" in capsys.readouterr().out  # [run] digits = "thai"

@@ -339,3 +339,28 @@ def test_an_imported_plan_is_history_too(
     assert run["job"] == "import-plan" and run["outcome"] == "ok" and run["counts"]["added"] > 0
     assert main(["status", "--config", str(settings.source)]) == 0
     assert "นำเข้าแผน (คำสั่ง import-plan): สำเร็จ (เพิ่มแถว" in capsys.readouterr().out
+
+
+THAI_DIGITS = set("๐๑๒๓๔๕๖๗๘๙")
+
+
+@pytest.mark.parametrize(("argv", "line_with_a_count"), [
+    (["deadlines"], "เลยกำหนด "),
+    (["complaints", "--round", "h1"], "ทั้งหมด "),
+    (["scores", "--round", "h1"], "ผู้ตอบแบบประเมิน "),
+    (["validate", "--dry-run"], "พบประเด็น "),
+    (["run", "--dry-run"], "พบประเด็น "),
+])
+def test_every_command_prints_its_figures_in_the_offices_digits(
+    settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+    line_with_a_count: str,
+) -> None:
+    assert settings.run.digits == "thai"
+    assert main([*argv, "--config", str(settings.source), "--today", TODAY]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith(line_with_a_count))
+    assert THAI_DIGITS & set(line) and not any(c in "0123456789" for c in line), line
+    assert main([*argv, "--config", str(settings.source), "--today", TODAY, "--lang", "en"]) == 0
+    english = capsys.readouterr().out.splitlines()
+    first = next(x for x in english if x.strip())  # the heading: a date or a count, never staff text
+    assert not THAI_DIGITS & set(first) and any(c.isdigit() for c in first), first  # English: Arabic digits

@@ -429,7 +429,7 @@ def _cli(*args: str) -> tuple[int, str]:
 def test_scores_command_prints_thai_tables(settings: Settings, demo_workbook: Path) -> None:
     code, text = _cli("scores", "--config", str(settings.source), "--today", "2024-04-20")
     assert code == 0
-    assert "ปีงบประมาณ พ.ศ. 2567 รอบ 6 เดือน" in text
+    assert "ปีงบประมาณ พ.ศ. ๒๕๖๗ รอบ ๖ เดือน" in text  # [run] digits = "thai"
     for heading in ("ภาพรวม", "รายด้าน", "รายข้อ", "รายจุดบริการ", "แนวโน้ม", "รายเดือน"):
         assert heading in text
     assert "081-234-5678" not in text

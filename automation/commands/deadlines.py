@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from automation.cli import arguments, command, print_json
-from automation.commands import chosen_round, read_tables, round_arguments, warn_empty_round
+from automation.commands import chosen_round, read_tables, round_arguments, screen_digits, warn_empty_round
 from automation.settings import Settings
 
 if TYPE_CHECKING:
@@ -56,16 +56,20 @@ def cmd_deadlines(args: argparse.Namespace, settings: Settings) -> int:
     else:
         groups = report.by_unit()
     heading = "As of" if lang == "en" else "ณ วันที่"
-    print(f"{heading} {format_date(today, lang, 'arabic')}")
+    # Dates and counts in the office's digits; ids and titles as staff typed them.
+    style = settings.run.digits if lang != "en" else "arabic"
+    print(f"{heading} {format_date(today, lang, style)}")
     for unit, items in sorted(groups.items()):
         print(f"\n{unit or NO_UNIT[lang]}")
         for i in items:
-            print(f"  {words[i.status]:12} {show_date(i.due_date, lang)}  {kinds[i.kind]} {i.item_id}  "
-                  f"{i.title}  {_days(i, lang)}".rstrip())
+            due = screen_digits(show_date(i.due_date, lang), settings)
+            print(f"  {words[i.status]:12} {due}  {kinds[i.kind]} {i.item_id}  "
+                  f"{i.title}  {screen_digits(_days(i, lang), settings)}".rstrip())
     if lang == "en":
         print(f"\noverdue {len(report.overdue)}, due soon {len(report.due_soon)}")
     else:
-        print(f"\nเลยกำหนด {len(report.overdue)} รายการ ใกล้ครบกำหนด {len(report.due_soon)} รายการ")
+        print(screen_digits(f"\nเลยกำหนด {len(report.overdue)} รายการ ใกล้ครบกำหนด {len(report.due_soon)} รายการ",
+                            settings))
     return 0
 
 
@@ -106,39 +110,52 @@ def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(stats.as_json())
         return 0
-    print(_stats_text(stats, lang))
+    print(_stats_text(stats, lang, settings.run.digits))
     return 0
 
 
-def _stats_text(stats: ComplaintStats, lang: str) -> str:
+def _stats_text(stats: ComplaintStats, lang: str, style: str = "arabic") -> str:
+    """The statistics; in Thai, numbers in the office's digits (labels such as the channel
+    สายด่วน 1111 stay as the vocabulary spells them)."""
+    from automation.thaidate import digits
+
     en = lang == "en"
+    style = "arabic" if en else style
     unit = ("working days" if stats.basis == "working" else "days") if en else (
         "วันทำการ" if stats.basis == "working" else "วัน")
 
-    def days(value: float | None) -> str:
-        return "-" if value is None else f"{value:.1f} {unit}"
+    def n(value: object) -> str:
+        return digits(str(value), style)  # type: ignore[arg-type]
 
-    lines = [stats.round.label(lang, "arabic"),
-             f"{stats.round.start.isoformat()} – {stats.round.end.isoformat()}"]
+    def days(value: float | None) -> str:
+        return "-" if value is None else f"{n(f'{value:.1f}')} {unit}"
+
+    if en:
+        span = f"{stats.round.start.isoformat()} – {stats.round.end.isoformat()}"
+    else:
+        from automation.cells import show_date
+
+        span = n(f"{show_date(stats.round.start, lang)} – {show_date(stats.round.end, lang)}")
+    lines = [stats.round.label(lang, style), span]
     if en:
         lines.append(f"total {stats.total}: closed {stats.closed} (late {stats.closed_late}), open {stats.open}, "
                      f"overdue {stats.overdue}; time to close mean {days(stats.mean_days_to_close)}, "
                      f"median {days(stats.median_days_to_close)}")
     else:
-        lines.append(f"ทั้งหมด {stats.total} เรื่อง: ยุติแล้ว {stats.closed} (เกินกำหนด {stats.closed_late}) "
-                     f"คงค้าง {stats.open} เลยกำหนด {stats.overdue}; ระยะเวลาดำเนินการเฉลี่ย "
+        lines.append(f"ทั้งหมด {n(stats.total)} เรื่อง: ยุติแล้ว {n(stats.closed)} (เกินกำหนด {n(stats.closed_late)}) "
+                     f"คงค้าง {n(stats.open)} เลยกำหนด {n(stats.overdue)}; ระยะเวลาดำเนินการเฉลี่ย "
                      f"{days(stats.mean_days_to_close)} มัธยฐาน {days(stats.median_days_to_close)}")
     titles = (("by channel", "by category", "by status", "by unit") if en
               else ("ตามช่องทาง", "ตามประเภทเรื่อง", "ตามสถานะ", "ตามหน่วยงาน"))
     for title, rows in zip(titles, (stats.by_channel, stats.by_category, stats.by_status, stats.by_unit),
                            strict=True):
-        lines.append(f"  {title}: " + ", ".join(f"{label} {count}" for label, count in rows))
+        lines.append(f"  {title}: " + ", ".join(f"{label} {n(count)}" for label, count in rows))
     if stats.corruption is not None:
         c = stats.corruption
         head = "corruption complaints" if en else "เรื่องร้องเรียนการทุจริต"
         lines.append(f"  {head}: {c.total} (closed {c.closed}, open {c.open}, overdue {c.overdue})" if en else
-                     f"  {head}: {c.total} เรื่อง (ยุติแล้ว {c.closed} คงค้าง {c.open} เลยกำหนด {c.overdue})")
+                     f"  {head}: {n(c.total)} เรื่อง (ยุติแล้ว {n(c.closed)} คงค้าง {n(c.open)} เลยกำหนด {n(c.overdue)})")
     if stats.unreadable:
         lines.append(f"  ({stats.unreadable} rows without a readable received date)" if en else
-                     f"  (มี {stats.unreadable} แถวที่อ่านวันที่รับเรื่องไม่ได้ จึงไม่นับ)")
+                     f"  (มี {n(stats.unreadable)} แถวที่อ่านวันที่รับเรื่องไม่ได้ จึงไม่นับ)")
     return "\n".join(lines)

@@ -51,6 +51,9 @@ TEXT = {
 }  # fmt: skip
 
 
+COMMENT_LINE = "    - "  # a citizen's comment: printed as written, digits and all
+
+
 def _t(key: str, lang: str, **params: object) -> str:
     return TEXT[key]["en" if lang == "en" else "th"].format(**params)
 
@@ -95,8 +98,15 @@ def month_label(month: object, lang: str) -> str:
     return f"{MONTHS_ABBR[month.month - 1]} {be_year(month.year)}"  # type: ignore[attr-defined]
 
 
-def render(report: ScoreReport, lang: str = "th") -> str:
-    """The report as plain-text tables for the terminal (Arabic digits, for easy reading)."""
+def render(report: ScoreReport, lang: str = "th", style: str = "arabic") -> str:
+    """The report as plain-text tables for the terminal; Thai figures in `style` digits
+    ([run] digits), citizens' comments as they wrote them."""
+    if lang != "en" and style == "thai":
+        from automation.thaidate import to_thai_digits
+
+        # Thai digits are one column wide, as Arabic ones: the tables stay aligned.
+        return "\n".join(line if line.startswith(COMMENT_LINE) else to_thai_digits(line)
+                         for line in render(report, lang).splitlines())
     rnd = report.round
     lines = [
         f"{_t('title', lang)} {rnd.label(lang, 'arabic')} "
@@ -135,7 +145,7 @@ def render(report: ScoreReport, lang: str = "th") -> str:
     lines += ["", _t("comments", lang)]
     for theme in report.comments:
         lines.append(f"  {theme.label} ({theme.count})")
-        lines += [f"    - {c.text}" + (f" (×{c.count})" if c.count > 1 else "") for c in theme.comments]
+        lines += [f"{COMMENT_LINE}{c.text}" + (f" (×{c.count})" if c.count > 1 else "") for c in theme.comments]
     return "\n".join(lines)
 
 
@@ -162,5 +172,5 @@ def cmd_scores(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(report.as_json())
     else:
-        print(render(report, lang))
+        print(render(report, lang, settings.run.digits))
     return 0
