@@ -59,3 +59,11 @@ def test_every_module_is_in_the_readme_module_map() -> None:
     modules |= {p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     missing = sorted(modules - _documented_modules())
     assert not missing, f"README's module map lacks {missing}"
+
+
+def test_readme_commands_are_typed_the_one_way_the_first_screen_says() -> None:
+    """`./ita …` (or `make …`), never `python main.py …`, which fails outside the .venv;
+    tests/test_readme_commands.py runs them as printed."""
+    bare = re.findall(r"(?<![/\w])python3? (?:main\.py|-m)[^\n`]*", README)
+    assert not bare, f"README commands that fail outside .venv (write ./ita … or .venv/bin/python …): {bare}"
+    assert "`./ita COMMAND`" in "\n".join(README.splitlines()[:45])
