@@ -173,7 +173,7 @@ def _body_message(exc: Any) -> str:
         return str(exc.body or "")[:200]
     details = "; ".join(str(d.get("message", "")) + (f" ({d['property']})" if d.get("property") else "")
                         for d in data.get("details") or [] if isinstance(d, dict))
-    return str(data.get("message", "")) + (f": {details}" if details else "")
+    return " ".join((str(data.get("message", "")) + (f": {details}" if details else "")).split())
 
 
 def _header(exc: Any, name: str) -> str:
@@ -268,13 +268,13 @@ def deliver_line(settings: Settings, state: State, now: dt.datetime) -> LineRepo
                     return report
             except (Urllib3Error, OSError) as exc:
                 if _never_connected(exc, (NewConnectionError, ConnectTimeoutError, ConnectionRefusedError)):
-                    report.error = f"ติดต่อ LINE ที่ {settings.line.api_base_url} ไม่ได้: {exc}"
+                    report.error = f"ติดต่อ LINE ที่ {settings.line.api_base_url} ไม่ได้ ({_root_cause(exc)})"
                     log.warning("LINE: %s; %d message(s) wait", report.error, len(waiting) - i)
                     _wait(state, [item, *rest], now + UNREACHABLE_RETRY, report.error, report)
                     return report
                 # The request may have arrived before the connection went: the retry key settles it.
                 state.outbox_uncertain(item.key, now)
-                _failed(settings, state, item, f"การเชื่อมต่อกับ LINE ขาดระหว่างส่ง ({type(exc).__name__}: {exc})",
+                _failed(settings, state, item, f"การเชื่อมต่อกับ LINE ขาดระหว่างส่ง ({_root_cause(exc)})",
                         now, report)
                 _wait(state, rest, now + retry_delay(1), "การเชื่อมต่อกับ LINE ขาด", report)
                 return report
@@ -294,6 +294,19 @@ def _never_connected(exc: BaseException, refused: tuple[type, ...]) -> bool:
         reason = getattr(seen, "reason", None)
         seen = reason if isinstance(reason, BaseException) else (seen.__cause__ or seen.__context__)
     return False
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost reason of a urllib3/socket error, on one line ("ConnectionRefusedError: …")."""
+    seen, last = exc, exc
+    for _ in range(8):
+        reason = getattr(seen, "reason", None)
+        nxt = reason if isinstance(reason, BaseException) else (seen.__cause__ or seen.__context__)
+        if nxt is None:
+            break
+        last = seen = nxt
+    text = " ".join(str(last).split()) or type(last).__name__
+    return f"{type(last).__name__}: {text}"[:200]
 
 
 def _retry_after(exc: Any) -> dt.timedelta | None:
