@@ -262,7 +262,8 @@ def _line_text(ctx: JobContext, text: str, limit: int | None = None) -> str:
 
     if not text:
         return text
-    text = str(ctx.line_privacy.scrub(text)) if ctx.line_privacy is not None else text
+    if ctx.line_privacy is not None:  # the workbook's private values known: withheld too
+        return str(ctx.line_privacy.masker.mask(text, limit))
     return mask_people(text, ctx.settings, lang=ctx.lang, limit=limit)
 
 
