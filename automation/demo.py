@@ -136,6 +136,13 @@ def complaint_form_rows(settings: Settings, complaints: Grid, rng: random.Random
     out: dict[str, Grid] = {key: [] for key in forms}
     corruption = next(c.th for c in CATEGORIES if c.key == "corruption")
     width = len(complaints_sheet_columns(settings))
+    labels = {c.th for c in CHANNELS}
+    if "corruption_form" in forms:
+        # An office with a corruption form gets most corruption complaints through it (rows
+        # past the planted mistakes only, so those stay as planted).
+        for row in complaints[8:]:
+            if row[6] == corruption and row[2] in labels and rng.random() < 0.6:
+                row[2] = "เว็บไซต์"
     for row in complaints:
         if row[2] != "เว็บไซต์" or not isinstance(row[1], dt.date) or not forms:
             continue

@@ -643,3 +643,55 @@ def test_qr_makes_a_complaint_poster_and_a_corruption_poster_that_scan_to_their_
     assert main(["qr", "--config", str(settings.source), "--out", str(tmp_path / "one"), "--json"]) == 0
     keys = [p["key"] for p in json.loads(capsys.readouterr().out)]
     assert "complaint" in keys and "corruption" not in keys
+
+
+# ---------------------------------------------------------------- demo, emulator, init
+
+
+def test_the_demo_has_both_forms_with_thai_responses_already_in_the_register_and_the_emulator_serves_them(
+    settings: Settings, sheets_emulator: SheetsEmulator,
+) -> None:
+    from automation.sheets_emulator.server import _demo_spreadsheet
+
+    sid = _demo_spreadsheet(sheets_emulator, SERVICE_EMAIL)
+    titles = sheets_emulator.sheet_titles(sid)
+    assert settings.sheets.complaint_form in titles and settings.sheets.corruption_form in titles
+    general = sheets_emulator.values(sid, settings.sheets.complaint_form)
+    corruption = sheets_emulator.values(sid, settings.sheets.corruption_form)
+    # (The emulator's demo is built for the real today: how many rows varies with the date.)
+    assert list(general[0]) == list(FORM_HEADERS) == list(corruption[0]) and len(general) > 3
+    subject = FORM_HEADERS.index("เรื่องที่ร้องเรียน")
+    assert all(re.search("[ก-๙]", str(r[subject])) for r in general[1:] + corruption[1:])
+    register = sheets_emulator.values(sid, settings.sheets.complaints)
+    keys = {r[-1] for r in register[1:] if len(r) == len(register[0]) and r[-1]}
+    assert len(keys) == len(general) - 1 + len(corruption) - 1  # every response already taken in
+
+
+def test_a_first_run_on_the_demo_adds_nothing(settings: Settings, demo_workbook: Path) -> None:
+    office = Office(settings)
+    before = office.sheet(settings.sheets.complaints)
+    assert len(office.sheet(settings.sheets.corruption_form)) > 2  # the pinned demo's corruption form
+    summary = run_checks(office)
+    assert office.sheet(settings.sheets.complaints) == before
+    assert next(s for s in summary.stages if s.name == "intake").figures["added"] == 0
+
+
+def test_init_creates_both_form_sheets_with_the_configured_questions(
+    settings: Settings, tmp_path: Path, sheets_emulator: SheetsEmulator, service_account_key: Path,
+) -> None:
+    from automation.cli import main
+    from automation.schema import build_schema
+    from automation.workbook import open_workbook
+
+    book = tmp_path / "office.xlsx"
+    assert main(["init", "--config", str(settings.source), "--workbook", str(book)]) == 0
+    made = openpyxl.load_workbook(book)
+    for title in (settings.sheets.complaint_form, settings.sheets.corruption_form):
+        assert [c.value for c in made[title][1]] == list(FORM_HEADERS)
+    register = [c.value for c in made[settings.sheets.complaints][1]]
+    assert register[-2:] == ["การส่งต่อ", "รหัสแบบฟอร์ม"]
+    sid = sheets_emulator.create_spreadsheet("อบต.ใหม่", {"Sheet1": []}, [SERVICE_EMAIL])
+    g = gsettings(settings, sheets_emulator, service_account_key, sid)
+    added = open_workbook(g).provision(list(build_schema(g).sheets.values()))
+    assert g.sheets.complaint_form in added and g.sheets.corruption_form in added
+    assert sheets_emulator.values(sid, g.sheets.corruption_form) == [list(FORM_HEADERS)]
