@@ -346,7 +346,9 @@ def take_in(
         result.service_rows.append(row)
         if row.untouched and row.ack_blank and key in acknowledged:
             result.cells.append(CellWrite(register.title, row.row, positions["ack_date"] + 1, acknowledged[key]))
-    new = sorted((r for r in responses if r.key not in in_register and r.key not in known),
+    since = settings.complaint_form.since
+    new = sorted((r for r in responses if r.key not in in_register and r.key not in known
+                  and (since is None or r.received.date() >= since)),
                  key=lambda r: (r.received, r.form, r.row))
     if not new:
         return result

@@ -219,6 +219,9 @@ class ComplaintForm(_Section):
     # The register's id for a new complaint: n numbers complaints within a fiscal year;
     # fiscal_year is the BE year (2567), yy its last two digits (67).
     id_format: str = "ร.{n:03d}/{fiscal_year}"
+    # Responses sent before this day are left to staff (an office that typed its earlier form
+    # complaints by hand sets the day it starts the intake); none: every response.
+    since: dt.date | None = None
     timestamp_headers: list[str] = ["ประทับเวลา", "Timestamp"]
     subject_column: str = "เรื่องที่ร้องเรียน"
     category_column: str = ""  # empty: every complaint is a general one (or a corruption one)
