@@ -38,6 +38,7 @@ class WorkCalendar:
             days += settings.deadlines.office_days_off
         self.office_days_off: frozenset[dt.date] = frozenset(days)
         self._years: dict[tuple[int, str], dict[dt.date, str]] = {}
+        self._totals: dict[int, list[int]] = {}  # year -> running count of its working days
 
     def _holidays(self, year: int, lang: str = "th") -> dict[dt.date, str]:
         key = (year, _HOLIDAY_LANG.get(lang, "th"))
@@ -73,15 +74,33 @@ class WorkCalendar:
         return day
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
-        """Working days d with a < d <= b; negative when b is before a."""
+        """Working days d with a < d <= b; negative when b is before a.
+
+        Counted from each year's running totals (worked out once per year), not day by day:
+        10,000 open complaints judged on several days would otherwise walk a year each."""
         if b < a:
             return -self.working_days_between(b, a)
-        count, day = 0, a
-        while day < b:
-            day += _ONE_DAY
-            if self.is_working_day(day):
-                count += 1
-        return count
+        if a.year == b.year:
+            within = self._running(a.year)
+            return within[b.timetuple().tm_yday] - within[a.timetuple().tm_yday]
+        first = self._running(a.year)
+        count = first[-1] - first[a.timetuple().tm_yday]
+        for year in range(a.year + 1, b.year):
+            count += self._running(year)[-1]
+        return count + self._running(b.year)[b.timetuple().tm_yday]
+
+    def _running(self, year: int) -> list[int]:
+        """[0, working days among the year's first day, … its first n days, …, the whole year]."""
+        if year not in self._totals:
+            running, count, day = [0], 0, dt.date(year, 1, 1)
+            while day.year == year:
+                count += self.is_working_day(day)
+                running.append(count)
+                if day == dt.date.max:
+                    break
+                day += _ONE_DAY
+            self._totals[year] = running
+        return self._totals[year]
 
     def days_between(self, a: dt.date, b: dt.date, basis: str) -> int:
         """Days from a to b counted on `basis` ('calendar' or 'working')."""

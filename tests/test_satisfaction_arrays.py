@@ -17,14 +17,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from automation.group_scores import score_group, score_levels
 from automation.likert import LikertError, parse_likert
 from automation.satisfaction import (
     _aspect_keys,
     _point_groups,
     compute_scores,
     read_responses,
-    score_group,
-    score_levels,
     typed_answers,
 )
 from automation.schema import responses_sheet

@@ -96,3 +96,22 @@ def test_adding_and_counting_working_days_agree(start: dt.date, n: int) -> None:
     assert CAL.working_days_between(start, end) == n
     if n:
         assert CAL.is_working_day(end)
+
+
+def _walked(calendar: WorkCalendar, a: dt.date, b: dt.date) -> int:
+    """The plain definition: walk the days after a up to b, counting the working ones."""
+    if b < a:
+        return -_walked(calendar, b, a)
+    count, day = 0, a
+    while day < b:
+        day += dt.timedelta(days=1)
+        count += calendar.is_working_day(day)
+    return count
+
+
+@given(a=st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2027, 12, 31)),
+       b=st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2027, 12, 31)))
+@hyp_settings(max_examples=300, deadline=None)
+def test_counting_from_running_totals_equals_walking_day_by_day(a: dt.date, b: dt.date) -> None:
+    calendar = WorkCalendar(office_days_off=[dt.date(2024, 5, 2), dt.date(2025, 12, 31)])
+    assert calendar.working_days_between(a, b) == _walked(calendar, a, b)
