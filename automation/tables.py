@@ -115,19 +115,19 @@ def to_table(layout: SheetSchema, grid: Grid | None) -> SheetTable:
     header = list(grid[0]) if grid else []
     match = match_headers(layout, header)
     keys = [c.key for c in layout.columns]
-    records = []
-    for number, row in enumerate(grid[1:], start=2):
-        if all(_blank(v) for v in row):
-            continue  # blank lines between entries are normal in a staff sheet
-        record: dict[str, Any] = {k: None for k in keys}
-        for key, index in match.positions.items():
-            if index < len(row):
-                value = row[index]
-                record[key] = None if _blank(value) else value
-        record[ROW] = number
-        records.append(record)
+    # Blank lines between entries are normal in a staff sheet: they are left out. The columns
+    # are built straight from the grid's rows, with no record per row in between (a second
+    # copy of every cell, at 100,000s of rows).
+    kept = [(number, row) for number, row in enumerate(grid[1:], start=2) if not all(_blank(v) for v in row)]
+    columns: dict[str, list[Any]] = {}
+    for key in keys:
+        index = match.positions.get(key)
+        columns[key] = ([None] * len(kept) if index is None else
+                        [None if index >= len(row) or _blank(row[index]) else row[index] for _, row in kept])
+    columns[ROW] = [number for number, _ in kept]
+    del kept
     # dtype=object keeps every value as the workbook gave it: no datetime64 or NaT coercion.
-    frame = pd.DataFrame({c: pd.Series([r[c] for r in records], dtype=object) for c in [*keys, ROW]})
+    frame = pd.DataFrame({c: pd.Series(columns.pop(c), dtype=object) for c in [*keys, ROW]})
     frame[ROW] = frame[ROW].astype(int)
     return SheetTable(layout, present=True, header=header, match=match, frame=frame)
 
