@@ -162,6 +162,14 @@ _DOMAIN_STOP = {
     "ทุก", "คน", "ท่าน", "ทั้งหลาย", "ทุกท่าน", "เรียก", "รับ", "เงิน", "ผู้", "เขา", "เธอ", "ตำแหน่ง",
     "ขอบคุณ", "ขอบใจ", "ยินดี", "ๆ", "ฯ", "อบต.", "อบต", "the", "and", "is", "was", "from", "at", "of", "in", "to",
 }  # fmt: skip
+# Words that describe the service (the comment themes' keywords and the like): after a form of
+# address ("ผู้ใหญ่บ้านยิ้มแย้ม", "คุณครูใจดี") they are praise, not a name, even where a family
+# name is spelt the same (ใจดี and ยิ้มแย้ม are both).
+SERVICE_WORDS = frozenset({
+    "สุภาพ", "พูดจา", "อัธยาศัย", "ยิ้มแย้ม", "มารยาท", "บริการดี", "ใจดี", "เอาใจใส่", "รวดเร็ว", "เร็ว",
+    "ช้า", "ล่าช้า", "รอนาน", "นาน", "สะอาด", "สกปรก", "ดีมาก", "ดี", "เก่ง", "ขยัน", "น่ารัก", "ใส่ใจ",
+    "แจ่มใส", "เป็นกันเอง", "ชัดเจน", "ทันใจ", "สะดวก",
+})  # fmt: skip
 # Values of private columns that identify nobody: never masked wherever they turn up.
 NOT_SPECIFIC = {
     "ไม่มี", "ไม่ระบุ", "ไม่ทราบ", "ไม่ประสงค์ออกนาม", "ไม่ประสงค์ระบุ", "ไม่ประสงค์ระบุชื่อ",
@@ -171,7 +179,7 @@ NOT_SPECIFIC = {
 MIN_PRIVATE_CHARS = 4  # a private value shorter than this ("สม", "ดี") is too common to mask
 
 _THAI = "\u0e01-\u0e4e"  # Thai letters, vowels and tone marks (not digits, not ฯ ๆ)
-_LETTERS = re.compile(rf"[{_THAI}A-Za-z]+")
+_LETTERS = re.compile(rf"[{_THAI}]+|[A-Za-z]+")  # one script: a change of script is a word boundary
 _WORDISH = re.compile(rf"[{_THAI}A-Za-z.]+")
 _SPACES = re.compile(r"[ \t\u00a0]{1,3}")
 _ALL_TITLES = sorted({*STRONG_TITLES, *WEAK_TITLES}, key=len, reverse=True)
@@ -188,7 +196,8 @@ VILLAGE = re.compile(rf"(?P<word>\s*(?:หมู่(?:ที่|บ้าน)?|�
 # LINE: "@somchai99" anywhere (e-mails are masked before), or an id after the word LINE/ไลน์/ไอดี.
 HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-])@[A-Za-z0-9._\-]{3,}")
 LINE_ID = re.compile(
-    r"(?P<word>(?:ไอดี\s*ไลน์|ไลน์\s*ไอดี|ไลน์|ไลน์\s*id|line\s*id|id\s*line|line|ไอดี|id)\s*[:：=]?\s*)"
+    r"(?P<word>(?:ไอดี\s*ไลน์|ไลน์\s*ไอดี|ไลน์\s*id|ไลน์|ไอดี)\s*[:：=]?\s*"
+    r"|(?<![A-Za-z0-9])(?:line\s*id|id\s*line|line|id)(?:\s*[:：=]\s*|\s+))"  # English: a separator
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._\-]{3,})",
     re.IGNORECASE,
 )
@@ -213,6 +222,21 @@ def _words() -> tuple[Any, frozenset[str], frozenset[str], frozenset[str]] | Non
     words = frozenset(thai_words())
     stop = frozenset(thai_stopwords() | _DOMAIN_STOP | set(_ALL_TITLES))
     return dict_trie(words | names), names, words, stop
+
+
+EVERYDAY = 2000  # a word seen this often in the Thai National Corpus is read as a word, not a name
+
+
+@lru_cache(maxsize=1)
+def _everyday_words() -> frozenset[str]:
+    """Frequent Thai words (pythainlp's bundled TNC frequencies): after a weak title (คุณ,
+    ผู้ใหญ่บ้าน) such a word is prose, even where the names list has it too (คุณภาพ)."""
+    try:
+        from pythainlp.corpus import tnc
+
+        return frozenset(w for w, n in tnc.word_freqs() if n >= EVERYDAY)
+    except Exception:  # pragma: no cover - the file ships with pythainlp; without it, no such rule
+        return frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -253,10 +277,24 @@ _DEPENDENT = re.compile("[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]")  # vowels and mark
 
 def _known_name_prefix(chunk: str, names: frozenset[str]) -> str:
     """The longest Thai name the letters start with, cut at a whole syllable ("สมศรีมา…" gives
-    สมศรี: the segmenter alone would say สม|ศรีมา)."""
+    สมศรี: the segmenter alone would say สม|ศรีมา), but not the start of a longer dictionary word
+    ("ที่จอดรถ" does not start with a name "ที่")."""
+    known = _words()
+    words = known[2] if known else frozenset()
+    inside: dict[int, tuple[int, str]] = {}  # offset -> (start, word) of the word it falls in
+    at = 0
+    for token in _tokens(chunk):
+        for i in range(at + 1, at + len(token)):
+            inside[i] = (at, token)
+        at += len(token)
     for end in range(min(len(chunk), 24), 1, -1):
-        if chunk[:end] in names and not (end < len(chunk) and _DEPENDENT.match(chunk[end])):
-            return chunk[:end]
+        prefix = chunk[:end]
+        if prefix not in names or _stops(prefix) or (end < len(chunk) and _DEPENDENT.match(chunk[end])):
+            continue
+        spanning = inside.get(end)  # the word the name would end inside, if it ends inside one
+        if spanning is not None and spanning[1] in words:
+            continue
+        return prefix
     return ""
 
 
@@ -269,12 +307,18 @@ def _name_run(text: str, start: int, strong: bool, family: bool = False) -> int:
     if not letters:
         return start
     chunk = letters[0]
+    if text[letters.end() : letters.end() + 1] == "." and not chunk.isascii():
+        return start  # Thai letters then a dot are an abbreviation (อบต., จนท.), not a name
     tokens = _tokens(chunk)
     if not tokens or _stops(tokens[0]):
         return start
     known = _words()
     names = known[1] if known else frozenset()
+    if chunk.isascii() and not re.fullmatch(r"[A-Z][a-z]+", tokens[0]):
+        return start  # an English name is Capitalised: not "LINE", "online", "OA"
     given = "" if family else _known_name_prefix(chunk, names)
+    if not strong and not family and (tokens[0] in SERVICE_WORDS or (given or tokens[0]) in _everyday_words()):
+        return start  # "ผู้ใหญ่บ้านคุณภาพ…": a frequent word, though some family is named so
     if given:
         # A known given name, maybe glued to a known family name ("สมชายใจดี"); then prose.
         rest = _known_name_prefix(chunk[len(given):], names)
@@ -299,8 +343,9 @@ def _title_is_word(text: str, m: re.Match[str]) -> bool:
     """A title counts only as a word of its own: not the start of นายก, คุณภาพ, ผู้ใหญ่บ้าน…"""
     title = m[0]
     before = text[m.start() - 1] if m.start() else " "
-    if "." in title:  # dotted: must not continue another abbreviation ("อ.ส." is not "ส.")
-        return not re.match(rf"[{_THAI}A-Za-z.]", before) or title in {"น.ส.", "ด.ช.", "ด.ญ."}
+    if "." in title:  # dotted: may follow a word ("ติดต่อจากร.ต.อ."), not continue an abbreviation
+        two_before = text[m.start() - 2] if m.start() > 1 else " "
+        return before != "." and two_before != "." and not (before.isascii() and before.isalnum())
     if title.isascii():
         after = text[m.end()] if m.end() < len(text) else " "
         return not before.isalpha() and (after in " .\u00a0")
@@ -342,10 +387,10 @@ def _whole_word_at(text: str, start: int, end: int) -> bool:
     for edge in (start, end):
         left = text[edge - 1] if edge else " "
         right = text[edge] if edge < len(text) else " "
-        if not (_LETTERS.match(left) and _LETTERS.match(right)):
-            continue  # a space, digit or punctuation on one side: a boundary
+        if not (_LETTERS.match(left) and _LETTERS.match(right)) or left.isascii() != right.isascii():
+            continue  # a space, digit, punctuation or a change of script: a boundary
         lo = edge
-        while lo and _LETTERS.match(text[lo - 1]):
+        while lo and _LETTERS.match(text[lo - 1]) and text[lo - 1].isascii() == left.isascii():
             lo -= 1
         run = _LETTERS.match(text, lo)
         cuts, at = {0}, 0

@@ -500,3 +500,32 @@ def test_the_public_edition_names_no_unit_or_case_of_a_corruption_complaint(inje
     assert not [g for g in public["cmp"]["corruption"]["groups"] if g["label"] in units]
     assert [g for g in internal["cmp"]["corruption"]["groups"] if g["label"] in units]
     assert public["cmp"]["corruption"]["total"] == internal["cmp"]["corruption"]["total"]  # still counted
+
+
+_PLAIN_WORDS = ["บริการ", "ดี", "ดีมาก", "ห้องน้ำ", "ไม่มี", "สบู่", "ที่จอดรถ", "รอ", "นาน", "เจ้าหน้าที่", "ยิ้มแย้ม",
+                "คุณภาพ", "คุณธรรม", "นายก", "อบต.", "ผู้ใหญ่บ้าน", "ถนน", "หมู่", "5", "ชำรุด", "ขอบคุณ", "ครับ",
+                "ค่ะ", "รวดเร็ว", "ไฟฟ้า", "ดับ", "น้ำประปา", "ไม่ไหล", "LINE", "online", "-", "ไม่ระบุ", "ป้าย"]
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PLAIN_WORDS), min_size=1, max_size=8), st.sampled_from(["", " ", "  "]))
+def test_generated_sentences_without_people_come_back_unchanged(words: list[str], sep: str) -> None:
+    text = sep.join(words)
+    assert mask_people(text) == text
+
+
+_GIVEN = ["สมชาย", "วิไลวรรณ", "ประยุทธ", "กิตติพงษ์", "สุภาพร", "ณัฐวุฒิ", "อรอุมา", "ธีรศักดิ์"]
+_FAMILY = ["ใจดี", "ศรีสุข", "แก้วมณี", "บุญประเสริฐ", "ทองคำ", "วงศ์สวัสดิ์", "พรหมวงศ์"]
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.sampled_from(["นาย", "นาง", "นางสาว", "น.ส.", "ด.ช.", "ด.ญ.", "คุณ", "ร.ต.อ.", "จ.ส.อ.", "กำนัน"]),
+       st.sampled_from(["", " "]), st.sampled_from(_GIVEN), st.sampled_from(_FAMILY),
+       st.sampled_from(["", "แจ้งว่า", "โทรมา", "ร้องเรียนเรื่องถนน", "ครับ"]),
+       st.sampled_from(["", "ผู้ร้อง ", "ติดต่อจาก"]))  # fmt: skip
+def test_generated_titled_names_are_masked_and_the_words_around_them_kept(
+        title: str, gap: str, given_name: str, family: str, after: str, before: str) -> None:
+    text = f"{before}{title}{gap}{given_name} {family} {after}".strip()
+    masked = mask_people(text)
+    assert given_name not in masked and family not in masked
+    assert masked.startswith(f"{before}{title}") and masked.endswith(after)
