@@ -401,6 +401,9 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, f"{L['fy']} {{{{ fiscal_year }}}}", "Heading 1", center)
     _p(doc, "{{ round_name }}", "Heading 1", center)
     _p(doc, "{{ period }}", "Normal", center)
+    _p(doc, "{%p if partial %}")  # a round still running says how far its figures reach
+    _p(doc, "{{ partial_note }}", "Normal", center)
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if public %}")
     _p(doc, L["public"], "Normal", center)
     _p(doc, "{%p endif %}")

@@ -238,7 +238,7 @@ class _TableRows(HTMLParser):
         if tag == "table":
             self.inside = False
         elif self.inside and tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.rows[-1].append(" ".join(plain("".join(self.cell)).split()))  # as read, without break marks
             self.cell = None
 
     def handle_data(self, data: str) -> None:
@@ -254,9 +254,12 @@ def test_the_page_shows_the_trend_against_earlier_rounds(published: Published) -
     html = published.page.read_text(encoding="utf-8")
     parser = _TableRows("trend")
     parser.feed(html)
-    head, *rows = parser.rows
-    assert head == ["ด้าน", "ค่าเฉลี่ยรอบนี้", "ค่าเฉลี่ยรอบก่อน", "ผลต่างจากรอบก่อน", "แตกต่างอย่างมีนัยสำคัญ",
-                    "ค่าเฉลี่ยรอบเดียวกันของปีก่อน", "ผลต่างจากปีก่อน", "แตกต่างอย่างมีนัยสำคัญ"]
+    head, under, *rows = parser.rows
+    # Two heading rows: each comparison's group over its change and test result (short words
+    # that fit a phone's columns); the other rounds' means have their own columns.
+    assert head == ["ด้าน", "ค่าเฉลี่ยรอบนี้", "ค่าเฉลี่ยรอบก่อน", "รอบก่อน", "ค่าเฉลี่ยรอบเดียวกันของปีก่อน",
+                    "รอบเดียวกันของปีก่อน"]
+    assert under == ["ผลต่าง", "ผลการทดสอบ", "ผลต่าง", "ผลการทดสอบ"]
     for label in (rnd.previous().label("th", "thai"), rnd.same_round_last_year().label("th", "thai")):
         assert label in html  # which rounds the columns compare with
 
@@ -277,3 +280,146 @@ def test_the_page_shows_the_trend_against_earlier_rounds(published: Published) -
     ]
     assert rows == expected
     assert report.trend.previous is not None and report.trend.last_year is not None  # real figures shown
+
+
+# ---------------------------------------------------------------- every reader, every screen
+
+
+class _Page(HTMLParser):
+    """The page's tables (each a list of rows of (tag, attributes, text) cells) and pictures."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict[str, object]] = []
+        self.images: list[dict[str, str | None]] = []
+        self.sources: list[dict[str, str | None]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append({"id": dict(attrs).get("id"), "head": [], "body": [], "part": "body"})
+        elif tag == "thead" and self.tables:
+            self.tables[-1]["part"] = "head"
+        elif tag == "tbody" and self.tables:
+            self.tables[-1]["part"] = "body"
+        elif tag == "tr" and self.tables:
+            self.tables[-1][self.tables[-1]["part"]].append([])  # type: ignore[union-attr]
+        elif tag in ("td", "th") and self.tables:
+            self.cell = []
+            self.tables[-1][self.tables[-1]["part"]][-1].append((tag, dict(attrs), self.cell))  # type: ignore[index]
+        elif tag == "img":
+            self.images.append(dict(attrs))
+        elif tag == "source":
+            self.sources.append(dict(attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def parsed(page: Path) -> _Page:
+    parser = _Page()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_table_on_the_page_has_header_cells_for_its_columns_and_rows(published: Published) -> None:
+    page = parsed(published.page)
+    assert len(page.tables) >= 7
+    for table in page.tables:
+        assert table["head"] and all(tag == "th" for row in table["head"] for tag, _a, _t in row), table["id"]
+        for row in table["body"]:
+            headers = [cell for cell in row if cell[0] == "th"]
+            # Each row names itself (th scope=row); a grouped row sits under its group's header cell,
+            # which spans it (rowspan), so no first cell is left blank.
+            assert headers and all("".join(text).strip() for _tag, _a, text in headers), (table["id"], row)
+            assert all(attrs.get("scope") in ("row", "rowgroup") for _tag, attrs, _t in headers)
+    grouped = [t for t in page.tables if any(a.get("scope") == "rowgroup" for r in t["body"] for _g, a, _t in r)]
+    spans = [int(a["rowspan"]) for t in grouped for r in t["body"] for _g, a, _t in r if a.get("rowspan")]
+    assert grouped and sum(spans) == sum(len(t["body"]) for t in grouped)  # every grouped row is covered
+
+
+def test_every_chart_has_its_figures_in_a_table_and_in_its_alt_text(published: Published) -> None:
+    settings = published.settings
+    tables = load_tables(XlsxWorkbook(settings.workbook_path), build_schema(settings))
+    report = compute_scores(settings, tables["responses"], FiscalRound(2567, "h1"), today=FiscalRound(2567, "h1").end)
+    page = parsed(published.page)
+    assert len(page.images) >= 5 and len(page.sources) == len(page.images)  # a phone drawing for each
+    alts = {img["src"]: img["alt"] or "" for img in page.images}
+    for group in report.aspects:
+        assert f"{group.label} {to_thai_digits(f'{group.mean:.2f}')}" in alts["satisfaction-aspects.png"]
+    monthly = next(t for t in page.tables if t["id"] == "monthly")
+    rows = [["".join(text).strip() for _tag, _a, text in row] for row in monthly["body"]]
+    assert [r[1] for r in rows] == [to_thai_digits(str(count)) for _m, count in report.monthly]
+    assert all(f"{to_thai_digits(str(count))} ราย" in alts["satisfaction-monthly.png"] for _m, count in report.monthly)
+    assert all(alt.startswith("แผนภูมิแท่ง") and len(alt) > 40 for alt in alts.values())
+
+
+def test_a_round_still_running_is_marked_with_the_day_its_figures_reach(published: Published, tmp_path: Path) -> None:
+    settings = published.settings
+    tables = load_tables(XlsxWorkbook(settings.workbook_path), build_schema(settings))
+    running = reports.build_public_page(settings, tables, FiscalRound(2567, "annual"), TODAY, out_dir=tmp_path)
+    assert "ข้อมูลถึงวันที่ ๒๐ เมษายน ๒๕๖๗ (ยังไม่ครบรอบ)" in running.read_text(encoding="utf-8")
+    closed = published.page.read_text(encoding="utf-8")  # round 1, closed on 31 March
+    assert "ยังไม่ครบรอบ" not in closed and "ข้อมูล ณ วันที่ ๓๑ มีนาคม ๒๕๖๗" in closed
+
+
+METRICS = """<script>
+window.addEventListener('load', () => {
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+    return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; };
+  parent.postMessage(JSON.stringify({
+    viewport: innerWidth, width: document.documentElement.scrollWidth,
+    images: [...document.images].map(i => [i.currentSrc.split('/').pop(), i.naturalWidth, i.clientWidth]),
+    scrolled: [...document.querySelectorAll('.scroll')].filter(d => d.scrollWidth > d.clientWidth + 1)
+      .map(d => d.querySelector('table').id || d.querySelector('th').textContent),
+    trend: [...document.querySelectorAll('#trend thead th')].filter(th => th.offsetParent).map(th => [th.textContent, lines(th)]),
+  }), '*');
+});
+</script></body>"""
+# Headless Chromium's window is at least 500 px wide: the page is measured in a frame of the
+# phone's width (its media queries and <picture> sources follow the frame), and posts back.
+FRAME = """<!doctype html><html><body style="margin:0"><pre id="metrics"></pre>
+<iframe src="{src}" style="border:0;width:{width}px;height:{height}px"></iframe>
+<script>addEventListener('message', e => {{ document.getElementById('metrics').textContent = e.data; }});</script>
+</body></html>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
+def test_charts_and_tables_are_readable_on_a_phone_and_a_desktop(
+    published: Published, tmp_path: Path, width: int, height: int,
+) -> None:
+    import json
+
+    from automation.reports.charts import DPI, label_pt
+
+    measured = published.page.with_name(f"measured-{width}.html")
+    measured.write_text(published.page.read_text(encoding="utf-8").replace("</body>", METRICS), encoding="utf-8")
+    frame = published.page.with_name(f"frame-{width}.html")
+    frame.write_text(FRAME.format(src=measured.name, width=width, height=height), encoding="utf-8")
+    done = _chromium(["--dump-dom", "--virtual-time-budget=8000", f"--window-size={max(width, 800)},{height}",
+                      frame.as_uri()], tmp_path / "m")
+    measured.unlink()
+    frame.unlink()
+    assert done.returncode == 0, done.stderr[-2000:]
+    metrics = json.loads(re.search(r'<pre id="metrics">(.*?)</pre>', done.stdout, re.S).group(1)
+                         .replace("&quot;", '"').replace("&amp;", "&"))
+    assert metrics["viewport"] == width and metrics["width"] <= width  # nothing wider than the screen
+    assert metrics["scrolled"] == []  # every table fits: no sideways scrolling to read one
+    assert len(metrics["images"]) >= 5
+    for src, natural, shown in metrics["images"]:
+        assert src.endswith("-phone.png") == (width < 600), src
+        label_px = label_pt(True, width < 600) / 72 * DPI * shown / natural  # a chart label's size on screen
+        assert label_px >= 12, (src, round(label_px, 1))
+    # The trend table's headings wrap by words into at most three lines, not a syllable a line.
+    assert metrics["trend"] and [(text, n) for text, n in metrics["trend"] if n > 3] == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"public-page-{width}-full.png"
+    _chromium([f"--screenshot={shot}", f"--window-size={width},{height * 6}", "--hide-scrollbars",
+               published.page.as_uri()], tmp_path / "s")
+    assert shot.stat().st_size > 20_000  # kept for a person to look at

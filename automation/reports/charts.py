@@ -104,37 +104,68 @@ _DRAWN: dict[tuple, bytes] = {}  # the Word report, its public edition and the p
 
 # Drawn at the size they are used: the Word report places a chart 15 cm wide (the text column),
 # so the figure is 15 cm wide and its lettering prints at the size drawn; at 150 dpi that is
-# 886 pixels, more than the page shows (720 CSS pixels). One drawing serves both.
+# 886 pixels, more than the page shows (720 CSS pixels). One drawing serves both. A phone gets
+# its own narrow drawing (compact), so its labels are not shrunk to 5-7 px on a 390 px screen.
 WIDTH_IN = 15 / 2.54
+PHONE_WIDTH_IN = 4.2
 DPI = 150
 _SCALE = WIDTH_IN / 7.5  # the proportions were designed on a 7.5-inch figure
+FONT_PT = {True: 13, False: 10}  # at the design size: Thai fonts draw small for their size
+PHONE_LABEL_CHARS = 16  # a compact chart wraps longer labels between words
 
 
-def render_png(chart: Chart, digit_style: Digits = "thai", font: str | Literal["auto"] | None = "auto") -> bytes:
-    """Draw `chart` as PNG bytes. `font` "auto" finds a Thai font; None forces ASCII labels."""
+def label_pt(thai: bool = True, compact: bool = False) -> float:
+    """The size (points at DPI) a chart's labels are drawn at."""
+    return round(FONT_PT[thai] * (1.0 if compact else _SCALE), 1)
+
+
+def render_png(chart: Chart, digit_style: Digits = "thai", font: str | Literal["auto"] | None = "auto",
+               compact: bool = False) -> bytes:
+    """Draw `chart` as PNG bytes. `font` "auto" finds a Thai font; None forces ASCII labels.
+    `compact`: narrow, for a phone screen, so its labels are still large enough to read there."""
     if font == "auto":
         font = thai_font()
     key = (chart.name, chart.title, tuple(chart.labels), tuple(chart.values), chart.kind, chart.value_format,
-           chart.xmax, chart.ascii_title, tuple(chart.ascii_labels), digit_style, font)
+           chart.xmax, chart.ascii_title, tuple(chart.ascii_labels), digit_style, font, compact)
     if key not in _DRAWN:
         if len(_DRAWN) > 64:
             _DRAWN.clear()
-        _DRAWN[key] = _draw(chart, digit_style, font)
+        _DRAWN[key] = _draw(chart, digit_style, font, compact)
     return _DRAWN[key]
 
 
-def _draw(chart: Chart, digit_style: Digits, font: str | None) -> bytes:
+def _wrap(label: str, width: int) -> str:
+    """A long label on lines of about `width` characters, broken between words."""
+    if len(label) <= width:
+        return label
+    from automation.reports.linebreak import ZWSP, plain, thai_breaks
+
+    words = [plain(w) for w in thai_breaks(label).replace(" ", ZWSP + " ").split(ZWSP)]
+    lines = [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + len(word) > width:
+            lines.append(word.lstrip())
+        else:
+            lines[-1] += word
+    return "\n".join(line.strip() for line in lines)
+
+
+def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = False) -> bytes:
     thai = font is not None
     style: Digits = digit_style if thai else "arabic"
     title, labels = chart.for_font(thai)
     title, labels = digits(title, style), [digits(label, style) for label in labels]
+    if compact:
+        labels = [_wrap(label, PHONE_LABEL_CHARS) for label in labels]
+        title = _wrap(title, PHONE_LABEL_CHARS * 2)
     whole = chart.value_format == "{:.0f}"  # counts: whole-number ticks only
-    rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
-          "font.size": round((13 if thai else 10) * _SCALE, 1)}
+    rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "font.size": label_pt(thai, compact)}
+    width, scale = (PHONE_WIDTH_IN, 1.0) if compact else (WIDTH_IN, _SCALE)
     with plt.rc_context(rc):
         count = max(len(labels), 1)
         if chart.kind == "barh":
-            fig, ax = plt.subplots(figsize=(WIDTH_IN, (0.55 * count + 1.4) * _SCALE), dpi=DPI)
+            lines = sum(label.count("\n") + 1 for label in labels)
+            fig, ax = plt.subplots(figsize=(width, (0.55 * count + 0.2 * (lines - count) + 1.4) * scale), dpi=DPI)
             positions = list(range(count))[::-1]  # first item on top, as the table reads
             bars = ax.barh(positions, chart.values, color="#2f6f9f", height=0.6)
             ax.set_yticks(positions, labels)
@@ -147,7 +178,7 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None) -> bytes:
                 ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
                         digits(chart.value_format.format(value), style), va="center")
         else:
-            fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.6 * _SCALE), dpi=DPI)
+            fig, ax = plt.subplots(figsize=(width, 3.6 * scale), dpi=DPI)
             bars = ax.bar(range(count), chart.values, color="#2f6f9f", width=0.7)
             ax.set_xticks(range(count), labels, rotation=45 if count > 6 else 0,
                           ha="right" if count > 6 else "center")

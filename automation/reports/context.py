@@ -82,6 +82,11 @@ def build_context(
         "round_name": round_name(r, num),
         "period": period(r, num),
         "drafted": num.date(today),
+        # Every figure is as of this day: the round's last, or today while it still runs.
+        "as_of": num.date(fig.as_of),
+        "partial": fig.partial,
+        "partial_note": (f"ข้อมูลถึงวันที่ {num.date(fig.as_of)} (ยังไม่ครบรอบ)" if lang != "en"
+                         else f"Figures up to {num.date(fig.as_of)} (the round is not over yet)"),
         "summary": summary_paragraphs(settings, fig, num, sat, cmp, overdue),
         "m": measures_section(fig, num, privacy),
         "overdue": overdue,

@@ -17,6 +17,7 @@ import jinja2
 from automation.reports.charts import Chart, render_png
 from automation.reports.context import replace_charts
 from automation.reports.docx import readable, template_file
+from automation.reports.linebreak import thai_breaks
 from automation.settings import ConfigError, Settings
 from automation.thaidate import Digits, digits
 
@@ -37,8 +38,10 @@ LABELS = {
         "last_year_round": "รอบเดียวกันของปีก่อน", "this_round": "ค่าเฉลี่ยรอบนี้",
         "previous_mean": "ค่าเฉลี่ยรอบก่อน", "change_previous": "ผลต่างจากรอบก่อน",
         "last_year_mean": "ค่าเฉลี่ยรอบเดียวกันของปีก่อน", "change_last_year": "ผลต่างจากปีก่อน",
-        "significant": "แตกต่างอย่างมีนัยสำคัญ",
-        "trend_note": "ทดสอบความแตกต่างด้วย Welch’s t-test ที่ระดับนัยสำคัญ 0.05 นับผู้ตอบแต่ละรายเป็นหนึ่งหน่วย "
+        "significant": "ผลการทดสอบ", "change": "ผลต่าง", "month": "เดือน", "responses": "ผู้ตอบ (ราย)",
+        "cmp_facts": "สรุปสถิติเรื่องร้องเรียน", "value": "จำนวน",
+        "trend_note": "ผลต่าง = ค่าเฉลี่ยรอบนี้ ลบ ค่าเฉลี่ยของรอบที่เทียบ ผลการทดสอบ: ทดสอบความแตกต่างด้วย"
+                      "การทดสอบค่าทีแบบเวลช์ที่ระดับนัยสำคัญ 0.05 นับผู้ตอบแต่ละรายเป็นหนึ่งหน่วย "
                       "แตกต่าง หมายถึง ผลต่างมากกว่าความคลาดเคลื่อนจากการสุ่มตัวอย่าง",
     },
     "en": {
@@ -55,7 +58,8 @@ LABELS = {
         "trend": "Trend", "previous_round": "Previous round", "last_year_round": "Same round last year",
         "this_round": "This round", "previous_mean": "Previous round", "change_previous": "Change",
         "last_year_mean": "Last year", "change_last_year": "Change on last year",
-        "significant": "Larger than noise?",
+        "significant": "Larger than noise?", "change": "Change", "month": "Month", "responses": "Responses",
+        "cmp_facts": "Summary", "value": "Figure",
         "trend_note": "Welch's t test at the 5% level, each respondent counted once: \"Yes\" means the "
                       "change is larger than sampling noise.",
     },
@@ -98,6 +102,8 @@ def render_page(settings: Settings, context: dict[str, Any], out_dir: Path) -> P
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)), autoescape=True, undefined=jinja2.ChainableUndefined
     )
+    # "ไม่แตกต่าง" in a narrow cell: break between words only ("ไม่ / แตกต่าง", never "ไม่แตก / ต่าง").
+    env.filters["words"] = thai_breaks
     try:
         template = env.get_template(PAGE_TEMPLATE)
     except jinja2.TemplateNotFound:
@@ -107,13 +113,17 @@ def render_page(settings: Settings, context: dict[str, Any], out_dir: Path) -> P
         raise ConfigError(f"{template_dir / PAGE_TEMPLATE}: line {exc.lineno}: {exc.message}") from None
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    def picture(chart: Chart) -> str:
-        path = out_dir / f"{chart.name}.png"
+    def picture(chart: Chart) -> dict[str, str] | str:
+        """The chart's two drawings (desktop, and narrow for a phone) and its alt text."""
+        paths = out_dir / f"{chart.name}.png", out_dir / f"{chart.name}-phone.png"
         if not chart.values:
-            path.unlink(missing_ok=True)  # nothing to show this time: no stale picture either
+            for path in paths:
+                path.unlink(missing_ok=True)  # nothing to show this time: no stale picture either
             return ""
-        _write(path, render_png(chart, digit_style))
-        return path.name
+        for path, compact in zip(paths, (False, True), strict=True):
+            _write(path, render_png(chart, digit_style, compact=compact))
+        return {"src": paths[0].name, "phone": paths[1].name, "alt": chart.describe(digit_style),
+                "title": chart.title}
 
     filled = replace_charts(context, picture)
     labels = dict(LABELS[lang], how=_bands_text(settings, lang, digit_style))

@@ -14,7 +14,7 @@ from automation.reports.charts import Chart
 from automation.reports.measures import DONE, IN_PROGRESS, MEASURE_STATUS, NOT_STARTED
 from automation.schema import CATEGORIES, CHANNELS, COMPLAINT_STATUS
 from automation.settings import Settings
-from automation.thaidate import MONTHS_ABBR, MONTHS_EN, FiscalRound, be_year
+from automation.thaidate import MONTHS_ABBR, MONTHS_EN, MONTHS_FULL, FiscalRound, be_year
 
 if TYPE_CHECKING:
     from automation.reports.figures import Figures, Numbers, Privacy
@@ -361,6 +361,13 @@ def trend_table(sr: Any, min_n: int, num: Numbers) -> dict[str, Any]:
     }
 
 
+def _month_name(day: dt.date, num: Numbers) -> str:
+    """'ตุลาคม ๒๕๖๘' / 'October 2025'."""
+    if num.lang == "en":
+        return f"{MONTHS_EN[day.month - 1]} {day.year}"
+    return num.d(f"{MONTHS_FULL[day.month - 1]} {be_year(day.year)}")
+
+
 def _month(day: dt.date, num: Numbers) -> str:
     if num.lang == "en":
         return f"{MONTHS_EN[day.month - 1][:3]} {day.year % 100:02d}"
@@ -447,6 +454,9 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
                          "There is no earlier round to compare with."),
         "charts": charts,
         "has_monthly": bool(sr.monthly),
+        # The monthly chart's figures as a table too (the page shows both; a chart alone is
+        # lost on a screen reader and on a phone).
+        "monthly": [{"month": _month_name(m, num), "count": num.int(c)} for m, c in sr.monthly],
     }
 
 
@@ -473,6 +483,13 @@ def complaint_facts(cs: Any, num: Numbers, prev: Any = None, zeros: bool = True)
     ]
     if not zeros:
         groups = [g for g in groups if g["count"] != num.int(0)]
+    # For the page: each group once, its rows under it (a header cell spanning them).
+    grouped: list[dict[str, Any]] = []
+    for row in groups:
+        if not grouped or grouped[-1]["name"] != row["group"]:
+            grouped.append({"name": row["group"], "rows": []})
+        grouped[-1]["rows"].append(row)
+    groups = [dict(row) for row in groups]
     _first_only(groups, "group")
     days = _t(lang, " วันทำการ", " working days") if cs.basis == "working" else _t(lang, " วัน", " days")
     facts = [
@@ -493,6 +510,7 @@ def complaint_facts(cs: Any, num: Numbers, prev: Any = None, zeros: bool = True)
         "total": num.int(cs.total),
         "facts": [{"label": k, "value": v} for k, v in facts],
         "groups": groups,
+        "grouped": grouped,
         "empty": cs.total == 0,
     }
 
