@@ -15,7 +15,8 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -106,14 +107,59 @@ def _render(value: Any, lang: str) -> Any:
     return value
 
 
-@dataclass
+class RowValues(Mapping[str, Any]):
+    """One row of a sheet read through its column lists: the row's cells as a mapping, with no
+    dict per row (at 100,000s of rows that was a second copy of every cell)."""
+
+    __slots__ = ("_columns", "_index")
+
+    def __init__(self, columns: dict[str, list[Any]], index: int) -> None:
+        self._columns, self._index = columns, index
+
+    def __getitem__(self, key: str) -> Any:
+        return self._columns[key][self._index]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        column = self._columns.get(key)
+        return default if column is None else column[self._index]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._columns
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+class RowParsed(RowValues):
+    """The row's typed cells (Parsed), read through the typed table's columns."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Parsed:
+        return self._columns[key][self._index].parsed  # type: ignore[no-any-return]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        column = self._columns.get(key)
+        return default if column is None else column[self._index].parsed
+
+
+_NOTHING_FLAGGED: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
 class RowCheck:
     number: int
-    record: dict[str, Any]
-    cells: dict[str, Parsed]
+    record: Mapping[str, Any]
+    cells: Mapping[str, Parsed]
     row_id: str = ""
     unit: str = ""
-    flagged: set[str] = field(default_factory=set)
+    flagged: set[str] | frozenset[str] = _NOTHING_FLAGGED  # a set of its own once a cell is flagged
 
     def value(self, key: str) -> Any:
         """The typed value, even when it carries a warning (an alias still means its choice)."""
@@ -156,7 +202,9 @@ class SheetCheck:
             )
         )
         if row is not None and key:
-            row.flagged.add(key)
+            if row.flagged is _NOTHING_FLAGGED:
+                row.flagged = set()
+            row.flagged.add(key)  # type: ignore[union-attr]
 
     def header(self, key: str) -> str:
         return shown_header(self.layout.column(key), self.lang)
@@ -174,14 +222,12 @@ class SheetCheck:
         values = {k: plain_values(self.table.values(k)) for k in keys}
         cells = {c.key: typed[c.key].cells for c in columns}
         to_check = self._cells_with_findings(columns, cells)
-        col_keys = [c.key for c in columns]
-        for i, row_values in enumerate(zip(*(values[k] for k in keys), strict=True)):
-            record = dict(zip(keys, row_values, strict=True))
-            row = RowCheck(int(record[ROW]), record, {key: cells[key][i].parsed for key in col_keys})
+        for i, number in enumerate(values[ROW]):
+            row = RowCheck(int(number), RowValues(values, i), RowParsed(cells, i))
             row.row_id, row.unit = self.row_id(row), self.row_unit(row)
             for col in to_check.get(i, ()):
                 cell = cells[col.key][i]
-                shown = None if cell.parsed.blank else record.get(col.key)
+                shown = None if cell.parsed.blank else row.record.get(col.key)
                 for problem in cell.problems:
                     self.emit(problem, row, col.key, shown)
             self.rows.append(row)
