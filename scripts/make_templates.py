@@ -425,7 +425,7 @@ def build_template(lang: str, path: Path, font: str, size: int) -> Path:
     _p(doc, f"{{{{ d('2.1') }}}} {L['per_measure']}", "Heading 2")
     _table(doc, L["per_measure_head"], "r in m.per_measure",
            ["{{ r.no }}", "{{ r.title }}", "{{ r.units }}", "{{ r.done }}/{{ r.steps }}", "{{ r.status }}"],
-           [1.2, 7.0, 3.3, 2.0, 2.5], left=(1, 2, 4), whole=False)  # a long measure may run on
+           [1.2, 6.6, 3.3, 2.4, 2.5], left=(1, 2, 4), whole=False)  # a long measure may run on; แล้วเสร็จ is 2.1 cm
     _p(doc)
     _p(doc, f"{{{{ d('2.2') }}}} {L['detail']}", "Heading 2")
     _table(doc, L["detail_head"], "r in m.rows",

@@ -987,3 +987,20 @@ def test_a_line_may_end_only_between_the_words_pythainlp_finds() -> None:
     may_end = marked.replace(WJ, "").split(ZWSP)
     assert may_end == ["ผู้รับผิดชอบ", "หอ", "กระจาย", "ข่าว (๑๒ พฤศจิกายน ๒๕๖๘) คำติชม/", "แสดงความคิดเห็น"]
     assert thai_breaks("ISO 9001") == "ISO 9001"  # nothing Thai: left as typed
+
+
+@NO_OFFICE
+@NO_POPPLER
+def test_the_readme_shows_a_report_page_that_a_command_draws_again(tmp_path: Path) -> None:
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    assert "](docs/report-page.png)" in readme and "scripts/report_image.py" in readme
+    shipped = PROJECT / "docs" / "report-page.png"
+    assert shipped.read_bytes().startswith(b"\x89PNG") and shipped.stat().st_size < 200_000  # small in git
+    spec = importlib.util.spec_from_file_location("report_image", PROJECT / "scripts" / "report_image.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.main(["--out", str(tmp_path / "page.png")]) == 0
+    from PIL import Image
+
+    with Image.open(tmp_path / "page.png") as drawn, Image.open(shipped) as committed:
+        assert drawn.size == committed.size  # the same page of the same demo report
