@@ -306,7 +306,8 @@ def summary_text(summary: RunSummary, lang: str = "th", settings: Settings | Non
         lines.append("  - " + digits(_stage_line(stage, lang), style))
     if summary.api_calls:
         calls = "Google Sheets API calls" if lang == "en" else "เรียกใช้ Google Sheets API"
-        lines.append(f"{calls}: {summary.api_calls}" + ("" if lang == "en" else digits(" ครั้ง", style)))
+        lines.append(f"{calls}: {summary.api_calls}" if lang == "en"
+                     else digits(f"{calls}: {summary.api_calls} ครั้ง", style))
     lines.append(f"{summary.seconds:.2f} s" if lang == "en"
                  else digits(f"ใช้เวลา {summary.seconds:.2f} วินาที", style))
     lines += _where_to_look(summary, lang, settings)

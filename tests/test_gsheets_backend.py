@@ -405,7 +405,7 @@ def test_the_cli_runs_on_the_emulator_and_reports_the_call_count(
     code, out, _ = cli(["run", "--json", "--config", str(config)], capsys)
     assert code == 0 and json.loads(out)["api_calls"] == 4  # the summary sheet is the run's own
     code, out, _ = cli(["run", "--config", str(config)], capsys)
-    assert code == 0 and "เรียกใช้ Google Sheets API: 2 ครั้ง" in out and f"Google Sheets {spreadsheet}" in out
+    assert code == 0 and "เรียกใช้ Google Sheets API: ๒ ครั้ง" in out and f"Google Sheets {spreadsheet}" in out
 
 
 def test_a_dry_run_on_google_sheets_reads_and_writes_nothing(

@@ -200,3 +200,19 @@ def test_run_on_the_embedded_settings_builds_the_missing_workbook_first(
             ensure_workbook(settings.model_copy(update={
                 "source": source, "workbook": settings.workbook.model_copy(update={"path": other})}))
         assert not other.exists()
+
+
+def test_the_summary_counts_google_api_calls_in_the_digits_the_office_writes(
+    settings: Settings, demo_workbook: Path
+) -> None:
+    from dataclasses import replace
+
+    from automation.pipeline import summary_text
+
+    summary = replace(run_once(settings, write=False), api_calls=4)
+    assert settings.run.digits == "thai"  # as shipped
+    thai = summary_text(summary, "th", settings)
+    assert "เรียกใช้ Google Sheets API: ๔ ครั้ง" in thai, thai
+    arabic = settings.model_copy(update={"run": settings.run.model_copy(update={"digits": "arabic"})})
+    assert "เรียกใช้ Google Sheets API: 4 ครั้ง" in summary_text(summary, "th", arabic)
+    assert "Google Sheets API calls: 4" in summary_text(summary, "en", settings)
