@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, replace
@@ -47,6 +48,7 @@ SUBLINE = {"th": "แบบประเมินความพึงพอใ�
 THANKS = {"th": "ขอบคุณที่ใช้บริการ", "en": "Thank you"}
 # The shipped settings' form: posters made with it open nobody's form.
 DEMO_FORM_MARK = "DEMO-FORM-ID"
+_DEMO_LINK = re.compile(r"/(DEMO-[A-Z0-9-]+)")  # the shipped forms' ids, complaint forms' too
 NO_SCAN = {"th": "สแกนไม่ได้? เปิด {link} แล้วเลือก «{point}»", "en": "Cannot scan? Open {link} and choose «{point}»"}
 NO_SCAN_FORM = {"th": "สแกนไม่ได้? เปิด {link}", "en": "Cannot scan? Open {link}"}
 INK, BAND, PAPER = (20, 20, 20), (18, 62, 120), (255, 255, 255)
@@ -114,6 +116,22 @@ def form_link(settings: Settings, point: ServicePoint) -> str:
 def is_demo_form(settings: Settings) -> bool:
     """Still the shipped placeholder form (DEMO-FORM-ID): its posters lead nowhere."""
     return DEMO_FORM_MARK in settings.survey.form_url_template
+
+
+def demo_forms(settings: Settings, *, complaint_forms: bool = True) -> dict[str, str]:
+    """Each form link still the shipped placeholder (DEMO-FORM-ID, DEMO-COMPLAINT-FORM,
+    DEMO-CORRUPTION-FORM), by its setting: a poster made from it leads nowhere. The complaint
+    forms count only when their posters are made (`complaint_forms`)."""
+    found = {}
+    if is_demo_form(settings):
+        found["[survey] form_url_template"] = DEMO_FORM_MARK
+    if complaint_forms:
+        keys = {"complaint": "[complaint_form] form_url", "corruption": "[complaint_form] corruption_form_url"}
+        for kind, url in complaint_form_links(settings).items():
+            mark = _DEMO_LINK.search(url)
+            if mark:
+                found[keys[kind]] = mark.group(1)
+    return found
 
 
 def short_link(settings: Settings) -> str:
@@ -284,16 +302,21 @@ def make_posters(settings: Settings, out_dir: Path | None = None, *,
     return posters
 
 
+def complaint_form_links(settings: Settings) -> dict[str, str]:
+    """The complaint forms that get a poster: each link set whose form sheet the office has."""
+    form = settings.complaint_form
+    links = {"complaint": form.form_url.strip() if settings.sheets.complaint_form else "",
+             "corruption": form.corruption_form_url.strip() if settings.sheets.corruption_form else ""}
+    return {k: v for k, v in links.items() if v}
+
+
 def make_complaint_posters(settings: Settings, out_dir: Path | None = None, *,
                            font: ThaiFont | Literal["auto"] | None = "auto", lang: str | None = None,
                            size: PaperSize = "a4") -> list[Poster]:
     """The complaint form's poster (`[complaint_form] form_url`), and the corruption form's
     where the office has that form (`[sheets] corruption_form` and `corruption_form_url`):
     `poster-complaint.*`, `poster-corruption.*`. None when no complaint form link is set."""
-    form = settings.complaint_form
-    links = {"complaint": form.form_url.strip() if settings.sheets.complaint_form else "",
-             "corruption": form.corruption_form_url.strip() if settings.sheets.corruption_form else ""}
-    links = {k: v for k, v in links.items() if v}
+    links = complaint_form_links(settings)
     if not links:
         return []
     out = out_dir or settings.output_dir / "posters"

@@ -202,3 +202,23 @@ def test_a_point_key_that_is_not_configured_is_refused_with_the_list(
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert "../../x" in err and all(p.key in err for p in settings.survey.service_points)
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_complaint_forms_demo_links_are_warned_about_and_refused_with_strict(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The office has pasted its real satisfaction form, but not yet its complaint forms.
+    form = "https://docs.google.com/forms/d/e/1FAIpQLSeReal/viewform?usp=pp_url&entry.1000001={service_point}"
+    config = _with_form(settings, form, short="https://forms.gle/Ab12Cd34")
+    assert "DEMO-COMPLAINT-FORM" in settings.complaint_form.form_url  # as shipped
+    assert main(["qr", "--config", config, "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "[complaint_form] form_url" in err and "DEMO-COMPLAINT-FORM" in err and "แบบฟอร์มตัวอย่าง" in err
+    assert "corruption_form_url" in err and "DEMO-CORRUPTION-FORM" in err
+    assert "form_url_template" not in err  # the satisfaction form is real
+    assert main(["qr", "--config", config, "--out", str(tmp_path / "b"), "--strict"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: [complaint_form] form_url") and "DEMO-COMPLAINT-FORM" in line
+    assert not (tmp_path / "b").exists()
+    # --point makes no complaint poster: nothing to warn about.
+    assert main(["qr", "--config", config, "--out", str(tmp_path / "c"), "--point", "water", "--strict"]) == 0

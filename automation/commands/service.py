@@ -288,7 +288,7 @@ def _qr_args(p: argparse.ArgumentParser) -> None:
                    help="paper size: a4 (default) or a5 for a small counter stand")
     p.add_argument("--json", action="store_true", help="print each poster's service point, link and files as JSON")
     p.add_argument("--strict", action="store_true",
-                   help="refuse (exit 2) while [survey] form_url_template is still the demo form")
+                   help="refuse (exit 2) while a form link of the posters is still a demo form")
 
 
 @command("qr", "Make a printable A4 or A5 QR poster (PNG and PDF) for each service point",
@@ -301,23 +301,26 @@ def _qr_args(p: argparse.ArgumentParser) -> None:
 @arguments(_qr_args)
 def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
     from automation.posters import (
-        DEMO_FORM_MARK,
-        is_demo_form,
+        demo_forms,
         make_complaint_posters,
         make_posters,
         short_link,
     )
 
     en = settings.run.language == "en"
-    if is_demo_form(settings):
-        where = f"[survey] form_url_template in {settings.source}"
+    # Every form link still the shipped placeholder, the complaint forms' too when their
+    # posters are made: a poster printed from one sends people to no form.
+    demo = demo_forms(settings, complaint_forms=not args.point)
+    if demo:
+        where = f"{', '.join(demo)} in {settings.source}"
+        marks = ", ".join(demo.values())
         if args.strict:
-            raise ConfigError(f"{where} is still the demo form ({DEMO_FORM_MARK}); paste your form's "
-                              "pre-filled link there (see the README's QR posters)")
-        print(f"warning: {where} is still the demo form ({DEMO_FORM_MARK}): these posters open no real "
-              "form; paste your form's pre-filled link there before printing" if en else
-              f"คำเตือน: {where} ยังเป็นแบบฟอร์มตัวอย่าง ({DEMO_FORM_MARK}) โปสเตอร์เหล่านี้เปิดแบบฟอร์มจริงไม่ได้ "
-              "ให้วางลิงก์แบบกรอกล่วงหน้าของแบบฟอร์มของหน่วยงานก่อนพิมพ์", file=sys.stderr)
+            raise ConfigError(f"{where} is still the demo form ({marks}); paste your form's "
+                              "link there (see the README's QR posters)")
+        print(f"warning: {where} is still the demo form ({marks}): these posters open no real "
+              "form; paste your form's link there before printing" if en else
+              f"คำเตือน: {where} ยังเป็นแบบฟอร์มตัวอย่าง ({marks}) โปสเตอร์เหล่านี้เปิดแบบฟอร์มจริงไม่ได้ "
+              "ให้วางลิงก์ของแบบฟอร์มของหน่วยงานก่อนพิมพ์", file=sys.stderr)
     posters = make_posters(settings, args.out, only=args.point, size=args.size)
     if not args.point:  # and the complaint form's posters, where its link is set
         posters += make_complaint_posters(settings, args.out, size=args.size)
