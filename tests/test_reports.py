@@ -235,6 +235,22 @@ def test_overdue_items_are_listed_by_unit(drafts: Drafts) -> None:
         assert any(item.item_id in r[2] for r in rows)  # as typed: it must match the register
 
 
+def test_the_public_edition_counts_the_overdue_complaints_it_does_not_name(drafts: Drafts, tmp_path: Path) -> None:
+    figures = gather_figures(drafts.settings, drafts.tables, H1, TODAY)
+    complaints = [i for i in overdue_items(figures) if i.kind == "complaint"]
+    assert complaints, "the demo has overdue complaints"
+    public = build_report(drafts.settings, drafts.tables, H1, TODAY, out=tmp_path / "public.docx", public=True)
+    text = all_text(open_docx(public))
+    assert "ไม่มีรายการที่เกินกำหนด" not in text  # it said so, beside a summary counting them
+    rows = table_with(open_docx(public), "หน่วยงาน", "รายการ", "เกินกำหนด (วัน)")[1:]
+    assert rows[-1][1] == "เรื่องร้องเรียน"
+    assert rows[-1][2] == f"เรื่องร้องเรียนที่เกินกำหนด {digits(str(len(complaints)), 'thai')} เรื่อง (ฉบับเผยแพร่แสดงเฉพาะจำนวน)"
+    assert not any(i.item_id in cell for i in complaints for row in rows for cell in row)  # by count only
+    steps = sum(1 for i in overdue_items(figures) if i.kind == "step")
+    total = digits(str(steps + len(complaints)), "thai")
+    assert f"มีรายการที่เกินกำหนดทั้งหมด {total} รายการ" in text
+
+
 def test_the_satisfaction_tables_show_the_score_reports_figures(drafts: Drafts) -> None:
     report = compute_scores(drafts.settings, drafts.tables["responses"], H1, today=TODAY)
     rows = table_with(drafts.open("h1"), "รายการ", "ค่าเฉลี่ย", "S.D.", "ระดับ")

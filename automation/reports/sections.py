@@ -236,13 +236,25 @@ def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, A
             "days_late": num.int(i.days_late),
         })
     _first_only(rows, "unit")
+    listed = len(rows)
+    if privacy.public and complaints:
+        # Counted, not left out: without this row the public edition said "no overdue items"
+        # while its own summary counted an overdue complaint.
+        rows.append({
+            "unit": "–",
+            "kind": kinds["complaint"],
+            "item": _t(lang, f"เรื่องร้องเรียนที่เกินกำหนด {num.int(complaints)} เรื่อง (ฉบับเผยแพร่แสดงเฉพาะจำนวน)",
+                       f"{complaints} overdue complaint(s) (the public edition gives the count only)"),
+            "due": "–",
+            "days_late": "–",
+        })
     soon = overdue_items(fig, "due_soon")
     return {
         "available": True,
         "note": "",
         "rows": rows,
         "empty": not rows,
-        "count": num.int(len(rows)),
+        "count": num.int(listed + (complaints if privacy.public else 0)),
         "steps": sum(1 for i in items if i.kind == "step"),
         "complaints": complaints,
         "steps_due_soon": sum(1 for i in soon if i.kind == "step"),
