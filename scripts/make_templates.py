@@ -85,7 +85,7 @@ LABELS = {
         # the report marks Thai word boundaries (automation.reports.linebreak), so a cell breaks
         # only between words, and a word wider than its column would still be cut.
         "w_detail": [1.1, 4.5, 2.9, 2.7, 2.6, 2.2],  # ผู้รับผิดชอบ 2.4 cm, พฤศจิกายน 2.3 cm + margins
-        "w_overdue": [2.8, 2.4, 5.4, 2.8, 2.6],
+        "w_overdue": [2.8, 2.1, 5.2, 3.0, 2.9],  # เกินกำหนด is one word of 2.8 cm with margins
         "w_levels": [4.6, 2.2, 2.2, 2.4, 2.2, 2.4],  # ปานกลาง is one word of 2.4 cm
         "w_groups": [3.0, 7.5, 2.5, 2.5],
         "w_trend": [3.1, 1.5, 1.4, 1.7, 2.4, 1.4, 1.7, 2.4],  # cell margins 0.1 cm: Thai digits are wide

@@ -137,14 +137,25 @@ def set_properties(props: Any, context: dict[str, Any]) -> None:
     props.created = props.modified = now
 
 
+LETTER_CM = 0.26  # a Thai letter of the 14 pt table text is about this wide (ประชาสัมพันธ์: 2.8 cm)
+
+
 def mark_line_breaks(document: Any) -> None:
     """Thai in table cells breaks only between words (automation.reports.linebreak): narrow
     columns are where LibreOffice would otherwise split "ผู้รับผิด|ชอบ". Body paragraphs
     are wide enough for the office programs' own breaking and stay plain for search."""
     for table in document.element.body.iter(qn("w:tbl")):
-        for text in table.iter(qn("w:t")):
-            if text.text:
-                text.text = thai_breaks(text.text)
+        margins = table.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}/{qn('w:left')}")
+        side = int(margins.get(qn("w:w"))) if margins is not None else 108  # twips; Table Grid's 0.19 cm
+        for cell in table.iter(qn("w:tc")):
+            width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            fits = None
+            if width is not None and width.get(qn("w:type")) == "dxa":
+                room = (int(width.get(qn("w:w"))) - 2 * side) / 567  # cm
+                fits = max(2, int(room / LETTER_CM))
+            for text in cell.iter(qn("w:t")):
+                if text.text:
+                    text.text = thai_breaks(text.text, fits)
 
 
 def _part_element(document: Any, sect_pr: Any, tag: str) -> Any:

@@ -42,9 +42,18 @@ def _tokens(text: str) -> list[str]:
     return word_tokenize(text, engine="newmm", keep_whitespace=True)
 
 
+def _letters(word: str) -> int:
+    """How many letters take width (marks sit on their letter)."""
+    return sum(1 for ch in word if ch not in _COMBINING)
+
+
 @lru_cache(maxsize=8192)
-def thai_breaks(text: str) -> str:
-    """`text` with line breaks allowed only between the words pythainlp finds."""
+def thai_breaks(text: str, fits: int | None = None) -> str:
+    """`text` with line breaks allowed only between the words pythainlp finds.
+
+    `fits`: about how many letters fit a line of the column. A word longer than that (a long
+    compound such as สิ่งอำนวยความสะดวก in a narrow column) is not glued: it has to break
+    somewhere, and the office program's own syllable breaks beat a cut after any letter."""
     if not text or not _THAI_LETTER.search(text) or ZWSP in text or WJ in text:
         return text  # nothing Thai, or marked already
     out: list[str] = []
@@ -61,7 +70,7 @@ def thai_breaks(text: str) -> str:
             wordish = _THAI_LETTER.search(previous) and _THAI_LETTER.search(token)
             bracket = previous[-1] in _NO_BREAK_AFTER or token[0] in _NO_BREAK_BEFORE
             out.append(ZWSP if (wordish or previous[-1] in _BREAK_AFTER) and not bracket else WJ)
-        out.append(_glued(token))
+        out.append(token if fits is not None and _letters(token) > fits else _glued(token))
         previous = token
     return "".join(out)
 
