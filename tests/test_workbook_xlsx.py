@@ -144,3 +144,25 @@ def test_a_missing_or_broken_file_is_a_clear_error(tmp_path: Path) -> None:
     other.write_text("a,b")
     with pytest.raises(WorkbookLegacy, match=r"plan\.csv: ไม่ใช่ไฟล์ \.xlsx"):
         XlsxWorkbook(other).read(["x"])
+
+
+def test_the_findings_sheet_a_run_adds_has_columns_wide_enough_to_read(
+    settings: Settings, demo_workbook: Path
+) -> None:
+    from automation.pipeline import run_once
+
+    title = settings.sheets.findings
+    assert title not in openpyxl.load_workbook(demo_workbook).sheetnames  # the run adds it
+    run_once(settings)
+    sheet = openpyxl.load_workbook(demo_workbook)[title]
+    headers = [c.value for c in sheet[1]]
+    width = {h: sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i, h in enumerate(headers, 1)}
+    assert width["ปัญหาที่พบ"] == 60 and width["วิธีแก้ไข"] >= 40  # long messages: as wide as allowed
+    assert 8 <= width["แถว"] <= 10
+    assert width["ระดับ"] == len("ควรตรวจสอบ") + 2  # the longest label; "ต้องแก้ไข" is 7 across (marks sit above)
+    # A person's widths on the service's sheet are theirs from then on.
+    book = openpyxl.load_workbook(demo_workbook)
+    book[title].column_dimensions["H"].width = 90
+    book.save(demo_workbook)
+    run_once(settings)
+    assert openpyxl.load_workbook(demo_workbook)[title].column_dimensions["H"].width == 90

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from html import escape
@@ -182,7 +183,7 @@ class Patch:
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
             'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
         )
-        cols = _element(old, "cols") or ""
+        cols = _element(old, "cols") or _fitted_cols(grid)
         last = f"{column_letters(max(width, 1))}{max(len(grid), 1)}"
         autofilter = f'<autoFilter ref="A1:{last}"/>' if grid else ""
         text = (
@@ -559,6 +560,27 @@ def _root_prefix(text: str, root: str) -> re.Match[str] | None:
     other elements are out of scope for a new child)."""
     start = re.search(rf"<(?:\w+:)?{root}\b[^>]*>", text)
     return re.search(rf'xmlns:(\w+)="{re.escape(NS_REL)}"', start.group(0)) if start else None
+
+
+# A new service sheet's columns are as wide as what they hold, within these bounds: at the
+# default width (8.43) a finding's message showed its first ten letters and nothing else.
+MIN_FITTED_WIDTH, MAX_FITTED_WIDTH = 8, 60
+
+
+def _shown_length(value: Any) -> int:
+    """Characters a reader sees across: Thai vowel and tone marks sit above or below a letter."""
+    return sum(1 for ch in str(value) if unicodedata.category(ch) != "Mn")
+
+
+def _fitted_cols(grid: list[list[Any]]) -> str:
+    """`<cols>` for a service sheet the service adds: each column fitted to its longest value."""
+    width = max((len(r) for r in grid), default=0)
+    cols = []
+    for c in range(width):
+        longest = max((_shown_length(r[c]) for r in grid if c < len(r) and r[c] not in (None, "")), default=0)
+        fitted = min(max(longest + 2, MIN_FITTED_WIDTH), MAX_FITTED_WIDTH)
+        cols.append(f'<col min="{c + 1}" max="{c + 1}" width="{fitted}" customWidth="1"/>')
+    return f"<cols>{''.join(cols)}</cols>" if cols else ""
 
 
 def _element(text: str, name: str) -> str | None:
