@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    setup_cli_logging(args.verbose)
+    undo_logging = setup_cli_logging(args.verbose)
     try:
         settings = settings_for(args)
         if COMMANDS[args.command].uses_workbook and getattr(args, "workbook", None) is None:
@@ -162,6 +162,25 @@ def main(argv: list[str] | None = None) -> int:
         hint = "" if args.verbose else "; run again with --verbose for details"
         print(f"error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
         return 1
+    finally:
+        undo_logging()
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a record comes (not the stream of the moment the
+    handler was made), so a command run in-process after another (tests, tools) never writes
+    to a closed stream."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
 
 
 class _CliFormatter(logging.Formatter):
@@ -177,7 +196,7 @@ class _CliFormatter(logging.Formatter):
         return f"{record.levelname.lower()}: {record.getMessage()}"
 
 
-def setup_cli_logging(verbose: bool) -> None:
+def setup_cli_logging(verbose: bool) -> Callable[[], None]:
     """The service's own loggers at DEBUG with --verbose (each step as it runs, with its time,
     and every Google API call); libraries stay at WARNING whatever the flag, since their
     debug output (matplotlib's font manager alone writes hundreds of lines) drowns the
@@ -186,14 +205,22 @@ def setup_cli_logging(verbose: bool) -> None:
     from automation.logs import quiet_libraries
 
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)  # only the command line's own: a host's handlers (pytest's) stay
+    handler = _StderrHandler()
     handler.setFormatter(_CliFormatter(verbose))
     root.addHandler(handler)
+    previous_level = root.level
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
     logging.getLogger("automation").setLevel(logging.NOTSET)  # follows the root, as setup_logging expects
     quiet_libraries()
+
+    def undo() -> None:
+        """For callers in the same process (tests, tools): their logging as it was."""
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+
+    return undo
 
 
 def _warn_unused_gsheets(settings: Settings) -> None:

@@ -158,8 +158,12 @@ def test_gsheets_filled_in_while_the_backend_is_xlsx_is_a_warning(
 def test_library_debug_noise_stays_out_of_verbose(caplog: pytest.LogCaptureFixture) -> None:
     from automation.cli import setup_cli_logging
 
-    setup_cli_logging(verbose=True)
-    assert logging.getLogger("automation.pipeline").isEnabledFor(logging.DEBUG)
-    for name in ("matplotlib.font_manager", "PIL.PngImagePlugin", "urllib3.connectionpool"):
-        assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
-    assert not logging.getLogger("urllib3.connectionpool").isEnabledFor(logging.WARNING)
+    undo = setup_cli_logging(verbose=True)
+    try:
+        assert logging.getLogger("automation.pipeline").isEnabledFor(logging.DEBUG)
+        for name in ("matplotlib.font_manager", "PIL.PngImagePlugin", "urllib3.connectionpool"):
+            assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
+        assert not logging.getLogger("urllib3.connectionpool").isEnabledFor(logging.WARNING)
+    finally:
+        undo()
+    assert not logging.getLogger("automation.pipeline").isEnabledFor(logging.DEBUG)  # as it was
