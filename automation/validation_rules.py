@@ -24,8 +24,8 @@ class MissingSheet(Rule):
         "en": "The workbook has no sheet '{sheet}'",
     }
     fix = {
-        "th": "เพิ่มชีตชื่อ '{sheet}' (คำสั่ง python main.py init) หรือแก้ชื่อชีตใน config/settings.toml",
-        "en": "Add a sheet named '{sheet}' (python main.py init) or fix its title in settings",
+        "th": "เพิ่มชีตชื่อ '{sheet}' (คำสั่ง ./ita init) หรือแก้ชื่อชีตใน config/settings.toml",
+        "en": "Add a sheet named '{sheet}' (./ita init) or fix its title in settings",
     }
 
 

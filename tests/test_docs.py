@@ -67,3 +67,10 @@ def test_readme_commands_are_typed_the_one_way_the_first_screen_says() -> None:
     bare = re.findall(r"(?<![/\w])python3? (?:main\.py|-m)[^\n`]*", README)
     assert not bare, f"README commands that fail outside .venv (write ./ita … or .venv/bin/python …): {bare}"
     assert "`./ita COMMAND`" in "\n".join(README.splitlines()[:45])
+
+
+def test_the_shipped_settings_name_commands_the_one_way_the_first_screen_says() -> None:
+    """The comments in config/settings.toml are read beside the README: `./ita …` there too."""
+    settings = (Path(__file__).resolve().parent.parent / "config" / "settings.toml").read_text(encoding="utf-8")
+    bare = re.findall(r"(?<![/\w])python3? (?:main\.py|-m)[^\n)]*", settings)
+    assert not bare, f"settings comments naming commands that fail outside .venv: {bare}"

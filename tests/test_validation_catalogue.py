@@ -543,3 +543,14 @@ def test_no_cell_value_crashes_validation_or_the_write_back(sheet: str, data: st
             assert not (isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value))
     for notes in cell_notes(found).values():
         assert all(not ILLEGAL_CHARACTERS_RE.search(n.text) for n in notes)
+
+
+def test_a_fix_that_names_a_command_names_it_as_staff_type_it() -> None:
+    """`./ita …`, as the README's first screen says: `python main.py` fails outside the .venv,
+    and the findings sheet is where staff read these."""
+    import automation.validation_rules  # noqa: F401  (registers the catalogue)
+
+    for rule_id, rule in RULES.items():
+        for words in (*rule.template.values(), *rule.fix.values()):
+            assert "main.py" not in words, (rule_id, words)
+    assert "./ita init" in RULES["missing-sheet"].fix["th"]
