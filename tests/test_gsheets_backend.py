@@ -159,7 +159,8 @@ def test_a_run_reads_raw_serials_in_two_calls_and_writes_in_two(
     assert meta.query["includeGridData"] == ["true"] and "note" in meta.query["fields"][0]
     assert read.query["valueRenderOption"] == ["UNFORMATTED_VALUE"]
     assert read.query["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
-    staff = [gsettings.sheets.measures, gsettings.sheets.complaints, gsettings.sheets.responses]
+    staff = [gsettings.sheets.measures, gsettings.sheets.complaints, gsettings.sheets.responses,
+             gsettings.sheets.complaint_form, gsettings.sheets.corruption_form]
     assert sorted(read.query["ranges"]) == sorted(f"'{t}'" for t in staff)
     assert write.body == {"valueInputOption": "RAW"}
 
@@ -542,7 +543,9 @@ def test_init_completes_an_existing_spreadsheet_without_touching_data(
     config = gsheets_config(settings, emulator, key_file, sid)
     code, out, err = cli(["init", "--backend", "gsheets", "--config", str(config)], capsys)
     assert code == 0, err
-    assert out.splitlines() == [f"added sheet: {settings.sheets.responses}", f"added sheet: {settings.sheets.summary}"]
+    added = [settings.sheets.responses, settings.sheets.complaint_form, settings.sheets.corruption_form,
+             settings.sheets.summary]
+    assert sorted(out.splitlines()) == sorted(f"added sheet: {t}" for t in added)
     assert emulator.values(sid, measures.title) == before[measures.title]
     assert emulator.values(sid, settings.sheets.findings) == before[settings.sheets.findings]
     assert emulator.values(sid, complaints.title) == [complaints.headers("th")]  # the blank tab

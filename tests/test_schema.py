@@ -19,8 +19,9 @@ def test_every_sheet_the_issue_names_has_its_columns(settings: Settings) -> None
     complaints = [c.key for c in schema["complaints"].columns]
     assert complaints == [
         "complaint_id", "received_date", "channel", "complainant", "contact", "subject",
-        "category", "unit", "status", "ack_date", "closed_date", "outcome",
+        "category", "unit", "status", "ack_date", "closed_date", "outcome", "routing", "form_key",
     ]
+    assert [c.key for c in schema["complaints"].columns if c.owner == "service"] == ["routing", "form_key"]
     responses = schema["responses"].columns
     assert responses[0].key == "timestamp" and responses[0].th == "ประทับเวลา"
     assert [c.key for c in responses if c.type == "likert"] == [q.key for q in settings.survey.questions]
@@ -59,7 +60,7 @@ def test_columns_are_found_in_any_order_and_missing_ones_are_named(settings: Set
     layout = build_schema(settings)["complaints"]
     header = [*list(reversed(layout.headers()))[:-1], "คอลัมน์ที่เพิ่มเอง"]
     match = match_headers(layout, header)
-    assert match.positions["outcome"] == 0
+    assert match.positions["outcome"] == header.index(layout.column("outcome").th)
     assert [c.key for c in match.missing] == ["complaint_id"]
     assert match.unknown == ["คอลัมน์ที่เพิ่มเอง"]
 
@@ -71,6 +72,7 @@ def test_normalize_header_ignores_nbsp_and_runs_of_spaces() -> None:
 def test_schema_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"measures", "complaints", "responses", "findings", "summary"}
+    assert set(data) == {"measures", "complaints", "responses", "complaint_form", "corruption_form",
+                         "findings", "summary"}
     status = next(c for c in data["measures"]["columns"] if c["key"] == "status")
     assert status["type"] == "choice" and "ดำเนินการแล้ว" in status["allowed"]
