@@ -76,7 +76,7 @@ def merge_plan(plan: Plan, table: SheetTable, settings: Settings, lang: str = "t
     not_started = next(c.th for c in STEP_STATUS if c.key == "not_started")
 
     existing: dict[str, dict[str, Any]] = {}
-    last_row = 1
+    last_row = table.header_row  # new steps go below the headers (title rows may sit above them)
     for record in table.records():
         last_row = max(last_row, int(record[ROW]))
         if record["row_id"] is not None:

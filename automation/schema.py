@@ -125,7 +125,9 @@ class Schema:
         }
 
 
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# Zero-width spaces and joiners, word joiner, BOM, soft hyphen, direction marks and embeddings:
+# invisible on screen, pasted in from web pages, PDFs and chat apps.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 _ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -313,6 +315,9 @@ class HeaderMatch:
     positions: dict[str, int] = field(default_factory=dict)
     missing: list[Column] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    # Columns found under a header that differs from every name of the column only by
+    # spacing, case or invisible marks: key -> the header as typed (a warning says so).
+    variants: dict[str, str] = field(default_factory=dict)
 
 
 def match_headers(sheet: SheetSchema, header_row: list[Any]) -> HeaderMatch:
@@ -341,6 +346,12 @@ def match_headers(sheet: SheetSchema, header_row: list[Any]) -> HeaderMatch:
     match.unknown = [
         str(cell) for i, cell in enumerate(header_row) if i not in used and normalize_header(cell)
     ]
+    for col in sheet.columns:
+        index = match.positions.get(col.key)
+        if index is not None:
+            typed = str(header_row[index])
+            if typed not in (col.th, col.en, col.key) and unicodedata.normalize("NFC", typed) not in (col.th, col.en):
+                match.variants[col.key] = typed
     return match
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 from automation.schema import HeaderMatch, Schema, SheetSchema, match_headers
 from automation.workbook import Grid, Workbook
 
-ROW = "_row"  # the sheet row number (1-based, header is row 1) kept beside each record
+ROW = "_row"  # the sheet row number (1-based, as a person counts) kept beside each record
+HEADER_SEARCH = 20  # title rows a staff sheet may have above its header row
 T = TypeVar("T")
 
 
@@ -28,6 +29,8 @@ class SheetTable:
     header: list[Any] = field(default_factory=list)
     match: HeaderMatch = field(default_factory=HeaderMatch)
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    header_row: int = 1  # the sheet row holding the headers (title rows may sit above it)
+    found_title: str | None = None  # the sheet's own title when it differs from the layout's
     # What the run derived from this table, computed once and shared by every stage that
     # reads it (automation.typed_tables, automation.run_figures): kept with the table, so a
     # new read starts afresh.
@@ -109,16 +112,17 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def to_table(layout: SheetSchema, grid: Grid | None) -> SheetTable:
+def to_table(layout: SheetSchema, grid: Grid | None, found_title: str | None = None) -> SheetTable:
     if grid is None:
         return SheetTable(layout, present=False, frame=_empty_frame(layout))
-    header = list(grid[0]) if grid else []
+    at = header_index(layout, grid)
+    header = list(grid[at]) if grid else []
     match = match_headers(layout, header)
     keys = [c.key for c in layout.columns]
     # Blank lines between entries are normal in a staff sheet: they are left out. The columns
     # are built straight from the grid's rows, with no record per row in between (a second
     # copy of every cell, at 100,000s of rows).
-    kept = [(number, row) for number, row in enumerate(grid[1:], start=2) if not all(_blank(v) for v in row)]
+    kept = [(number, row) for number, row in enumerate(grid[at + 1:], start=at + 2) if not all(_blank(v) for v in row)]
     columns: dict[str, list[Any]] = {}
     for key in keys:
         index = match.positions.get(key)
@@ -129,7 +133,25 @@ def to_table(layout: SheetSchema, grid: Grid | None) -> SheetTable:
     # dtype=object keeps every value as the workbook gave it: no datetime64 or NaT coercion.
     frame = pd.DataFrame({c: pd.Series(columns.pop(c), dtype=object) for c in [*keys, ROW]})
     frame[ROW] = frame[ROW].astype(int)
-    return SheetTable(layout, present=True, header=header, match=match, frame=frame)
+    return SheetTable(layout, present=True, header=header, match=match, frame=frame, header_row=at + 1,
+                      found_title=found_title)
+
+
+def header_index(layout: SheetSchema, grid: Grid) -> int:
+    """The header row (0-based): the first of the top rows that names at least half of the
+    layout's columns; failing that, the one naming the most (a title row above the headers,
+    "แผนปฏิบัติการ … ประจำปี ๒๕๖๗" merged across, is passed over); row 1 when none names any."""
+    enough = max(1, (len(layout.columns) + 1) // 2)
+    best, best_found = 0, 0
+    for index, row in enumerate(grid[:HEADER_SEARCH]):
+        if not any(not _blank(v) for v in row):
+            continue
+        found = len(match_headers(layout, list(row)).positions)
+        if found >= enough:
+            return index
+        if found > best_found:
+            best, best_found = index, found
+    return best
 
 
 def _empty_frame(layout: SheetSchema) -> pd.DataFrame:
@@ -148,4 +170,6 @@ def load_tables(workbook: Workbook, schema: Schema) -> Tables:
     """Every sheet of the schema, staff and service alike, in one read."""
     titles = [layout.title for layout in schema.sheets.values()]
     grids = workbook.read(titles)
-    return Tables({key: to_table(layout, grids.get(layout.title)) for key, layout in schema.sheets.items()})
+    found = workbook.found_titles
+    return Tables({key: to_table(layout, grids.get(layout.title), found.get(layout.title))
+                   for key, layout in schema.sheets.items()})

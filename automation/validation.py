@@ -55,6 +55,7 @@ from automation.validation_rules import (
     DuplicateResponse,
     DuplicateStep,
     FiscalYearImplausible,
+    HeaderVariant,
     IdYearMismatch,
     LateMarkedOnTime,
     MissingColumn,
@@ -64,6 +65,7 @@ from automation.validation_rules import (
     OutsideFiscalYear,
     PlaceholderText,
     RowIdMismatch,
+    SheetTitleVariant,
     WrongEra,
 )
 
@@ -596,7 +598,23 @@ def structure_findings(table: SheetTable, lang: str) -> list[Finding]:
         )
         for col in table.match.missing
         if col.owner != "service"  # the service adds its own columns when it first needs them
-    ] + duplicate_columns(table, lang)
+    ] + duplicate_columns(table, lang) + near_misses(table, lang)
+
+
+def near_misses(table: SheetTable, lang: str) -> list[Finding]:
+    """A sheet or header read although its name is not exact: said once, as a warning."""
+    layout = table.layout
+    found = []
+    if table.found_title:
+        found.append(SheetTitleVariant.make(sheet=layout.title, found=table.found_title.strip() or table.found_title,
+                                            lang=lang, sheet_key=layout.key))
+    for key, typed in table.match.variants.items():
+        col = layout.column(key)
+        found.append(HeaderVariant.make(
+            sheet=layout.title, row=table.header_row, column=shown_header(col, lang), value=typed, typed=typed,
+            lang=lang, sheet_key=layout.key, column_key=key, col_number=table.column_number(key),
+        ))
+    return found
 
 
 def column_letter(index: int) -> str:

@@ -58,6 +58,37 @@ class DuplicateColumn(Rule):
     }
 
 
+class SheetTitleVariant(Rule):
+    id = "sheet-title"
+    severity = "warning"
+    title = {"th": "ชื่อชีตไม่ตรงทุกตัวอักษร", "en": "Sheet title not exact"}
+    template = {
+        "th": "อ่านชีต '{found}' เป็นชีต '{sheet}' (ชื่อต่างกันเพียงช่องว่าง ตัวพิมพ์ อักขระที่มองไม่เห็น "
+              "หรือเป็นชื่อภาษาอังกฤษที่ Google Forms ตั้ง)",
+        "en": "Sheet '{found}' is read as '{sheet}' (the titles differ only by spacing, case, invisible "
+              "marks, or are the English name Google Forms gives)",
+    }
+    fix = {
+        "th": "เปลี่ยนชื่อชีตเป็น '{sheet}' ให้ตรงทุกตัวอักษร หรือตั้งชื่อชีตใน config/settings.toml ให้ตรงกับชื่อในไฟล์",
+        "en": "Rename the sheet to exactly '{sheet}', or set the sheet's title in settings to match the file",
+    }
+
+
+class HeaderVariant(Rule):
+    id = "header-variant"
+    severity = "warning"
+    title = {"th": "หัวคอลัมน์ไม่ตรงทุกตัวอักษร", "en": "Header not exact"}
+    template = {
+        "th": "ชีต '{sheet}' หัวคอลัมน์ '{typed}' อ่านเป็น '{column}' (ต่างกันเพียงช่องว่าง ตัวพิมพ์ หรืออักขระที่มองไม่เห็น)",
+        "en": "Sheet '{sheet}': the header '{typed}' is read as '{column}' (it differs only by spacing, case "
+              "or invisible marks)",
+    }
+    fix = {
+        "th": "พิมพ์หัวคอลัมน์ใหม่เป็น '{column}' (ลบช่องว่างหรืออักขระที่มองไม่เห็นออก)",
+        "en": "Retype the header as '{column}' (without extra spaces or invisible marks)",
+    }
+
+
 class RequiredCell(Rule):
     id = "required"
     title = {"th": "ช่องที่ต้องกรอก", "en": "Required cell"}

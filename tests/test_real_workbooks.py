@@ -16,6 +16,7 @@ import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -138,6 +139,9 @@ def through_libreoffice(paths: list[Path], out: Path) -> list[Path]:
 
 
 needs_office = pytest.mark.skipif(OFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+LINKS = [f"https://www.example.go.th/ita/2567-{no:02d}-{step:02d}" for no, _t, _u, steps in MEASURES
+         for step in range(1, len(steps) + 1)]
 
 FIXTURES = {
     "plain": Habits(),
@@ -424,3 +428,153 @@ def test_a_damaged_encrypted_or_legacy_file_is_one_line_naming_file_and_cause(
     line = one_line(capsys)
     assert line.startswith(f"error: {bad}: ") and cause in line, line
     assert bad.read_bytes() == before
+
+
+# ---------------------------------------------------------------- near misses in structure
+
+
+def _renamed(source: Path, target: Path, titles: dict[str, str], edit: Any = None) -> Path:
+    """A copy with sheets renamed as staff rename them (through openpyxl: values only matter)."""
+    book = openpyxl.load_workbook(source)
+    for old, new in titles.items():
+        book[old].title = new
+    if edit is not None:
+        edit(book)
+    book.save(target)
+    return target
+
+
+def test_sheet_titles_that_differ_only_by_spacing_marks_or_the_forms_english_name_are_read_with_a_warning(
+    demo_workbook: Path, settings: Settings
+) -> None:
+    schema = build_schema(settings)
+    measures, responses = schema["measures"].title, schema["responses"].title
+    assert responses == "การตอบแบบฟอร์ม 1"
+    before = run_once(settings, stages=check_stages(), write=False)
+    _renamed(demo_workbook, demo_workbook, {measures: measures + " ", responses: "Form Responses 1"})
+    summary = run_once(settings, stages=check_stages())
+    rules = [(f.sheet_key, f.rule) for f in summary.findings]
+    assert ("measures", "sheet-title") in rules and ("responses", "sheet-title") in rules
+    assert "missing-sheet" not in {r for _k, r in rules}
+    # Every finding the exact titles gave is still there, and the notes are on the staff's own tabs.
+    assert {(f.sheet, f.row, f.rule) for f in before.findings} <= {(f.sheet, f.row, f.rule) for f in summary.findings}
+    book = openpyxl.load_workbook(demo_workbook)
+    assert measures not in book.sheetnames and measures + " " in book.sheetnames  # no second sheet added
+    noted = [c for row in book[measures + " "].iter_rows() for c in row if c.comment is not None]
+    assert noted and all(c.comment.text.startswith(NOTE_MARK) for c in noted)
+    warning = next(f for f in summary.findings if f.rule == "sheet-title" and f.sheet_key == "responses")
+    assert "Form Responses 1" in warning.message and warning.severity == "warning"
+
+
+def test_a_header_with_an_invisible_mark_is_matched_with_a_warning(demo_workbook: Path, settings: Settings) -> None:
+    title = build_schema(settings)["complaints"].title
+
+    def mark(book: openpyxl.Workbook) -> None:
+        book[title]["B1"] = "วันที่\u200bรับเรื่อง"
+
+    _renamed(demo_workbook, demo_workbook, {}, mark)
+    summary = run_once(settings, stages=check_stages(), write=False)
+    mine = [f for f in summary.findings if f.sheet_key == "complaints" and f.row == 1]
+    assert [(f.rule, f.column_key) for f in mine] == [("header-variant", "received_date")]
+    assert not any(f.rule == "missing-column" for f in summary.findings)
+
+
+def test_title_rows_above_the_headers_are_recognised(demo_workbook: Path, settings: Settings) -> None:
+    title = build_schema(settings)["measures"].title
+    before = run_once(settings, stages=check_stages(), write=False)
+
+    def titled(book: openpyxl.Workbook) -> None:
+        sheet = book[title]
+        sheet.insert_rows(1, 2)
+        sheet["A1"] = "แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ พ.ศ. ๒๕๖๗"
+        sheet.merge_cells("A1:N1")
+        sheet["A2"] = "องค์การบริหารส่วนตำบลบ้านสวน"
+
+    _renamed(demo_workbook, demo_workbook, {}, titled)
+    after = run_once(settings, stages=check_stages())
+    shifted = {(f.rule, f.column_key, f.row + 2 if f.row and f.sheet_key == "measures" else f.row)
+               for f in before.findings}
+    assert {(f.rule, f.column_key, f.row) for f in after.findings} == shifted  # the same findings, two rows down
+    sheet = openpyxl.load_workbook(demo_workbook)[title]
+    first = next(f for f in after.findings if f.sheet_key == "measures" and f.col_number)
+    assert sheet.cell(first.row, first.col_number).comment.text.startswith(NOTE_MARK)
+
+
+def test_merged_cells_in_the_findings_sheet_hide_no_rows_at_the_next_rewrite(
+    demo_workbook: Path, settings: Settings
+) -> None:
+    findings = build_schema(settings)["findings"].title
+    run_once(settings, stages=check_stages())
+    count = openpyxl.load_workbook(demo_workbook)[findings].max_row
+
+    def merge(book: openpyxl.Workbook) -> None:
+        book[findings].merge_cells("A2:B4")  # a person tidying the service's sheet
+        book[findings].merge_cells("H3:H6")
+
+    _renamed(demo_workbook, demo_workbook, {}, merge)
+    run_once(settings, stages=check_stages())
+    sheet = openpyxl.load_workbook(demo_workbook)[findings]
+    assert not sheet.merged_cells.ranges
+    assert sheet.max_row == count and all(sheet.cell(r, 1).value for r in range(1, count + 1))
+
+
+# ---------------------------------------------------------------- Google Sheets: merges
+
+
+@needs_office
+def test_merges_on_google_sheets_give_the_same_findings_as_the_xlsx_file(
+    saved_books: dict[str, Path], office: Settings, tmp_path: Path
+) -> None:
+    from automation.sheets_emulator import SheetsEmulator
+    from automation.workbook import open_workbook
+
+    local_file = put(saved_books["extras"], office)
+    local = run_once(office, stages=check_stages(), write=False)
+    values = tmp_path / "values.xlsx"  # what an upload to Drive keeps: values, merges, notes
+    book = openpyxl.load_workbook(local_file, data_only=True)
+    measures = build_schema(office)["measures"].title
+    for (row, *_rest), link in zip(book[measures].iter_rows(min_row=2, max_row=6), LINKS, strict=True):
+        row.offset(column=11).value = link  # links pasted as addresses (HYPERLINK's label is another story)
+    book.save(values)
+    with SheetsEmulator() as emulator:
+        bot = "ita-bot@office-test.iam.gserviceaccount.com"
+        key = emulator.write_service_account_key(tmp_path / "key.json", bot)
+        sid = emulator.import_xlsx(values, shared_with=[bot])
+        remote_settings = load_settings(office.source, run__today=TODAY, workbook__backend="gsheets",
+                                        gsheets__spreadsheet_id=sid, gsheets__credentials_file=str(key),
+                                        gsheets__api_base_url=emulator.url, gsheets__timeout_seconds=5)
+        book = open_workbook(remote_settings)
+        remote = run_once(remote_settings, book, stages=check_stages())
+        assert book.api_calls == 4
+        measures = build_schema(office)["measures"].title
+        notes = emulator.notes(sid, measures)
+    mine = sorted((f.row, f.column_key, f.rule) for f in local.findings if f.sheet_key == "measures")
+    assert sorted((f.row, f.column_key, f.rule) for f in remote.findings if f.sheet_key == "measures") == mine
+    assert ("5", "unit", "choice-typo") in {(str(r), k, rule) for r, k, rule in mine}
+    assert (4, 6) in notes and (5, 6) not in notes  # 0-based: the merged unit's note on G5, none on G6
+
+
+def test_the_emulator_merges_cells_as_google_does(tmp_path: Path) -> None:
+    import gspread
+
+    from automation.gsheets_transport import http_client_for, quiet_offline_auth, service_account_credentials
+    from automation.sheets_emulator import SheetsEmulator
+
+    quiet_offline_auth()
+    with SheetsEmulator() as emulator:
+        bot = "ita-bot@office-test.iam.gserviceaccount.com"
+        key = emulator.write_service_account_key(tmp_path / "key.json", bot)
+        sid = emulator.create_spreadsheet("ITA", {"มาตรการ": [["มาตรการ", "ขั้นตอน"], ["เปิดเผยข้อมูล", "ประกาศ"],
+                                                              ["ไม่ควรเหลือ", "เผยแพร่"]]}, [bot])
+        client = gspread.Client(service_account_credentials(key), http_client=http_client_for(emulator.url))
+        sheet = client.open_by_key(sid).worksheet("มาตรการ")
+        sheet.merge_cells("A2:A3")
+        meta = client.http_client.fetch_sheet_metadata(sid, params={"fields": "sheets(properties(title),merges)"})
+        assert meta["sheets"][0]["merges"] == [{"sheetId": sheet.id, "startRowIndex": 1, "endRowIndex": 3,
+                                                "startColumnIndex": 0, "endColumnIndex": 1}]
+        assert emulator.values(sid, "มาตรการ")[2] == ["", "เผยแพร่"]  # only the top-left value stays
+        with pytest.raises(gspread.exceptions.APIError):
+            sheet.merge_cells("A3:B3")  # overlaps the first merge
+        sheet.unmerge_cells("A2:A3")
+        assert "merges" not in client.http_client.fetch_sheet_metadata(
+            sid, params={"fields": "sheets(properties(title),merges)"})["sheets"][0]

@@ -366,7 +366,7 @@ def test_the_catalogue_has_over_100_cases_and_covers_every_cell_rule() -> None:
     import automation.validation  # noqa: F401  (fills the catalogue)
 
     # whole-sheet rules, tested in test_validation.py and test_validation_consistency.py
-    structural = {"missing-sheet", "missing-column", "duplicate-column"}
+    structural = {"missing-sheet", "missing-column", "sheet-title", "header-variant", "duplicate-column"}
     validation_rules = {r for r, cls in RULES.items() if cls.__module__ == "automation.validation_rules"}
     assert validation_rules - structural <= covered
 

@@ -226,6 +226,8 @@ def get_spreadsheet(ss: Spreadsheet, query: Query) -> dict[str, Any]:
                              for box in ranges.get(sheet.sheet_id, [sheet.full_box()])]
         if sheet.protected_ranges:
             entry["protectedRanges"] = copy.deepcopy(sheet.protected_ranges)
+        if sheet.merges:
+            entry["merges"] = copy.deepcopy(sheet.merges)
         sheets.append(entry)
     out = {"spreadsheetId": ss.spreadsheet_id, "properties": copy.deepcopy(ss.properties),
            "sheets": sheets, "spreadsheetUrl": SHEETS_URL % ss.spreadsheet_id}
@@ -920,6 +922,54 @@ def _delete_protected_range(ss: Spreadsheet, p: dict[str, Any], email: str) -> d
     raise bad_request(f"No protected range with id: {wanted}")
 
 
+def _merge_cells(ss: Spreadsheet, p: dict[str, Any], email: str) -> dict[str, Any]:
+    """mergeCells: as on Google, the merged range keeps only its top-left cell's value, and a
+    merge may not overlap another."""
+    grid_range = p.get("range") or {}
+    sheet = _sheet(ss, grid_range.get("sheetId"))
+    box = _box(sheet, grid_range)
+    if box is None:
+        raise bad_request("The range to merge is empty.")
+    check_editable(ss, sheet, box, email)
+    kind = p.get("mergeType") or "MERGE_ALL"
+    if kind == "MERGE_ALL":
+        boxes = [box]
+    elif kind == "MERGE_ROWS":
+        boxes = [GridBox(r, box.col0, r, box.col1) for r in range(box.row0, box.row1 + 1)]
+    elif kind == "MERGE_COLUMNS":
+        boxes = [GridBox(box.row0, c, box.row1, c) for c in range(box.col0, box.col1 + 1)]
+    else:
+        raise bad_request(f"Invalid value at 'mergeType': {kind!r}")
+    for merge in sheet.merges:
+        if _merge_box(sheet, merge).intersects(box):
+            raise bad_request("You can't merge cells that are already merged; unmerge them first.")
+    for b in boxes:
+        if b.rows * b.columns < 2:
+            continue
+        for r, c, cell in sheet.cells_in(b):
+            if (r, c) != (b.row0, b.col0):
+                cell.value, cell.formula = None, None
+                sheet.drop_if_blank(r, c)
+        sheet.merges.append({"sheetId": sheet.sheet_id, "startRowIndex": b.row0, "endRowIndex": b.row1 + 1,
+                             "startColumnIndex": b.col0, "endColumnIndex": b.col1 + 1})
+    return {}
+
+
+def _unmerge_cells(ss: Spreadsheet, p: dict[str, Any], email: str) -> dict[str, Any]:
+    grid_range = p.get("range") or {}
+    sheet = _sheet(ss, grid_range.get("sheetId"))
+    box = _box(sheet, grid_range)
+    if box is not None:
+        sheet.merges = [m for m in sheet.merges if not _merge_box(sheet, m).intersects(box)]
+    return {}
+
+
+def _merge_box(sheet: SheetGrid, merge: dict[str, Any]) -> GridBox:
+    found = _box(sheet, merge)
+    assert found is not None
+    return found
+
+
 REQUEST_HANDLERS: dict[str, Handler] = {
     "addSheet": _add_sheet,
     "deleteSheet": _delete_sheet,
@@ -932,6 +982,8 @@ REQUEST_HANDLERS: dict[str, Handler] = {
     "autoResizeDimensions": _auto_resize_dimensions,
     "updateCells": _update_cells,
     "appendCells": _append_cells,
+    "mergeCells": _merge_cells,
+    "unmergeCells": _unmerge_cells,
     "repeatCell": _repeat_cell,
     "setDataValidation": _set_data_validation,
     "addProtectedRange": _add_protected_range,

@@ -318,6 +318,7 @@ class SheetGrid:
     protected_ranges: list[dict[str, Any]] = field(default_factory=list)
     dimension_properties: dict[str, dict[int, dict[str, Any]]] = field(
         default_factory=lambda: {"ROWS": {}, "COLUMNS": {}})
+    merges: list[dict[str, Any]] = field(default_factory=list)  # GridRanges, as spreadsheets.get gives them
 
     @classmethod
     def new(cls, sheet_id: int, title: str, index: int, rows: int = 1000,
@@ -383,7 +384,8 @@ class SheetGrid:
              for k, c in self.cells.items()},
             list(self.validations), list(self.formats), copy.deepcopy(self.protected_ranges),
             {dim: {i: dict(p) for i, p in props.items()}
-             for dim, props in self.dimension_properties.items()})
+             for dim, props in self.dimension_properties.items()},
+            [dict(m) for m in self.merges])
 
     def validation_at(self, row: int, col: int) -> dict[str, Any] | None:
         found = None
@@ -428,6 +430,7 @@ class SheetGrid:
             "protectedRanges": self.protected_ranges,
             "dimensionProperties": {dim: {str(i): p for i, p in props.items()}
                                     for dim, props in self.dimension_properties.items()},
+            "merges": self.merges,
         }
 
     @classmethod
@@ -437,6 +440,7 @@ class SheetGrid:
         sheet.validations = [RangeRule.from_json(v) for v in data.get("validations", [])]
         sheet.formats = [RangeRule.from_json(f) for f in data.get("formats", [])]
         sheet.protected_ranges = data.get("protectedRanges", [])
+        sheet.merges = data.get("merges", [])
         dims = data.get("dimensionProperties", {})
         sheet.dimension_properties = {
             dim: {int(i): p for i, p in dims.get(dim, {}).items()} for dim in ("ROWS", "COLUMNS")}

@@ -448,7 +448,7 @@ class SheetsEmulator:
     def import_xlsx(self, path: str | Path, shared_with: Iterable[str] = (),
                     title: str | None = None, spreadsheet_id: str | None = None) -> str:
         """Load an .xlsx workbook as a new spreadsheet: values (as RAW text/numbers, dates
-        as serials), cell comments as notes, frozen header rows and list dropdowns."""
+        as serials), cell comments as notes, frozen header rows, list dropdowns and merges."""
         import openpyxl
 
         book = openpyxl.load_workbook(path)
@@ -469,6 +469,10 @@ class SheetsEmulator:
                     if frozen:
                         sheet.properties["gridProperties"]["frozenRowCount"] = frozen
                 _import_dropdowns(ws, sheet)
+                for merged in ws.merged_cells.ranges:
+                    sheet.merges.append({"sheetId": sheet.sheet_id, "startRowIndex": merged.min_row - 1,
+                                         "endRowIndex": merged.max_row, "startColumnIndex": merged.min_col - 1,
+                                         "endColumnIndex": merged.max_col})
             self._changed()
         return sid
 

@@ -10,6 +10,8 @@ sheets, cells of service-owned columns, and the service's own cell notes.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -66,6 +68,72 @@ class CellError(str):
     __slots__ = ()
 
 
+# Marks nobody sees on a tab: zero-width spaces and joiners, BOM, soft hyphen, direction marks.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# The tab a Google Form fills is named in the form owner's language.
+_FORM_RESPONSES = re.compile(r"^(?:form responses|การตอบแบบฟอร์ม|respuestas de formulario)\s*(\d+)$")
+
+
+def title_key(title: str) -> str:
+    """A sheet title as a person reads it: spacing, case, invisible marks and Thai digits
+    ignored; "Form Responses 1" and "การตอบแบบฟอร์ม 1" are the same tab."""
+    value = unicodedata.normalize("NFC", title)
+    value = _INVISIBLE.sub("", value).replace("\u00a0", " ").translate(_THAI_DIGITS)
+    value = re.sub(r"\s+", " ", value).strip().casefold()
+    m = _FORM_RESPONSES.match(value)
+    return f"form responses {int(m.group(1))}" if m else value
+
+
+def match_titles(wanted: list[str], titles: list[str]) -> dict[str, str]:
+    """Each wanted title -> the workbook's sheet for it: the sheet of that exact title, else
+    the only sheet whose title differs just by spacing, case or invisible marks (or is the
+    Google Form's English name). Two such sheets match neither: the finding asks which."""
+    exact = set(titles)
+    by_key: dict[str, list[str]] = {}
+    for title in titles:
+        by_key.setdefault(title_key(title), []).append(title)
+    out = {}
+    for title in wanted:
+        if title in exact:
+            out[title] = title
+            continue
+        near = [t for t in by_key.get(title_key(title), []) if t not in wanted]
+        if len(near) == 1:
+            out[title] = near[0]
+    return out
+
+
+def fill_merges(rows: Grid, merges: list[tuple[int, int, int, int]]) -> None:
+    """A merged range's value belongs to every cell of it (a measure's title merged over its
+    steps is each step's measure), within the rows and columns the grid holds. Ranges are
+    1-based and inclusive: (first row, first column, last row, last column)."""
+    height = len(rows)
+    for r1, c1, r2, c2 in merges:
+        if r1 > height or c1 > len(rows[r1 - 1]):
+            continue
+        value = rows[r1 - 1][c1 - 1]
+        if value is None or value == "":
+            continue
+        for r in range(r1, min(r2, height) + 1):
+            row = rows[r - 1]
+            for c in range(c1, min(c2, len(row)) + 1):
+                if row[c - 1] is None or row[c - 1] == "":
+                    row[c - 1] = value
+
+
+def first_cell(row: int, col: int, merges: list[tuple[int, int, int, int]]) -> tuple[int, int]:
+    """A note on a merged range sits on its first cell (the others cannot show one)."""
+    for r1, c1, r2, c2 in merges:
+        if r1 <= row <= r2 and c1 <= col <= c2:
+            return r1, c1
+    return row, col
+
+
+ERROR_RESULTS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#ERROR!",
+                           "#GETTING_DATA", "#SPILL!", "#CALC!"})
+
+
 @dataclass(frozen=True)
 class CellWrite:
     sheet: str  # sheet title
@@ -106,6 +174,8 @@ class Workbook(ABC):
 
     label: str = "workbook"
     api_calls: int = 0  # remote calls made so far (0 for a local file)
+    # Titles the last read() found under a near-miss name: wanted title -> the sheet's own.
+    found_titles: dict[str, str] = {}
 
     @abstractmethod
     def read(self, titles: list[str]) -> dict[str, Grid]:

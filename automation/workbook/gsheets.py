@@ -29,7 +29,20 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from automation.pacing import Pacer, shared_pacer
 from automation.settings import ConfigError
-from automation.workbook.base import NOTE_MARK, Changes, Grid, Workbook, WorkbookError
+from automation.workbook.base import (
+    ERROR_RESULTS,
+    NOTE_MARK,
+    CellError,
+    CellNote,
+    CellWrite,
+    Changes,
+    Grid,
+    Workbook,
+    WorkbookError,
+    fill_merges,
+    first_cell,
+    match_titles,
+)
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient
@@ -143,6 +156,7 @@ class GoogleSheetsWorkbook(Workbook):
         self._notes: dict[str, dict[tuple[int, int], str]] = {}  # title -> {(row, col): note}
         self._grids: dict[str, Grid] = {}
         self._dates: dict[str, set[tuple[int, int]]] = {}  # title -> {(row0, col0)} formatted as dates
+        self._merges: dict[str, list[tuple[int, int, int, int]]] = {}  # title -> merged ranges, 1-based
 
     # ------------------------------------------------------------------ set-up
 
@@ -241,7 +255,7 @@ class GoogleSheetsWorkbook(Workbook):
         # Notes, and which cells are formatted as dates: UNFORMATTED_VALUE gives a date cell
         # as a bare day serial, and only its format says it is a date (as openpyxl reads it).
         fields = (
-            "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),"
+            "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),merges,"
             "data(startRow,startColumn,rowData(values(note,userEnteredFormat(numberFormat(type))))))"
         )
         meta = self._call(
@@ -250,10 +264,16 @@ class GoogleSheetsWorkbook(Workbook):
                 self.spreadsheet_id, params={"includeGridData": "true", "fields": fields}
             ),
         )
-        self._sheets, self._notes, self._dates = {}, {}, {}
+        self._sheets, self._notes, self._dates, self._merges = {}, {}, {}, {}
         for sheet in meta.get("sheets", []):
             props = sheet["properties"]
             self._sheets[props["title"]] = props
+            size = props.get("gridProperties", {})
+            self._merges[props["title"]] = [  # GridRanges (0-based, ends exclusive) as 1-based inclusive
+                (m.get("startRowIndex", 0) + 1, m.get("startColumnIndex", 0) + 1,
+                 m.get("endRowIndex", size.get("rowCount", 1000)), m.get("endColumnIndex", size.get("columnCount", 26)))
+                for m in sheet.get("merges", [])
+            ]
             notes: dict[tuple[int, int], str] = {}
             dates: set[tuple[int, int]] = set()
             for block in sheet.get("data", []):
@@ -267,9 +287,16 @@ class GoogleSheetsWorkbook(Workbook):
             self._notes[props["title"]] = notes
             self._dates[props["title"]] = dates
 
+    def _own(self, title: str) -> str:
+        """The spreadsheet's own title for one of ours (a near miss: "มาตรการ ", "Form Responses 1")."""
+        return match_titles([title], list(self._sheets)).get(title, title)
+
     def read(self, titles: list[str]) -> dict[str, Grid]:
         self._load_metadata()
-        present = [t for t in titles if t in self._sheets]
+        found = match_titles(titles, list(self._sheets))
+        self.found_titles = {wanted: own for wanted, own in found.items() if wanted != own}
+        present = [found[t] for t in titles if t in found]
+        wanted_for = {own: wanted for wanted, own in found.items()}
         if not present:
             return {}
         answer = self._call(
@@ -284,11 +311,12 @@ class GoogleSheetsWorkbook(Workbook):
                 },
             ),
         )
-        grids = {title: _grid_from_values(block, self._dates.get(title, set()))
-                 for title, block in zip(present, answer.get("valueRanges", []), strict=False)}
-        # The tables only read a grid; the rows a write compares against are the same lists.
+        grids = {own: _grid_from_values(block, self._dates.get(own, set()), self._merges.get(own, []))
+                 for own, block in zip(present, answer.get("valueRanges", []), strict=False)}
+        # The tables only read a grid; the rows a write compares against are the same lists
+        # (kept by the spreadsheet's own titles, as apply() addresses them).
         self._grids = grids
-        return dict(grids)
+        return {wanted_for[own]: grid for own, grid in grids.items()}
 
     # ------------------------------------------------------------------ write
 
@@ -297,6 +325,7 @@ class GoogleSheetsWorkbook(Workbook):
             return
         if not self._sheets:
             self._load_metadata()
+        changes = self._on_own_titles(changes)
         requests_: list[dict[str, Any]] = []
         data: list[dict[str, Any]] = []
         for title, grid in changes.replace.items():
@@ -375,6 +404,25 @@ class GoogleSheetsWorkbook(Workbook):
             if not all(trimmed(r) in there for r in appended[title]):
                 return False
         return len(answer.get("valueRanges", [])) == len(titles)
+
+    def _on_own_titles(self, changes: Changes) -> Changes:
+        """The changes addressed to the spreadsheet's own sheet titles (near misses resolved),
+        notes on a merged range moved to its first cell."""
+        notes: dict[str, list[CellNote]] = {}
+        for title, wanted in changes.notes.items():
+            own = self._own(title)
+            merges = self._merges.get(own, [])
+            placed: dict[tuple[int, int], str] = {}
+            for n in wanted:
+                cell = first_cell(n.row, n.col, merges)
+                placed[cell] = f"{placed[cell]}\n{n.text}" if cell in placed else n.text
+            notes[own] = [CellNote(own, r, c, text) for (r, c), text in placed.items()]
+        return Changes(
+            replace={self._own(t): g for t, g in changes.replace.items()},
+            cells=[CellWrite(self._own(w.sheet), w.row, w.col, w.value) for w in changes.cells],
+            notes=notes,
+            append={self._own(t): rows for t, rows in changes.append.items()},
+        )
 
     def _ensure_sheet(self, title: str, rows: int, cols: int) -> list[dict[str, Any]]:
         if title in self._sheets:
@@ -578,16 +626,21 @@ def _cell_data(value: Any) -> dict[str, Any]:
     return {"userEnteredValue": {"stringValue": str(value)}}
 
 
-def _grid_from_values(block: dict[str, Any], dates: set[tuple[int, int]]) -> Grid:
+def _grid_from_values(block: dict[str, Any], dates: set[tuple[int, int]],
+                      merges: list[tuple[int, int, int, int]] | None = None) -> Grid:
     """One valueRange of the batchGet answer as a grid: the JSON decoder's own row lists, dates
     typed in place and short rows padded in place. No copy of a row or a cell: at 100,000s of
-    rows the copies cost more than the decoding."""
+    rows the copies cost more than the decoding. A formula's error result ("#REF!") becomes a
+    CellError; a merged range's value fills every cell of it, as in the .xlsx backend."""
     rows: Grid = block.get("values", [])
     _dates_from_serials(rows, dates)
     width = max(map(len, rows), default=0)
     for row in rows:
+        if not ERROR_RESULTS.isdisjoint(row):  # a set test in C: rows without errors cost one pass
+            row[:] = [CellError(v) if v.__class__ is str and v in ERROR_RESULTS else v for v in row]
         if len(row) < width:
             row.extend([None] * (width - len(row)))
+    fill_merges(rows, merges or [])
     return rows
 
 

@@ -25,7 +25,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation.schema import SheetSchema
-from automation.workbook.base import Changes, Grid, Workbook, WorkbookBusy, WorkbookError
+from automation.workbook.base import (
+    Changes,
+    Grid,
+    Workbook,
+    WorkbookBusy,
+    WorkbookError,
+    first_cell,
+    match_titles,
+)
 from automation.workbook.xlsx_package import Package, SheetPart, column_letters
 from automation.workbook.xlsx_patch import Patch, cell_xml, xml_text
 from automation.workbook.xlsx_read import read_sheets
@@ -48,7 +56,9 @@ class XlsxWorkbook(Workbook):
 
     def read(self, titles: list[str]) -> dict[str, Grid]:
         with Package(self.path) as pkg:
-            parts = {t: part for t in titles if (part := pkg.sheet(t)) is not None}
+            found = match_titles(titles, [s.title for s in pkg.sheets])
+            self.found_titles = {wanted: own for wanted, own in found.items() if wanted != own}
+            parts = {wanted: part for wanted, own in found.items() if (part := pkg.sheet(own)) is not None}
             return read_sheets(pkg, parts)
 
     # ------------------------------------------------------------------ write
@@ -72,14 +82,17 @@ class XlsxWorkbook(Workbook):
         raise WorkbookError(f"{self.path}: ไฟล์ถูกแก้ไขอยู่ตลอดระหว่างที่ระบบบันทึก — สั่งใหม่อีกครั้ง (the file kept changing)")
 
     def _change(self, pkg: Package, patch: Patch, changes: Changes) -> None:
+        def own(title: str) -> str:  # the sheet's own title, when it is a near miss of ours
+            return match_titles([title], [s.title for s in pkg.sheets]).get(title, title)
+
         def sheet(title: str) -> SheetPart:
-            part = pkg.sheet(title)
+            part = pkg.sheet(own(title))
             if part is None:
                 raise WorkbookError(f"{self.path}: ไม่พบชีต '{title}' (sheet '{title}' is missing)")
             return part
 
         for title, grid in changes.replace.items():
-            patch.replace_sheet(title, grid)
+            patch.replace_sheet(own(title), grid)
         writes: dict[str, dict[tuple[int, int], Any]] = {}
         for w in changes.cells:
             writes.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
@@ -100,13 +113,13 @@ class XlsxWorkbook(Workbook):
             wanted = {cell: v for cell, v in cells.items() if not _shows(grid, cell, v)}
             patch.write_cells(sheet(title), wanted)
         for title, notes in changes.notes.items():
-            part = pkg.sheet(title)
+            part = pkg.sheet(own(title))
             if part is None:
                 continue
             merges = pkg.scan(part).merges
             wanted: dict[tuple[int, int], str] = {}
             for n in notes:
-                cell = _first_cell(n.row, n.col, merges)
+                cell = first_cell(n.row, n.col, merges)
                 wanted[cell] = f"{wanted[cell]}\n{n.text}" if cell in wanted else n.text
             patch.set_notes(part, wanted)
 
@@ -239,14 +252,6 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _first_cell(row: int, col: int, merges: list[tuple[int, int, int, int]]) -> tuple[int, int]:
-    """A note on a merged range sits on its first cell (the others cannot hold one)."""
-    for r1, c1, r2, c2 in merges:
-        if r1 <= row <= r2 and c1 <= col <= c2:
-            return r1, c1
-    return row, col
 
 
 def _shows(grid: Grid, cell: tuple[int, int], value: Any) -> bool:

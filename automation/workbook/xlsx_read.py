@@ -22,7 +22,7 @@ from typing import Any
 
 import python_calamine
 
-from automation.workbook.base import CellError, Grid
+from automation.workbook.base import CellError, Grid, fill_merges
 from automation.workbook.xlsx_package import (
     NS_MAIN,
     Package,
@@ -139,17 +139,7 @@ def finish(rows: list[list[Any]], scan: SheetScan) -> Grid:
             rows[i] = row[:width]
         else:
             row.extend([None] * (width - len(row)))
-    for r1, c1, r2, c2 in scan.merges:
-        if r1 > height or c1 > width:
-            continue
-        value = rows[r1 - 1][c1 - 1]
-        if value is None:
-            continue
-        for r in range(r1, min(r2, height) + 1):
-            row = rows[r - 1]
-            for c in range(c1, min(c2, width) + 1):
-                if row[c - 1] is None:
-                    row[c - 1] = value
+    fill_merges(rows, scan.merges)
     return rows
 
 
