@@ -134,7 +134,7 @@ def test_a_failed_write_leaves_the_file_as_it_was(settings: Settings) -> None:
 
 
 def test_a_missing_or_broken_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(WorkbookMissing, match="ไม่พบไฟล์สมุดงาน"):
+    with pytest.raises(WorkbookMissing, match="ไม่พบสมุดงาน"):
         XlsxWorkbook(tmp_path / "none.xlsx").read(["x"])
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a zip")
