@@ -293,6 +293,39 @@ def test_a_second_run_writes_nothing_and_formulas_keep_their_cached_results(
 
 
 @needs_office
+def test_a_plan_cell_written_over_a_formula_keeps_the_others_and_drops_the_stale_calc_chain(
+    saved_books: dict[str, Path], office: Settings, tmp_path: Path
+) -> None:
+    from automation.workbook import CellWrite, Changes
+
+    path = put(saved_books["plain"], office)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp_path / "chain.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():  # the calc chain Excel keeps beside its formulas
+            data = src.read(info.filename)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.'
+                                    b'openxmlformats.org/officeDocument/2006/relationships/calcChain" '
+                                    b'Target="calcChain.xml"/></Relationships>')
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+            out.writestr(info, data)
+        out.writestr("xl/calcChain.xml", b'<?xml version="1.0" encoding="UTF-8"?><calcChain xmlns="http://schemas.'
+                                         b'openxmlformats.org/spreadsheetml/2006/main"><c r="A2" i="1"/></calcChain>')
+    shutil.copy(tmp_path / "chain.xlsx", path)
+    measures = build_schema(office)["measures"].title
+    before = path.read_bytes()
+    XlsxWorkbook(path).apply(Changes(cells=[CellWrite(measures, 2, 1, "2567-01-01")]))  # what the formula shows
+    assert path.read_bytes() == before  # the same value: the formula stays, nothing is written
+    XlsxWorkbook(path).apply(Changes(cells=[CellWrite(measures, 2, 1, "2567-01-09")]))  # import-plan's new id
+    after = parts(path)
+    assert "xl/calcChain.xml" not in after
+    assert b"calcChain" not in after["xl/_rels/workbook.xml.rels"] + after["[Content_Types].xml"]
+    book = openpyxl.load_workbook(path)
+    assert book[measures]["A2"].value == "2567-01-09" and book[measures]["A3"].value.startswith("=")
+
+
+@needs_office
 def test_libreoffice_and_openpyxl_open_the_written_workbook(saved_books: dict[str, Path], office: Settings,
                                                             tmp_path: Path) -> None:
     path = put(saved_books["extras"], office)

@@ -81,6 +81,7 @@ class Patch:
         self.new: dict[str, bytes] = {}
         self.dropped: set[str] = set()
         self._styles: Styles | None = None
+        self.formula_replaced = False  # a written cell held a formula: the calc chain is stale
 
     # ------------------------------------------------------------------ parts
 
@@ -256,6 +257,7 @@ class Patch:
             if old is not None:
                 s = _STYLE_ATTR.search(old[: old.index(b">")])
                 style = int(s.group(1)) if s else None
+                self.formula_replaced |= b"<f" in old
             cells[c] = cell_xml(f"{column_letters(c)}{number}", value, style, self.styles, keep_empty=True).encode()
         if start_tag is None:
             start = f'<row r="{number}">'.encode()
@@ -402,9 +404,28 @@ class Patch:
 
     # ------------------------------------------------------------------ save
 
+    def drop_calc_chain(self) -> None:
+        """Excel's list of formula cells, once a formula cell was overwritten with a value: a
+        chain naming a cell that holds no formula makes Excel report the file as damaged, and
+        Excel rebuilds a missing chain by itself."""
+        name = "xl/calcChain.xml"
+        if not self.exists(name):
+            return
+        self.dropped.add(name)
+        rels = "xl/_rels/workbook.xml.rels"
+        text = self.data(rels).decode("utf-8")
+        text = re.sub(r'<Relationship\b[^>]*?Target="(?:/xl/)?calcChain\.xml"[^>]*/>', "", text)
+        self.put(rels, text.encode("utf-8"))
+        types = "[Content_Types].xml"
+        text = self.data(types).decode("utf-8")
+        text = re.sub(r'<Override\b[^>]*?PartName="/xl/calcChain\.xml"[^>]*/>', "", text)
+        self.put(types, text.encode("utf-8"))
+
     def save(self, target: Path) -> None:
         """The patched package into `target`: parts in their original order, untouched ones
         with their exact bytes, then the new ones."""
+        if self.formula_replaced:
+            self.drop_calc_chain()
         src = self.pkg.zip
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in src.infolist():
