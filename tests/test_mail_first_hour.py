@@ -93,3 +93,17 @@ def test_a_reminder_before_its_due_date_is_sent(settings: Settings) -> None:
         report = deliver(s, state, dt.datetime(2024, 4, 30, 16, 0, tzinfo=BANGKOK))  # the due day itself
         (item,) = state.outbox()
     assert report.sent == 1 and item.status == SENT
+
+
+def test_status_says_why_mail_waits_while_the_server_cannot_be_reached(settings: Settings) -> None:
+    with MailCatcher() as gone:
+        dead_port = gone.port
+    with State(settings.state_path) as state:
+        s = with_smtp(settings, dead_port)
+        queue(s, state, reminder(), APRIL)
+        deliver(s, state, APRIL)  # refused connection: no attempt counted, the error kept
+        (item,) = state.outbox()
+    assert item.attempts == 0 and "Connection refused" in item.last_error
+    text = status_text(status_data(s), s, "th")
+    line = next(x for x in text.splitlines() if x.startswith("  ! "))
+    assert "รอส่ง" in line and "ยังส่งไม่ได้: ConnectionRefusedError" in line
