@@ -139,7 +139,8 @@ def test_a_date_that_is_not_one_is_a_usage_error(capsys: pytest.CaptureFixture[s
 
 @pytest.mark.parametrize(("name", "option"), [("emulator", "--workbook"), ("emulator", "--today"),
                                               ("status", "--workbook"), ("schema", "--today"),
-                                              ("rules", "--workbook"), ("qr", "--workbook")])
+                                              ("rules", "--workbook"), ("qr", "--workbook"),
+                                              ("line-emulator", "--workbook"), ("line-webhook", "--today")])
 def test_options_that_mean_nothing_to_a_command_are_not_offered(name: str, option: str) -> None:
     sub = next(a for a in build_parser()._actions if a.dest == "command").choices[name]
     assert option not in sub._option_string_actions

@@ -37,7 +37,7 @@ def _webhook_args(p: argparse.ArgumentParser) -> None:
          "tunnel in front and give its URL to LINE). Checks X-Line-Signature with the channel secret from "
          "the variable named by [line] channel_secret_env. Type 'id' in a group with the bot: it answers "
          "with the group's id, to put in the unit's line_to. `serve` runs the same endpoint when the "
-         "secret is set. Stops with Ctrl-C.")
+         "secret is set. Stops with Ctrl-C.", workbook=False, today=False)
 @arguments(_webhook_args)
 def cmd_line_webhook(args: argparse.Namespace, settings: Settings) -> int:
     from automation.line import channel_secret
@@ -68,7 +68,7 @@ def _emulator_args(p: argparse.ArgumentParser) -> None:
 @command("line-emulator", "Run a loopback LINE Messaging API that prints the messages it receives",
          "For a trial of LINE delivery without an account: set [line] api_base_url to the URL it prints "
          "and the token variable to its token; `serve` then pushes to it. Checks the token, the "
-         "request's schema and the retry key as LINE does. Stops with Ctrl-C.")
+         "request's schema and the retry key as LINE does. Stops with Ctrl-C.", workbook=False, today=False)
 @arguments(_emulator_args)
 def cmd_line_emulator(args: argparse.Namespace, settings: Settings) -> int:
     from automation.line_emulator import main
