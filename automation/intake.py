@@ -318,6 +318,8 @@ def take_in(
         result.findings += findings
     if not register.present:
         return result  # validation reports the missing sheet
+    if not any(table.present for table in forms):
+        return result  # no form tab yet: the register is left exactly as it is
     positions = register.match.positions
     missing = [c for c in register.layout.columns if c.owner == "service" and c.key not in positions]
     if missing:

@@ -726,3 +726,18 @@ def test_a_register_without_the_service_columns_gets_their_headers_first_and_its
     run_checks(office)
     after = office.sheet(s.sheets.complaints)
     assert len(after) == len(before) + 1 and after[-1][5] == LIGHTS["เรื่องที่ร้องเรียน"]
+
+
+def test_an_office_without_the_form_tabs_keeps_its_register_exactly_as_it_is(
+    settings: Settings, demo_workbook: Path,
+) -> None:
+    book = openpyxl.load_workbook(demo_workbook)
+    for title in (settings.sheets.complaint_form, settings.sheets.corruption_form):
+        del book[title]
+    register = book[settings.sheets.complaints]
+    register.delete_cols(register.max_column - 1, 2)  # nor the service columns
+    book.save(demo_workbook)
+    office = Office(settings)
+    before = office.sheet(settings.sheets.complaints)
+    run_checks(office)
+    assert office.sheet(settings.sheets.complaints) == before
