@@ -90,18 +90,22 @@ class Runner:
 class EmulatorProcess:
     """bench.emulator_host in its own process; or in this one (`in_process`)."""
 
-    def __init__(self, config: Path, work: Path, quick: bool, in_process: bool) -> None:
+    def __init__(self, config: Path, work: Path, quick: bool, in_process: bool, offices: int | None = None) -> None:
         self.process: subprocess.Popen[str] | None = None
         self.host: Any = None
         if in_process:
+            from dataclasses import replace
+
             from bench.emulator_host import Host
             from bench.scale import FULL, QUICK
 
-            self.host = Host(config, TODAY, QUICK if quick else FULL, work)
+            scale = QUICK if quick else FULL
+            self.host = Host(config, TODAY, replace(scale, offices=offices) if offices else scale, work)
             self.loaded = asdict(self.host.loaded)
             return
         command = [sys.executable, "-m", "bench.emulator_host", "--config", str(config), "--today",
-                   TODAY.isoformat(), "--workdir", str(work), *(["--quick"] if quick else [])]
+                   TODAY.isoformat(), "--workdir", str(work), *(["--quick"] if quick else []),
+                   *(["--offices", str(offices)] if offices else [])]
         self.process = subprocess.Popen(command, cwd=PROJECT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT)})
         from bench.emulator_host import READY
@@ -154,7 +158,8 @@ def run_benchmarks(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     runner.run(job("municipality", "parse only, openpyxl", "xlsx", workbook=str(big)))
     runner.run(job("municipality", "parse only, calamine", "xlsx", workbook=str(big)))
     after = runner.run(job("municipality", "service", "xlsx", workbook=str(work / "run.xlsx")))
-    runner.run(job("municipality", "service, same-day re-run", "xlsx", workbook=str(work / "run.xlsx")))
+    if not args.goals_only:
+        runner.run(job("municipality", "service, same-day re-run", "xlsx", workbook=str(work / "run.xlsx")))
     before_rows = []
     if args.before_tree:
         tree = Path(args.before_tree).resolve()
@@ -171,15 +176,16 @@ def run_benchmarks(args: argparse.Namespace, out: Path) -> dict[str, Any]:
             before_rows.append({"backend": "xlsx", "code": name, "seconds": row.seconds, "stages": stages,
                                 "peak_mb": row.peak_mb})
 
-    emulator = EmulatorProcess(Path(config), work, args.quick, args.in_process)
+    emulator = EmulatorProcess(Path(config), work, args.quick, args.in_process, args.offices)
     try:
         loaded = emulator.loaded
         print(f"  emulator loaded in {loaded['seconds']:.0f} s; {args.latency * 1000:.0f} ms per request",
               flush=True)
         emulator.latency(args.latency)
         sheets = {"url": loaded["url"], "key_file": loaded["key_file"]}
-        for method in ("service", "service, same-day re-run", "pandas parse only", "gspread scripts",
-                       "gspread-dataframe"):
+        methods = ("service", "pandas parse only") if args.goals_only else (
+            "service", "service, same-day re-run", "pandas parse only", "gspread scripts", "gspread-dataframe")
+        for method in methods:
             runner.run(job("municipality", method, "gsheets", spreadsheet=loaded["municipality"], **sheets))
         runner.run(job("province", "province sweep", "gsheets", offices=loaded["offices"], **sheets))
     finally:
@@ -202,7 +208,10 @@ def run_benchmarks(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
     return {
         "generated": dt.datetime.now().isoformat(timespec="seconds"),
-        "command": "python -m bench" + (" --quick" if args.quick else ""),
+        "command": "python -m bench" + " ".join(["", *(["--quick"] if args.quick else []),
+                                                 *(["--goals-only"] if args.goals_only else []),
+                                                 *([f"--offices {args.offices}"] if args.offices else []),
+                                                 *([] if args.million else ["--no-million"])]),
         "total_seconds": round(time.perf_counter() - started, 1),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "today": today,
@@ -244,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
                                                      "before extrapolating (default 20; 5 with --quick)")
     parser.add_argument("--threads", type=int, default=1, help="offices checked at a time in the sweep (default 1: "
                                                             "one after another, as the service runs them)")
+    parser.add_argument("--goals-only", action="store_true",
+                        help="only what the goals need: both parse-only yardsticks, the service and the Sheets "
+                             "floor (no re-runs, no gspread comparisons)")
+    parser.add_argument("--offices", type=int, help="offices in the province sweep (default: the scale's 500)")
     parser.add_argument("--no-million", dest="million", action="store_false",
                         help="leave out the 1,000,000-response run (the longest part)")
     parser.add_argument("--examples", type=int, help="fuzz examples (default 10000; 100 with --quick)")

@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-province", action="store_true")
+    parser.add_argument("--offices", type=int, help="offices in the province (default: the scale's)")
     args = parser.parse_args(argv)
     quiet_offline_auth()
     emulator = SheetsEmulator().start()
     try:
-        loaded = load(emulator, args.config, args.today, QUICK if args.quick else FULL,
+        scale = QUICK if args.quick else FULL
+        if args.offices:
+            scale = replace(scale, offices=args.offices)
+        loaded = load(emulator, args.config, args.today, scale,
                       args.workdir / "bench-key.json", province=not args.no_province)
         print(READY + json.dumps(asdict(loaded)), flush=True)
         sys.stdin.read()  # serve until the benchmark closes our stdin (or dies)
