@@ -33,8 +33,9 @@ from bench.scenarios import RESULT, Job, Result, measure
 PROJECT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT / "bench" / "results"
 TODAY = dt.date(2024, 4, 20)  # as the tests pin it: FY 2567, round 1 closed, its report due
-MEMORY_RSS = ("peak resident set of the worker process running the method (resource.getrusage "
-              "ru_maxrss) minus its resident set just before the method started, after imports")
+MEMORY_RSS = ("peak resident set of the whole worker process running the method (resource.getrusage "
+              "ru_maxrss; a fresh process per method, nothing inherited from the emulator's); the rise during "
+              "the method is extra.peak_above_start_mb")
 MEMORY_IN_PROCESS = ("ru_maxrss of the one process running every method (--in-process): a high-water "
                      "mark, so a figure is 0 unless the method raised the peak; smoke runs only")
 
@@ -215,7 +216,7 @@ def run_benchmarks(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         "total_seconds": round(time.perf_counter() - started, 1),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "today": today,
-        "scale": asdict(QUICK if args.quick else FULL),
+        "scale": {**asdict(QUICK if args.quick else FULL), **({"offices": args.offices} if args.offices else {})},
         "latency": args.latency,
         "memory_method": MEMORY_IN_PROCESS if args.in_process else MEMORY_RSS,
         "results": results,

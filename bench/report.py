@@ -128,7 +128,8 @@ def markdown(data: dict[str, Any]) -> str:
                          f"{extra['cell_calls'] / 60:,.0f} minutes of quota.")
     before = data.get("before")
     if before:
-        lines += ["", "## Before and after the speed fixes", "",
+        note = f" ({data['before_note']})" if data.get("before_note") else ""
+        lines += ["", f"## Before and after the speed fixes{note}", "",
                   "| backend | code | seconds | stages (s) |", "|---|---|---:|---|"]
         for row in before:
             lines.append(f"| {row['backend']} | {row['code']} | {_fmt_seconds(row['seconds'])} | {row['stages']} |")
