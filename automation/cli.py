@@ -1,4 +1,4 @@
-"""The command line: `python main.py COMMAND`. Each command is a thin edge over the core.
+"""The command line: `./ita COMMAND` (main.py in the project's .venv). Each command is a thin edge over the core.
 
 Exit codes: 0 done; 1 error-severity findings with --strict, or a failed run;
 2 a usage, configuration, credential or workbook problem (one line, never a traceback).

@@ -2,7 +2,7 @@
 
 Each kind of finding is a small `Rule` class with an id, a Thai and English title and message
 templates filled with the row and column position (the frictionless-py pattern). Rules
-register themselves, so `python main.py rules` and the README list them all.
+register themselves, so `./ita rules` and the README list them all.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ limit."). Tests may script the next answers: "500", "429:<seconds>" (with Retry-
 "400", "401", "403", or "drop" (the request is accepted and delivered, then the connection
 is closed with no answer: the lost-answer case retry keys exist for).
 
-`python main.py line-emulator` runs it on 127.0.0.1 for a trial; set `[line] api_base_url` to
+`./ita line-emulator` runs it on 127.0.0.1 for a trial; set `[line] api_base_url` to
 the URL it prints and the token variable to its token.
 """
 

@@ -8,7 +8,7 @@ answered 400 and changes nothing. The chats met are kept in the state (`line_cha
 listed by `status`.
 
 `serve` runs this endpoint beside the schedule when the channel secret's variable is set;
-`python main.py line-webhook` runs it alone. It listens on `[line] webhook_host:webhook_port`
+`./ita line-webhook` runs it alone. It listens on `[line] webhook_host:webhook_port`
 at `/line/webhook`; LINE needs an https URL, so put a reverse proxy or a tunnel in front.
 """
 

@@ -1,4 +1,4 @@
-"""`python main.py report` (the Word draft) and `python main.py page` (the public results page)."""
+"""`./ita report` (the Word draft) and `./ita page` (the public results page)."""
 
 from __future__ import annotations
 

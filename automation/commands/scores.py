@@ -1,4 +1,4 @@
-"""`python main.py scores`: the satisfaction figures of a round, as tables or JSON."""
+"""`./ita scores`: the satisfaction figures of a round, as tables or JSON."""
 
 from __future__ import annotations
 

@@ -266,8 +266,8 @@ def resolve(folder: str, target: str) -> str:
 def _open_zip(path: Path) -> zipfile.ZipFile:
     if not path.is_file():
         raise WorkbookMissing(
-            f"{path}: ไม่พบสมุดงาน — สั่ง python main.py init --workbook {path} "
-            "หรือ python main.py demo เพื่อสร้าง (workbook not found)"
+            f"{path}: ไม่พบสมุดงาน — สั่ง ./ita init --workbook {path} "
+            "หรือ ./ita demo เพื่อสร้าง (workbook not found)"
         )
     try:
         with open(path, "rb") as f:
