@@ -210,7 +210,9 @@ def test_a_run_types_each_staff_sheet_once_and_computes_each_figure_once(
     counted(satisfaction, "_scores", lambda s, t, rnd, lang, today: (rnd, lang, today))
     counted(deadlines, "_compute_deadlines", lambda s, t, today, lang, dated: (today, lang, dated))
     counted(measures, "_progress", lambda t, fy, lang, as_of: (fy, lang, as_of))
-    counted(charts, "_draw", lambda chart, style, font: (chart.name, chart.title, tuple(chart.values), style))
+    # The page draws each chart twice on purpose: wide, and narrow for a phone (compact).
+    counted(charts, "_draw", lambda chart, style, font, compact=False: (chart.name, chart.title,
+                                                                       tuple(chart.values), style, compact))
     monkeypatch.setattr(charts, "_DRAWN", {})  # nothing drawn by an earlier test in this process
 
     summary = run_once(settings, today=TODAY)

@@ -618,7 +618,8 @@ def _overdue_paragraph(settings: Settings, fig: Figures, num: Numbers, overdue: 
     days = settings.deadlines.due_soon_days
     if lang == "en":
         text = (f"As of {overdue['as_of']}, " + (f"{_count(steps, 'plan step')} {'was' if steps == 1 else 'were'} "
-                                                 "past their due date" if steps else "no plan step was past its due date"))
+                                                 f"past {'its' if steps == 1 else 'their'} due date" if steps
+                                                 else "no plan step was past its due date"))
         if fig.partial:
             text += (f"; {_count(soon, 'step')} {'falls' if soon == 1 else 'fall'} due within {days} days" if soon
                      else f"; no step falls due within {days} days")
