@@ -201,6 +201,15 @@ LINE_ID = re.compile(
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._\-]{3,})",
     re.IGNORECASE,
 )
+def _is_line_id(m: re.Match[str]) -> bool:
+    """An id after the word LINE: one said to be an id ("LINE: x", "ไอดีไลน์ x") or one shaped
+    like an id (digits, dots, underscores: "somchai99"); not a plain word ("LINE online")."""
+    if m["id"].casefold() in _NOT_LINE_IDS:
+        return False
+    said = re.search(r"[:：=]|id|ไอดี", m["word"], re.IGNORECASE)
+    return bool(said or re.search(r"[0-9._\-]", m["id"]))
+
+
 _NOT_LINE_IDS = {"official", "group", "groups", "chat", "account", "app", "application", "oa", "notify", "line"}
 
 
@@ -461,8 +470,7 @@ class PeopleMasker:
         words = PEOPLE_PLACEHOLDERS["en" if self.lang == "en" else "th"]
         text = mask_pii(text, self.lang)
         text = HANDLE.sub(words["line"], text)
-        text = LINE_ID.sub(lambda m: m[0] if m["id"].casefold() in _NOT_LINE_IDS or
-                           m["id"].startswith("[") else m["word"] + words["line"], text)
+        text = LINE_ID.sub(lambda m: m["word"] + words["line"] if _is_line_id(m) else m[0], text)
         text = _mask_addresses(text, words)
         text = _replace_whole(text, self.withheld, words["withheld"], self._withheld_index)
         text = _replace_whole(text, self.names, words["name"], self._names_index)
