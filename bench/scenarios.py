@@ -437,6 +437,10 @@ class Timed:
     def api_calls(self) -> int:
         return int(self.inner.api_calls)
 
+    def __getattr__(self, name: str) -> Any:
+        """Whatever else the Workbook interface offers (found_titles, …) is the inner one's."""
+        return getattr(self.inner, name)
+
     def read(self, titles: list[str]) -> Any:
         started = time.perf_counter()
         try:
