@@ -109,3 +109,22 @@ def test_none_is_said_in_words_not_as_a_zero(settings: Settings, tmp_path: Path)
     assert "ไม่มีเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ" in summary
     assert "ไม่มีผู้ตอบแบบประเมินความพึงพอใจในรอบนี้" in summary  # not "๐ ราย … ค่าเฉลี่ย –"
     assert not re.search(r"(?<![๐-๙.,])๐ (ขั้นตอน|มาตรการ|เรื่อง|ราย)", summary)
+
+
+def test_the_public_edition_counts_carried_over_complaints_without_listing_them(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The public report gives counts, not rows about an individual complaint: the carried-over
+    complaint is counted in the summary, but its row (received date, unit, days late) is not
+    published."""
+    tables = tables_for(settings)
+    out = tmp_path / "public.docx"
+    document = docx.Document(str(build_report(settings, tables, H1, D(2026, 4, 2), out=out, public=True)))
+    text = plain("\n".join([p.text for p in document.paragraphs]
+                           + [c.text for t in document.tables for row in t.rows for c in row.cells]))
+    assert "ยกมาจากปีงบประมาณก่อนที่ยังไม่ยุติ ๑ เรื่อง" in text
+    assert "เรื่องร้องเรียนที่รับไว้ก่อนปีงบประมาณนี้" not in text  # the table's introduction
+    assert "๑ ส.ค. ๒๕๖๘" not in text and "๑ สิงหาคม ๒๕๖๘" not in text  # its received date
+    internal = drafted_text(settings, tables, H1, D(2026, 4, 2), tmp_path / "internal.docx")
+    assert "เรื่องร้องเรียนที่รับไว้ก่อนปีงบประมาณนี้" in internal
+    assert "๑ ส.ค. ๒๕๖๘" in internal or "๑ สิงหาคม ๒๕๖๘" in internal

@@ -196,10 +196,12 @@ def overdue_items(fig: Figures, status: str = "overdue") -> list[Any]:
     return keep
 
 
-def carried_over_rows(fig: Figures, num: Numbers) -> list[dict[str, str]]:
+def carried_over_rows(fig: Figures, num: Numbers, privacy: Privacy) -> list[dict[str, str]]:
     """Complaints received in an earlier fiscal year and still open on the as-of day: named by
-    their register numbers exactly as typed (ร68-018 must still match the register)."""
-    if fig.complaints is None:
+    their register numbers exactly as typed (ร68-018 must still match the register). The public
+    edition has no such rows: it publishes counts, not rows about an individual complaint (its
+    summary still counts them)."""
+    if fig.complaints is None or privacy.public:
         return []
     lang = num.lang
     return [
@@ -218,7 +220,7 @@ def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, A
     lang = num.lang
     if fig.deadlines is None:
         return {"available": False, "note": _note("deadlines", fig.missing.get("deadlines", ""), lang),
-                "rows": [], "empty": True, "carried": carried_over_rows(fig, num)}
+                "rows": [], "empty": True, "carried": carried_over_rows(fig, num, privacy)}
     items = sorted(overdue_items(fig), key=lambda i: (i.unit or "~", i.due_date, i.item_id))
     complaints = sum(1 for i in items if i.kind == "complaint")
     if privacy.public:
@@ -259,7 +261,7 @@ def overdue_section(fig: Figures, num: Numbers, privacy: Privacy) -> dict[str, A
         "complaints": complaints,
         "steps_due_soon": sum(1 for i in soon if i.kind == "step"),
         "as_of": num.date(fig.as_of),
-        "carried": carried_over_rows(fig, num),
+        "carried": carried_over_rows(fig, num, privacy),
     }
 
 
