@@ -423,3 +423,15 @@ def test_charts_and_tables_are_readable_on_a_phone_and_a_desktop(
     _chromium([f"--screenshot={shot}", f"--window-size={width},{height * 6}", "--hide-scrollbars",
                published.page.as_uri()], tmp_path / "s")
     assert shot.stat().st_size > 20_000  # kept for a person to look at
+
+
+def test_channel_names_keep_the_numbers_people_dial(published: Published) -> None:
+    """Thai digits are for the figures the service writes; a channel's name is a name: the
+    Damrongdhama centre is dialled as 1567, on the page as in the report (its chart's alt text
+    and table), never ๑๕๖๗."""
+    html = published.page.read_text(encoding="utf-8")
+    channels = [label for label in ("ศูนย์ดำรงธรรม 1567", "สายด่วน 1111") if label in html]
+    assert channels, "the demo's complaints come through a hotline"
+    assert "๑๕๖๗" not in html and "๑๑๑๑" not in html
+    alt = " ".join(re.findall(r'alt="([^"]*)"', html))
+    assert any(label in alt for label in channels) and "แผนภูมิแท่ง" in alt

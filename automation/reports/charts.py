@@ -63,7 +63,10 @@ class Chart:
         figures = ", ".join(f"{label} {digits(self.value_format.format(value), style)}{unit}"
                             for label, value in zip(self.labels, self.values, strict=False))
         kind = "Bar chart" if self.lang == "en" else "แผนภูมิแท่ง"
-        return digits(f"{kind} {self.title}: {figures}", style) if figures else f"{kind} {self.title}"
+        # The title's and the figures' digits are the service's own; a label is a name, kept as
+        # named ("ศูนย์ดำรงธรรม 1567" is a number people dial, not a figure).
+        title = digits(self.title, style)
+        return f"{kind} {title}: {figures}" if figures else f"{kind} {title}"
 
     def for_font(self, thai: bool) -> tuple[str, list[str]]:
         """The title and labels to draw: Thai when the font can, ASCII otherwise."""
@@ -154,7 +157,7 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
     thai = font is not None
     style: Digits = digit_style if thai else "arabic"
     title, labels = chart.for_font(thai)
-    title, labels = digits(title, style), [digits(label, style) for label in labels]
+    title = digits(title, style)  # labels are names, kept as named (สายด่วน 1111)
     if compact:
         labels = [_wrap(label, PHONE_LABEL_CHARS) for label in labels]
         title = _wrap(title, PHONE_LABEL_CHARS * 2)

@@ -479,7 +479,7 @@ def satisfaction_section(settings: Settings, fig: Figures, num: Numbers, privacy
 
 def _group_rows(group: str, pairs: list[tuple[str, int]], total: int, num: Numbers) -> list[dict[str, str]]:
     rows = [
-        {"group": group, "label": num.d(label), "count": num.int(count), "share": num.dec(_share(count, total), 1)}
+        {"group": group, "label": label, "count": num.int(count), "share": num.dec(_share(count, total), 1)}
         for label, count in pairs
     ]
     return rows
@@ -543,7 +543,7 @@ def complaints_section(settings: Settings, fig: Figures, num: Numbers) -> dict[s
         ("channel", cs.by_channel, "เรื่องร้องเรียนจำแนกตามช่องทาง", "Complaints by channel"),
     ):
         charts[key] = Chart(
-            f"complaints-{key}", _t(lang, th, en), [num.d(label) for label, _c in pairs],
+            f"complaints-{key}", _t(lang, th, en), [label for label, _c in pairs],  # as named: สายด่วน 1111
             [float(c) for _l, c in pairs] if cs.total else [], value_format="{:.0f}", ascii_title=en,
             ascii_labels=[names.get(label, label) for label, _c in pairs], lang=lang, unit=_t(lang, "เรื่อง", ""),
         )
