@@ -4,6 +4,7 @@ never show a complainant's name or contact, and the page works on a phone in a r
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import shutil
 import subprocess
@@ -435,3 +436,33 @@ def test_channel_names_keep_the_numbers_people_dial(published: Published) -> Non
     assert "๑๕๖๗" not in html and "๑๑๑๑" not in html
     alt = " ".join(re.findall(r'alt="([^"]*)"', html))
     assert any(label in alt for label in channels) and "แผนภูมิแท่ง" in alt
+
+
+def test_a_phone_chart_gives_every_wrapped_label_room_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At phone width the category names wrap to several lines: each label keeps to its own bar's
+    slot and none runs into the next label or into the title (the drawing is measured with
+    matplotlib's own renderer, as it is saved)."""
+    from matplotlib import pyplot as plt
+
+    from automation.reports import charts
+
+    if charts.thai_font() is None:
+        pytest.skip("no Thai font installed: charts use short English labels that do not wrap")
+    kept: list = []
+    monkeypatch.setattr(plt, "close", lambda fig: kept.append(fig))
+    names = ["การให้บริการไม่เป็นธรรม/พฤติกรรมเจ้าหน้าที่", "การทุจริตและประพฤติมิชอบ", "การจัดซื้อจัดจ้าง",
+             "ขอความช่วยเหลือ/ข้อเสนอแนะทั่วไป", "ตู้รับความคิดเห็น", "ศูนย์ดำรงธรรม 1567"]
+    chart = charts.Chart("probe-phone", "เรื่องร้องเรียนจำแนกตามประเภท", names, [0, 1, 1, 4, 0, 2],
+                         value_format="{:.0f}", unit="เรื่อง")
+    charts.render_png(chart, "thai", compact=True)
+    fig = kept[-1]
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = sorted((t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()),
+                   key=lambda b: -b.y1)
+    assert len(boxes) == len(names) and any("\n" in t.get_text() for t in ax.get_yticklabels())
+    for upper, lower in itertools.pairwise(boxes):
+        assert lower.y1 <= upper.y0, "two labels run into each other"
+    title = fig._suptitle.get_window_extent(renderer)
+    assert boxes[0].y1 <= title.y0, "the first label runs into the title"
+    assert 0 <= title.x0 and title.x1 <= fig.bbox.width, "the title is cut at the edge"

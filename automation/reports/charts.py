@@ -160,15 +160,20 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
     title = digits(title, style)  # labels are names, kept as named (สายด่วน 1111)
     if compact:
         labels = [_wrap(label, PHONE_LABEL_CHARS) for label in labels]
-        title = _wrap(title, PHONE_LABEL_CHARS * 2)
+        title = _wrap(title, PHONE_LABEL_CHARS + 6)
     whole = chart.value_format == "{:.0f}"  # counts: whole-number ticks only
     rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "font.size": label_pt(thai, compact)}
     width, scale = (PHONE_WIDTH_IN, 1.0) if compact else (WIDTH_IN, _SCALE)
     with plt.rc_context(rc):
         count = max(len(labels), 1)
         if chart.kind == "barh":
-            lines = sum(label.count("\n") + 1 for label in labels)
-            fig, ax = plt.subplots(figsize=(width, (0.55 * count + 0.2 * (lines - count) + 1.4) * scale), dpi=DPI)
+            # Bars are evenly spaced, so each slot must hold the tallest (wrapped) label: a Thai
+            # line with its marks above and below needs about 1.6 times the font size.
+            line_in = label_pt(thai, compact) / 72 * 1.6
+            tallest = max((label.count("\n") + 1 for label in labels), default=1)
+            slot = max(0.55, tallest * line_in + 0.15)
+            title_lines = title.count("\n") + 1 if title else 0
+            fig, ax = plt.subplots(figsize=(width, (slot * count + 1.1 + title_lines * line_in) * scale), dpi=DPI)
             positions = list(range(count))[::-1]  # first item on top, as the table reads
             bars = ax.barh(positions, chart.values, color="#2f6f9f", height=0.6)
             ax.set_yticks(positions, labels)
@@ -193,7 +198,9 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
             for bar, value in zip(bars, chart.values, strict=True):
                 ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + top * 0.01,
                         digits(chart.value_format.format(value), style), ha="center", va="bottom")
-        if title:
+        if title and compact:
+            fig.suptitle(title)  # over the whole narrow figure, not only the axes beside the labels
+        elif title:
             ax.set_title(title)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
