@@ -231,7 +231,8 @@ def write(data: dict[str, Any], out: Path) -> None:
     (out / "latest.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n",
                                      encoding="utf-8")
     (out / "latest.md").write_text(report.markdown(data), encoding="utf-8")
-    report.chart(data, out / "latest.png")
+    if any(r.get("seconds") for r in data.get("results", [])):
+        report.chart(data, out / "latest.png")  # a fuzz alone on a fresh folder timed nothing to draw
 
 
 def previous(out: Path) -> dict[str, Any]:

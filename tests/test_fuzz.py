@@ -50,3 +50,18 @@ def test_the_infinite_answer_is_a_finding_not_a_score() -> None:
         with pytest.raises(LikertError):
             parse_likert(value)
     assert parse_likert(5.0) == 5
+
+
+def test_the_fuzz_command_alone_on_a_fresh_folder_exits_0_when_nothing_crashed(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m bench fuzz` into an empty results folder has no timings to chart: it writes
+    its verdict and exits 0 (it died on a log-scaled chart of nothing, exit 1, after a clean fuzz)."""
+    import json
+
+    from bench.__main__ import main as bench_main
+
+    assert bench_main(["fuzz", "--examples", "3", "--out", str(tmp_path)]) == 0
+    data = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
+    assert data["fuzz"]["examples_run"] == 3 and data["fuzz"]["crashes"] == 0
+    assert "no crash" in (tmp_path / "latest.md").read_text(encoding="utf-8")
