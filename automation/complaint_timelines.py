@@ -21,7 +21,7 @@ judges those cases as of a day, once per day asked for.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from automation.checkpoints import Checkpoint, Status, judge
 from automation.privacy import mask_pii
@@ -54,24 +54,11 @@ class ComplaintCase:
     unreadable: tuple[str, ...] = ()  # date columns that could not be read (treated as blank)
 
 
-@dataclass(frozen=True)
-class ComplaintTimeline:
-    """One complaint's dates and figures as of `today` (see the module docstring)."""
+@dataclass(frozen=True, kw_only=True)
+class ComplaintTimeline(ComplaintCase):
+    """One complaint's dates and figures as of `today` (see the module docstring): its case, with
+    status and dates as they stood that day, and what they mean."""
 
-    complaint_id: str
-    row: int
-    received: dt.date
-    subject: str  # staff's summary, with phone numbers, e-mails and ids masked
-    channel: str  # choice key, NOT_GIVEN or OTHER
-    category: str
-    status_key: str
-    unit: str  # configured unit name, or the cell's text when it names no unit
-    unit_key: str  # unit name, NOT_GIVEN or OTHER
-    basis: str
-    ack_due: dt.date
-    close_due: dt.date
-    ack_date: dt.date | None
-    closed_date: dt.date | None
     acknowledged: bool
     closed: bool
     days_open: int | None  # in `basis`, received → closed date or today; None if closed undated
@@ -82,11 +69,14 @@ class ComplaintTimeline:
     days_late: int  # calendar days an open complaint is past due_date
     days_left: int | None
     closed_late_days: int  # calendar days a closed complaint was closed after close_due
-    unreadable: tuple[str, ...] = ()  # date columns that could not be read (treated as blank)
 
     @property
     def closed_late(self) -> bool:
         return self.closed_late_days > 0
+
+
+# What a timeline takes over from its case unchanged (the status and the dates are judged anew).
+_CASE_FIELDS = [f for f in fields(ComplaintCase) if f.name not in ("status_key", "ack_date", "closed_date")]
 
 
 def text_value(value: object) -> str:
@@ -172,14 +162,11 @@ def _judged(settings: Settings, table: SheetTable, today: dt.date, given: WorkCa
         point, status, late, left = judge(points, "closed" if closed else "open", today, soon)
         out.append(
             ComplaintTimeline(
-                complaint_id=c.complaint_id, row=c.row, received=c.received, subject=c.subject,
-                channel=c.channel, category=c.category, status_key=status_key, unit=c.unit,
-                unit_key=c.unit_key, basis=c.basis, ack_due=c.ack_due, close_due=c.close_due,
-                ack_date=ack_date, closed_date=closed_date, acknowledged=acknowledged,
+                **{f.name: getattr(c, f.name) for f in _CASE_FIELDS},
+                status_key=status_key, ack_date=ack_date, closed_date=closed_date, acknowledged=acknowledged,
                 closed=closed, days_open=days_open, days_to_close=days_to_close,
                 checkpoint=point.name, due_date=point.deadline, status=status, days_late=late,
                 days_left=left, closed_late_days=max(0, (closed_date - c.close_due).days) if closed_date else 0,
-                unreadable=c.unreadable,
             )
         )
     return out
