@@ -114,13 +114,13 @@ def _dedup_key(text: str) -> str:
 
 def _tokenizer() -> Callable[[str], list[str]] | None:
     try:
-        from pythainlp.tokenize import word_tokenize
+        from automation.thaiwords import segment
 
-        word_tokenize("ทดสอบ")  # the dictionary loads here; fails if the install is broken
+        segment("ทดสอบ")  # the dictionary loads here; fails if the install is broken
     except Exception as exc:  # any failure means: fall back to substrings, never crash
         log.warning("pythainlp unavailable (%s); comment themes use substring keywords", exc)
         return None
-    return lambda text: [t.casefold() for t in word_tokenize(text, keep_whitespace=False)]
+    return lambda text: [t.casefold() for t in segment(text, keep_whitespace=False)]
 
 
 @lru_cache(maxsize=1)

@@ -217,20 +217,16 @@ _NOT_LINE_IDS = {"official", "group", "groups", "chat", "account", "app", "appli
 def _words() -> tuple[Any, frozenset[str], frozenset[str], frozenset[str]] | None:
     """(tokenizer dictionary, Thai names, dictionary words, stop words), or None without pythainlp."""
     try:
-        from pythainlp.corpus import (
-            thai_family_names,
-            thai_female_names,
-            thai_male_names,
-            thai_stopwords,
-            thai_words,
-        )
-        from pythainlp.util import dict_trie
+        from pythainlp.corpus import thai_stopwords, thai_words
+
+        from automation import thaiwords
     except Exception:  # pragma: no cover - pythainlp is a dependency; without it: spaces only
         return None
-    names = frozenset(thai_family_names() | thai_male_names() | thai_female_names())
+    _stripped, names = thaiwords.word_lists()
     words = frozenset(thai_words())
     stop = frozenset(thai_stopwords() | _DOMAIN_STOP | set(_ALL_TITLES))
-    return dict_trie(words | names), names, words, stop
+    # The segmenting dictionary as a set, not a trie: the same words found, a fifth of the cost.
+    return thaiwords.with_names(), names, words, stop
 
 
 EVERYDAY = 2000  # a word seen this often in the Thai National Corpus is read as a word, not a name

@@ -37,9 +37,9 @@ def _glued(word: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    from pythainlp.tokenize import word_tokenize  # imported on first Thai cell: it loads a dictionary
+    from automation.thaiwords import segment  # imported on first Thai cell: it loads a dictionary
 
-    return word_tokenize(text, engine="newmm", keep_whitespace=True)
+    return segment(text, keep_whitespace=True)
 
 
 def _letters(word: str) -> int:
