@@ -1,13 +1,13 @@
 """Typed settings loaded from `config/settings.toml`.
 
-Every mistake in the file becomes one `ConfigError` line naming the file, the key, the bad
-value and what is expected; the CLI prints it and exits 2.
+Every mistake in the file becomes one `ConfigError` line naming the file, the key as the
+file writes it, the value as typed and what is valid (Thai first, a short English gloss: see
+automation/settings_messages.py); the CLI prints it and exits 2.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import logging
 import re
 import tomllib
@@ -15,7 +15,11 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, ValidationInfo, field_validator
+from pydantic.fields import FieldInfo
+
+from automation import settings_messages as words
+from automation.settings_messages import Expected
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "settings.toml"
@@ -63,7 +67,8 @@ class Run(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("a time zone name such as Asia/Bangkok") from None
+            raise Expected("ต้องเป็นชื่อเขตเวลาแบบสากล", "a time zone name such as Asia/Bangkok",
+                           '"Asia/Bangkok"') from None
         return value
 
 
@@ -105,8 +110,10 @@ class GSheets(_Section):
             return text
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("empty (Google itself) or a web address starting with http:// or https://, "
-                             "e.g. http://127.0.0.1:8765 for the bundled emulator")
+            raise Expected("ต้องเว้นว่างไว้ (ใช้ Google โดยตรง) หรือเป็นที่อยู่เว็บที่ขึ้นต้นด้วย http:// "
+                           "หรือ https:// ถ้าใช้ตัวจำลองที่มากับระบบ",
+                           "empty, or an address starting with http:// or https://",
+                           '"http://127.0.0.1:8765"')
         return text
 
     @field_validator("spreadsheet_id")
@@ -121,7 +128,9 @@ class GSheets(_Section):
                 "(put only that part in the settings)", found.group(1))
             return found.group(1)
         if "/" in text or " " in text:
-            raise ValueError("the id from the sheet's address: docs.google.com/spreadsheets/d/<ID>/edit")
+            raise Expected("ต้องเป็นรหัสของชีตอย่างเดียว คือส่วนที่อยู่หลัง /d/ ในที่อยู่ของชีต "
+                           "docs.google.com/spreadsheets/d/<ID>/edit",
+                           "the id from the sheet's address")
         return text
 
 
@@ -144,8 +153,9 @@ _LINE_ID = re.compile(r"[UCR][0-9a-f]{32}")
 def _line_id(value: str) -> str:
     value = value.strip()
     if value and not _LINE_ID.fullmatch(value):
-        raise ValueError("a LINE group id (C and 32 hex digits) or user id (U…), as the bot answers "
-                         "'id' in the group; or \"\" for none")
+        raise Expected("ต้องเป็นรหัสกลุ่ม LINE (C ตามด้วยเลขฐานสิบหก 32 ตัว) หรือรหัสผู้ใช้ (U…) "
+                       "ตามที่บอตตอบเมื่อพิมพ์ id ในกลุ่ม หรือ \"\" ถ้าไม่ส่งทาง LINE",
+                       "a LINE group id (C…) or user id (U…), or \"\"")
     return value
 
 
@@ -206,7 +216,8 @@ class Survey(_Section):
     @classmethod
     def _descending(cls, value: list[float]) -> list[float]:
         if len(value) != 4 or sorted(value, reverse=True) != value:
-            raise ValueError("four descending cut points such as [4.21, 3.41, 2.61, 1.81]")
+            raise Expected("ต้องเป็นเกณฑ์ 4 ค่า เรียงจากมากไปน้อย", "four descending cut points",
+                           "[4.21, 3.41, 2.61, 1.81]")
         return value
 
 
@@ -244,12 +255,14 @@ class ComplaintForm(_Section):
     @classmethod
     def _id_format(cls, value: str) -> str:
         if "{n" not in value:
-            raise ValueError("a format holding {n}, e.g. \"ร.{n:03d}/{fiscal_year}\"")
+            raise Expected("ต้องมี {n} (ลำดับที่ของเรื่อง) อยู่ในรูปแบบ", "a format holding {n}",
+                           '"ร.{n:03d}/{fiscal_year}"')
         try:
             value.format(n=1, fiscal_year=2567, yy=67)
         except (KeyError, IndexError, ValueError):
-            raise ValueError("a format using only {n}, {fiscal_year} and {yy}, "
-                             "e.g. \"ร.{n:03d}/{fiscal_year}\"") from None
+            raise Expected("ใช้ได้เฉพาะ {n} (ลำดับที่) {fiscal_year} (ปีงบประมาณ พ.ศ.) และ {yy} "
+                           "(ปีงบประมาณ 2 หลักท้าย)", "only {n}, {fiscal_year} and {yy}",
+                           '"ร.{n:03d}/{fiscal_year}"') from None
         return value
 
     @field_validator("default_channel")
@@ -259,7 +272,8 @@ class ComplaintForm(_Section):
 
         names = {n for c in CHANNELS for n in (c.key, c.th, c.en, *c.aliases)}
         if value not in names:
-            raise ValueError(f"one of the channels: {', '.join(c.th for c in CHANNELS)}")
+            raise Expected(f"ต้องเป็นช่องทางหนึ่งในนี้ คือ {', '.join(c.th for c in CHANNELS)}",
+                           "one of the channels", '"เว็บไซต์"')
         return value
 
 
@@ -276,8 +290,9 @@ class Privacy(_Section):
     def _whole_names(cls, value: list[str]) -> list[str]:
         for name in value:
             if len("".join(name.split())) < 4:
-                raise ValueError("people's names of 4 letters or more, such as \"สมชาย ใจร้าย\" "
-                                 f"(\"{name}\" is too short to mask safely)")
+                raise Expected(f"ต้องเป็นชื่อคนยาว 4 ตัวอักษรขึ้นไป (\"{name}\" สั้นเกินไป "
+                               "ปิดชื่อได้ไม่ปลอดภัย)", "names of 4 letters or more",
+                               '["สมชาย ใจร้าย"]')
         return [" ".join(name.split()) for name in value]
 
 
@@ -321,10 +336,13 @@ class Line(_Section):
 
     @field_validator("access_token_env", "channel_secret_env")
     @classmethod
-    def _env_name(cls, value: str) -> str:
+    def _env_name(cls, value: str, info: ValidationInfo) -> str:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-            raise ValueError("the NAME of an environment variable, such as LINE_CHANNEL_ACCESS_TOKEN "
-                             "(the token itself goes in the environment, not in this file)")
+            default = cls.model_fields[str(info.field_name)].default
+            raise Expected("ต้องเป็นชื่อของตัวแปรสภาพแวดล้อม (environment variable) ส่วนตัวโทเคนหรือ"
+                           "รหัสลับให้ใส่ไว้ในตัวแปรนั้น ไม่ใส่ในไฟล์นี้",
+                           "the NAME of an environment variable, not the token", f'"{default}"',
+                           secret=True)
         return value
 
     @field_validator("api_base_url")
@@ -335,8 +353,9 @@ class Line(_Section):
         url = urlsplit(value.strip())
         loopback = url.hostname in ("127.0.0.1", "localhost", "::1")
         if url.scheme not in ("http", "https") or not url.hostname or (url.scheme == "http" and not loopback):
-            raise ValueError("https://api.line.me, or an http:// URL on 127.0.0.1 for the loopback server "
-                             "(the token is never sent unencrypted elsewhere)")
+            raise Expected("ต้องเป็น https://api.line.me หรือที่อยู่ http:// บน 127.0.0.1 สำหรับทดสอบ "
+                           "(ระบบไม่ส่งโทเคนแบบไม่เข้ารหัสไปที่อื่น)",
+                           "https://api.line.me, or http:// on 127.0.0.1", '"https://api.line.me"')
         return value.strip().rstrip("/")
 
 
@@ -356,7 +375,8 @@ class Schedule(_Section):
         try:
             dt.time.fromisoformat(value)
         except ValueError:
-            raise ValueError("a time of day as HH:MM, e.g. 07:30") from None
+            raise Expected("ต้องเป็นเวลาแบบ ชั่วโมง:นาที (นับแบบ 24 ชั่วโมง) ในเครื่องหมายคำพูด",
+                           "a time of day as HH:MM", '"07:30"') from None
         return value
 
 
@@ -417,14 +437,6 @@ class Settings(_Section):
         return self.deadlines.complaint_limits.get(category, self.deadlines.complaint_default)
 
 
-def _key_path(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
-    """`units.2.name` style location, with list positions counted from 1 like a person would."""
-    parts: list[str] = []
-    for item in loc:
-        parts.append(f"[{item + 1}]" if isinstance(item, int) else f".{item}")
-    return "".join(parts).lstrip(".").replace(".[", "[")
-
-
 def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
     for item in loc:
         try:
@@ -452,48 +464,42 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
 
 
+def _field_at(loc: tuple[Any, ...]) -> FieldInfo | None:
+    """The field a location names (or, for a list item, the list's field): its type, bounds and
+    default say what is valid there."""
+    last = max((i for i, item in enumerate(loc) if isinstance(item, str)), default=None)
+    if last is None:
+        return None
+    model = _model_at(loc[:last])
+    return model.model_fields.get(loc[last]) if model else None
+
+
 def _unknown_key(source: Path, loc: tuple[Any, ...], data: dict[str, Any]) -> ConfigError:
-    key = _key_path(loc, data)
     model = _model_at(loc[:-1])
     known = [k for k in (model.model_fields if model else {}) if k != "source"]
-    near = difflib.get_close_matches(str(loc[-1]), known, n=1)
-    hint = f"did you mean '{near[0]}'? " if near else ""
-    listing = f"; {hint}expected one of: {', '.join(known)}" if known else "; check its spelling"
-    return ConfigError(f"{source}: key '{key}' is not a known setting{listing}")
-
-
-# Pydantic's wording where it does not read as "what is expected".
-_EXPECTED = {
-    "path_type": "a path as text, such as \"../data/demo.xlsx\"",
-    "model_type": "a table of settings",
-    "model_attributes_type": "a table of settings",
-}
-
-
-def _invalid(where: str, key: str, value: Any, expected: str) -> ConfigError:
-    shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as the TOML file has it
-    return ConfigError(f"{where}: key '{key}' = {shown} is not valid; expected {expected}")
+    return ConfigError(words.unknown(source, loc, _lookup(data, loc), known))
 
 
 def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
     """Read and check a settings file. `overrides` are dotted keys, e.g. run__today=date."""
     source = Path(path) if path else DEFAULT_CONFIG
     if not source.is_file():
-        what = "is a folder, not a file" if source.is_dir() else "file not found"
-        raise ConfigError(f"{source}: {what}; pass --config with a settings.toml path")
+        raise ConfigError(words.a_folder(source) if source.is_dir() else words.not_found(source))
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        text = source.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML ({exc}); fix the syntax there") from None
+        raise ConfigError(words.bad_toml(source, str(exc), text)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{source}: not UTF-8 text; save it as UTF-8") from None
+        raise ConfigError(words.not_utf8(source)) from None
     except OSError as exc:
-        raise ConfigError(f"{source}: cannot be read ({exc.strerror}); check its permissions") from None
+        raise ConfigError(words.unreadable(source, exc.strerror or str(exc))) from None
     for dotted, value in overrides.items():
         section, _, key = dotted.partition("__")
         table = data.setdefault(section, {})
         if not isinstance(table, dict):
-            raise _invalid(str(source), section, table, f"a table [{section}]")
+            raise ConfigError(words.invalid(source, (section,), table, *words.expected(
+                {"type": "model_type", "loc": (section,)}, table, None)[:2]))
         table[key] = value
     data["source"] = source.resolve()
     try:
@@ -503,76 +509,93 @@ def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
         # A misspelt key also leaves the real one missing: naming the misspelling (with the
         # likely fix) helps more than naming the key that seems absent.
         err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        key = _key_path(err["loc"], data)
+        loc = tuple(err["loc"])
         if err["type"] == "missing":
-            raise ConfigError(f"{source}: key '{key}' is missing; add it") from None
+            raise ConfigError(words.missing(source, loc, _field_at(loc))) from None
         if err["type"] == "extra_forbidden":
-            raise _unknown_key(source, err["loc"], data) from None
-        value = _lookup(data, err["loc"])
-        expected = _EXPECTED.get(err["type"]) or (
-            err["msg"].removeprefix("Value error, ").removeprefix("Input should be "))
-        raise _invalid(str(source), key, value, expected) from None
-    _check_together(settings, data, source)
+            raise _unknown_key(source, loc, data) from None
+        value = _lookup(data, loc)
+        th, en, example, secret = words.expected(err, value, _field_at(loc))
+        raise ConfigError(words.invalid(source, loc, value, th, en, example, secret=secret)) from None
+    _check_together(settings, source)
     _check_paths(settings, source, from_cli={k for k in overrides if k == "workbook__path"})
     return settings
 
 
-def _check_together(settings: Settings, data: dict[str, Any], source: Path) -> None:
+def _check_together(settings: Settings, source: Path) -> None:
     """What one key cannot check alone: names that must refer to other keys, and keys that
     must be unique (a second question with the same key would silently replace the first)."""
     survey = settings.survey
     aspects = list(survey.aspects)
-    seen_keys: set[str] = set()
-    seen_columns: set[str] = set()
-    for i, q in enumerate(survey.questions, start=1):
-        where = f"survey.questions[{i}]"
+    first_key: dict[str, int] = {}
+    first_column: dict[str, int] = {}
+    for i, q in enumerate(survey.questions):
+        where = ("survey", "questions", i)
         if q.aspect not in survey.aspects:
-            raise _invalid(str(source), f"{where}.aspect", q.aspect,
-                           f"one of the [survey.aspects] keys: {', '.join(aspects)}")
-        if q.key in seen_keys:
-            raise _invalid(str(source), f"{where}.key", q.key, "a key no other question uses")
-        if q.column in seen_columns:
-            raise _invalid(str(source), f"{where}.column", q.column, "a column no other question uses")
-        seen_keys.add(q.key)
-        seen_columns.add(q.column)
-    names: set[str] = set()
-    for i, unit in enumerate(settings.units, start=1):
-        if unit.name in names:
-            raise _invalid(str(source), f"units[{i}].name", unit.name, "a name no other unit has")
-        names.add(unit.name)
-    points: set[str] = set()
-    for i, point in enumerate(survey.service_points, start=1):
-        if point.key in points:
-            raise _invalid(str(source), f"survey.service_points[{i}].key", point.key,
-                           "a key no other service point uses")
-        points.add(point.key)
+            raise ConfigError(words.not_one_of(source, (*where, "aspect"), q.aspect, aspects, "[survey.aspects]",
+                                               "expected a [survey.aspects] key"))
+        if q.key in first_key:
+            raise ConfigError(words.duplicate(
+                source, (*where, "key"), q.key, first_key[q.key],
+                "คำถามแต่ละข้อต้องมี key ไม่ซ้ำกัน ให้เปลี่ยนเป็นชื่ออื่นที่ยังไม่มีข้อใดใช้", "duplicate key"))
+        if q.column in first_column:
+            raise ConfigError(words.duplicate(
+                source, (*where, "column"), q.column, first_column[q.column],
+                "คำถามแต่ละข้อต้องอ่านคนละคอลัมน์ ตรวจให้ตรงกับหัวคอลัมน์ในชีตคำตอบของฟอร์ม",
+                "duplicate column"))
+        first_key.setdefault(q.key, i + 1)
+        first_column.setdefault(q.column, i + 1)
+    first_name: dict[str, int] = {}
+    for i, unit in enumerate(settings.units):
+        if unit.name in first_name:
+            raise ConfigError(words.duplicate(
+                source, ("units", i, "name"), unit.name, first_name[unit.name],
+                "แต่ละหน่วยงานต้องมีชื่อไม่ซ้ำกัน ชื่อเรียกอื่นของหน่วยงานเดียวกันให้ใส่ใน aliases ของชุดแรก",
+                "duplicate unit name"))
+        first_name[unit.name] = i + 1
+    first_point: dict[str, int] = {}
+    for i, point in enumerate(survey.service_points):
+        if point.key in first_point:
+            raise ConfigError(words.duplicate(
+                source, ("survey", "service_points", i, "key"), point.key, first_point[point.key],
+                "แต่ละจุดบริการต้องมี key ไม่ซ้ำกัน ให้เปลี่ยนเป็นชื่ออื่น", "duplicate key"))
+        first_point[point.key] = i + 1
     from automation.vocabulary import CATEGORIES
 
     categories = [c.key for c in CATEGORIES]
     for name in settings.deadlines.complaint_limits:
         if name not in categories:
-            raise ConfigError(
-                f"{source}: key 'deadlines.complaint_limits.{name}' is not a known setting; "
-                f"expected a complaint category: {', '.join(categories)}")
+            raise ConfigError(words.unknown_category(
+                source, ("deadlines", "complaint_limits", name), [(c.key, c.th) for c in CATEGORIES]))
 
 
 def _check_paths(settings: Settings, source: Path, from_cli: set[str]) -> None:
     """A path that exists as the wrong kind of thing is a settings mistake, caught here
     rather than as an error half-way through a run."""
-    def fail(key: str, value: Path, expected: str) -> ConfigError:
-        if key == "workbook.path" and "workbook__path" in from_cli:
-            return ConfigError(f"--workbook {value}: not valid; expected {expected}")
-        return _invalid(str(source), key, str(value), expected)
+    def fail(loc: tuple[str, str], written: Path, resolved: Path, problem: str, th: str, example: str,
+             en: str, tip: str = "") -> ConfigError:
+        if loc == ("workbook", "path") and "workbook__path" in from_cli:
+            return ConfigError(words.wrong_kind_option("--workbook", resolved, problem, th,
+                                                       "data/office.xlsx", en, tip))
+        return ConfigError(words.wrong_kind(source, loc, written, resolved, problem, th, example, en, tip))
 
     book = settings.workbook_path
     if settings.workbook.backend == "xlsx":
+        written = settings.workbook.path
         if book.is_dir():
-            raise fail("workbook.path", book, "an .xlsx file, not a folder")
+            raise fail(("workbook", "path"), written, book, "เป็นโฟลเดอร์ ไม่ใช่ไฟล์",
+                       "ต้องเป็นไฟล์สมุดงาน .xlsx", '"../data/demo.xlsx"', "a folder, not an .xlsx file")
         if book.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise fail("workbook.path", book, "a file name ending in .xlsx")
-    for key, folder in (("run.output_dir", settings.output_dir),
-                        ("report.template_dir", settings.resolve(settings.report.template_dir))):
+            raise fail(("workbook", "path"), written, book, "ไม่ใช่ไฟล์ .xlsx",
+                       "ต้องเป็นชื่อไฟล์ที่ลงท้ายด้วย .xlsx", '"../data/demo.xlsx"', "not an .xlsx file",
+                       "ถ้าเป็นไฟล์ .xls หรือ .ods ให้เปิดแล้วบันทึกเป็น (Save As) ชนิด Excel Workbook (.xlsx) ก่อน")
+    for loc, written, default in ((("run", "output_dir"), settings.run.output_dir, "../output"),
+                                  (("report", "template_dir"), settings.report.template_dir, "../templates")):
+        folder = settings.resolve(written)
         if folder.exists() and not folder.is_dir():
-            raise fail(key, folder, "a folder, but it is a file")
+            raise fail(loc, written, folder, "เป็นไฟล์ ไม่ใช่โฟลเดอร์", "ต้องเป็นโฟลเดอร์", f'"{default}"',
+                       "a file, not a folder")
     if settings.state_path.is_dir():
-        raise fail("state.path", settings.state_path, "a file path, not a folder")
+        raise fail(("state", "path"), settings.state.path, settings.state_path, "เป็นโฟลเดอร์ ไม่ใช่ไฟล์",
+                   "ต้องเป็นชื่อไฟล์ (ระบบสร้างให้เองถ้ายังไม่มี)", '"../state/automation.sqlite"',
+                   "a folder, not a file")

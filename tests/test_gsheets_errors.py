@@ -87,7 +87,7 @@ def test_an_address_without_http_is_refused_by_the_config_check(settings: Settin
     with pytest.raises(ConfigError) as error:
         load_settings(config)
     message = str(error.value)
-    assert "key 'gsheets.api_base_url' = '127.0.0.1:8765' is not valid" in message
+    assert '[gsheets] api_base_url = "127.0.0.1:8765" ไม่ถูกต้อง' in message
     assert "http://" in message
 
 
@@ -137,7 +137,7 @@ def test_a_whole_sheets_url_in_spreadsheet_id_gives_its_id_with_a_note(
 
 def test_something_else_with_slashes_in_spreadsheet_id_is_refused(settings: Settings, key_file: Path) -> None:
     config = google_config(settings, sid="drive/folder/abc", key=key_file, base_url="")
-    with pytest.raises(ConfigError, match=r"key 'gsheets\.spreadsheet_id'.*docs\.google\.com/spreadsheets/d/<ID>/edit"):
+    with pytest.raises(ConfigError, match=r"\[gsheets\] spreadsheet_id = \"drive/folder/abc\".*docs\.google\.com/spreadsheets/d/<ID>/edit"):
         load_settings(config)
 
 
