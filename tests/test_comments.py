@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
 from automation.comments import OTHER, THEMES, clean_comment, theme_comments, themes_of, tokenizer
 from automation.demo import COMMENTS
 from automation.privacy import PLACEHOLDERS
@@ -74,3 +80,42 @@ def test_the_demo_comments_cover_every_theme() -> None:
 def test_theme_labels_follow_the_language() -> None:
     en = theme_comments(["ที่จอดรถไม่พอ"], lang="en")
     assert [t.label for t in en] == ["Premises and facilities"]
+
+
+def _one_by_one(values: list[object], lang: str = "th") -> list[tuple[str, list[tuple[str, int]]]]:
+    """The per-value definition theme_comments replaced: clean, mask and merge one value
+    after another (it now goes by distinct value, with counts)."""
+    from automation.comments import Comment, _dedup_key
+    from automation.privacy import mask_people
+
+    unique: dict[str, Comment] = {}
+    for value in values:
+        text = clean_comment(value)
+        if not text:
+            continue
+        text = mask_people(text, lang=lang, limit=0)
+        key = _dedup_key(text)
+        seen = unique.get(key)
+        unique[key] = Comment(seen.text if seen else text, (seen.count if seen else 0) + 1)
+    themes: dict[str, list[tuple[str, int]]] = {rule.key: [] for rule in (*THEMES, OTHER)}
+    for comment in unique.values():
+        for key in themes_of(comment.text):
+            themes[key].append((comment.text, comment.count))
+    for found in themes.values():
+        found.sort(key=lambda c: -c[1])
+    return [(key, found) for key, found in themes.items() if found]
+
+
+COMMENT_VALUES = st.sampled_from([
+    None, "", "-", "ไม่มี", "ที่จอดรถไม่พอ", "ที่จอดรถ ไม่พอ!!", " ที่จอดรถไม่พอ ", "ห้องน้ำสกปรก",
+    "ติดต่อกลับที่ 081-234-5678 ด้วยครับ", "ติดต่อกลับที่ 089 111 2222 ด้วยครับ", "รอนาน", "รอ นาน",
+    1, 1.0, True, "1", "True", float("nan"), 0, False, dt.date(2024, 1, 1), dt.datetime(2024, 1, 1), ["x"],
+])  # fmt: skip
+
+
+@given(values=st.lists(COMMENT_VALUES, max_size=30), lang=st.sampled_from(["th", "en"]))
+@hsettings(deadline=None, max_examples=150)
+def test_themes_by_distinct_value_equal_the_value_by_value_definition(values: list[object], lang: str) -> None:
+    got = [(t.key, [(c.text, c.count) for c in t.comments]) for t in theme_comments(values, lang)]
+    assert got == _one_by_one(values, lang)
+    assert got == [(t.key, [(c.text, c.count) for c in t.comments]) for t in theme_comments(iter(values), lang)]
