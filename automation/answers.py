@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from automation.cells import each_distinct
 from automation.schema import Choice, normalize_header
 from automation.settings import Settings
 from automation.tables import SheetTable
@@ -63,59 +62,79 @@ class Answers:
 
 
 def read_answers(settings: Settings, responses: SheetTable, lang: str = "th") -> Answers:
-    """The responses sheet typed for scoring (see the module docstring), from its typed table."""
+    """The responses sheet typed for scoring (see the module docstring), from its typed table.
+
+    Everything is worked out once per distinct cell of a column and reaches the rows by numpy
+    takes (TypedColumn.per_distinct_array): no Python step per row and answer."""
     keys = tuple(q.key for q in settings.survey.questions)
     typed = typed_table(responses)
     n = len(typed)
-    stamps = typed["timestamp"].per_distinct(lambda cell, _i: cell.lenient) if "timestamp" in typed.columns \
-        else [None] * n
-    dated_rows = [i for i, stamp in enumerate(stamps) if stamp is not None]
-    when = [stamps[i] for i in dated_rows]
-    dated = np.array(dated_rows, dtype=np.intp)
+    if "timestamp" in typed.columns:
+        distinct = typed["timestamp"].distinct()  # nearly every timestamp is its own
+        lenient = [cell.lenient for cell in distinct.cells]
+        stamps = _objects(lenient)[distinct.codes]
+        ordinals = np.array([-1 if v is None else v.toordinal() for v in lenient], dtype=np.int64)[distinct.codes]
+    else:
+        stamps, ordinals = np.full(n, None, dtype=object), np.full(n, -1, dtype=np.int64)
+    dated = np.flatnonzero(ordinals >= 0)  # a date's ordinal is at least 1
     codes = [typed.likert_codes(k) if k in typed.columns else np.zeros(n, dtype=np.int8) for k in keys]
     matrix = (np.stack(codes, axis=1) if codes else np.zeros((n, 0), dtype=np.int8))[dated]
+    unscorable = matrix == _UNSCORABLE
     raw = {}
-    unscorable_at = np.nonzero(matrix == _UNSCORABLE)
-    columns = {q: typed.raw(keys[q]) for q in set(unscorable_at[1].tolist())}
-    for i, q in zip(*unscorable_at, strict=True):
-        raw[(int(i), int(q))] = columns[int(q)][dated[i]]
-    points = _labels(typed, "service_point", lambda choice, text: _service_point(choice, text, lang))
-    pick = (lambda values: _objects(values)[dated])  # noqa: E731
+    for q in np.flatnonzero(unscorable.any(axis=0)).tolist():  # only the few cells that are not a level
+        at = np.flatnonzero(unscorable[:, q])
+        for i, value in zip(at.tolist(), typed.raw_at(keys[q], dated[at]), strict=True):
+            raw[(i, q)] = value
     return Answers(
         keys=keys,
         rows=np.array(typed.rows, dtype=np.int64)[dated],
-        when=when,
-        days=np.array([w.toordinal() for w in when], dtype=np.int64),
+        when=stamps[dated].tolist(),
+        days=ordinals[dated],
         levels=np.where(matrix > 0, matrix, 0).astype(np.int8),
-        unscorable=matrix == _UNSCORABLE,
+        unscorable=unscorable,
         raw=raw,
-        point_key=pick([p[0] for p in points]),
-        point_label=pick([p[1] for p in points]),
-        gender=pick(_labels(typed, "gender", lambda choice, text: _choice_label(choice, text, lang))),
-        age=pick(each_distinct(responses.values("age"), lambda v: _text(v) or WORDS["unstated"][lang])),
-        comment=pick(responses.values("comment")),
+        point_key=_labels(typed, "service_point", lambda choice, text: _service_point(choice, text, lang)[0])[dated],
+        point_label=_labels(typed, "service_point", lambda choice, text: _service_point(choice, text, lang)[1])[dated],
+        gender=_labels(typed, "gender", lambda choice, text: _choice_label(choice, text, lang))[dated],
+        age=_age(typed, responses, lang)[dated],
+        comment=_objects(responses.values_at("comment", dated)),
         undated=n - len(dated),
     )  # fmt: skip
 
 
-def _labels(typed: TypedTable, key: str, label: Callable[[Choice | None, str], T]) -> list[T]:
+def _labels(typed: TypedTable, key: str, label: Callable[[Choice | None, str], T]) -> np.ndarray:
     """label(the configured choice a cell means, or None and the cell's text) once per distinct
-    cell of a column; a column the layout lacks is all blank."""
+    cell of a column, per row (an object array); a column the layout lacks is all blank."""
     if key not in typed.columns:
-        return [label(None, "")] * len(typed)
+        return _objects([label(None, "")] * len(typed))
     column = typed[key]
     choices = {c.key: c for c in column.column.choices} if column.column.type == "choice" else {}
-    raw: list[Any] = []
+
+    def choice_of(cell: TypedCell) -> Choice | None:
+        return choices.get(cell.parsed.value) if cell.parsed.value is not None else None
+
+    distinct = column.distinct()
+    # The cells' own text, read only for the distinct cells that name no configured choice.
+    need = [i for cell, i in zip(distinct.cells, distinct.first.tolist(), strict=True) if choice_of(cell) is None]
+    raw = dict(zip(need, typed.raw_at(key, need), strict=True))
 
     def of(cell: TypedCell, i: int) -> T:
-        choice = choices.get(cell.parsed.value) if cell.parsed.value is not None else None
-        if choice is not None:
-            return label(choice, "")
-        if not raw:
-            raw.extend(typed.raw(key))
-        return label(None, _text(raw[i]))
+        choice = choice_of(cell)
+        return label(choice, "") if choice is not None else label(None, _text(raw[i]))
 
-    return column.per_distinct(of)
+    return column.per_distinct_array(of)
+
+
+def _age(typed: TypedTable, responses: SheetTable, lang: str) -> np.ndarray:
+    """The age group as typed (spaces collapsed), or "not stated", per row: once per distinct cell."""
+    unstated = WORDS["unstated"][lang]
+    if "age" not in typed.columns:
+        return _objects([_text(v) or unstated for v in responses.values("age")])
+    column = typed["age"]
+    distinct = column.distinct()
+    texts = {i: _text(v) or unstated for i, v in zip(distinct.first.tolist(),
+                                                      responses.values_at("age", distinct.first), strict=True)}
+    return column.per_distinct_array(lambda _cell, i: texts[i])
 
 
 def _objects(values: list[Any]) -> np.ndarray:

@@ -300,13 +300,23 @@ def _trend(settings: Settings, answers: Answers, rnd: FiscalRound, overall: Grou
 def _monthly(answers: Answers, mask: np.ndarray, rnd: FiscalRound, today: dt.date) -> list[tuple[dt.date, int]]:
     """Responses per month of the round, up to the month of `today` (or of the latest response);
     months without any show 0; a round not yet begun has no months."""
-    counts = Counter(w.date().replace(day=1) for w, inside in zip(answers.when, mask.tolist(), strict=True) if inside)
+    counts = month_counts(answers.days[mask])
     last = min(rnd.end, max(today, *counts) if counts else today)
     month, out = rnd.start.replace(day=1), []
     while month <= last:
         out.append((month, counts.get(month, 0)))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return out
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # day 0 of numpy's datetime64
+
+
+def month_counts(days: np.ndarray) -> dict[dt.date, int]:
+    """{first day of the month: how many of the dates (ordinals) fall in it}, earliest first:
+    numpy's month arithmetic over the ordinals, not a date object per response."""
+    months, counts = np.unique((days - _EPOCH).astype("datetime64[D]").astype("datetime64[M]"), return_counts=True)
+    return dict(zip(months.astype("datetime64[D]").tolist(), counts.tolist(), strict=True))
 
 
 def _tally(values: np.ndarray) -> list[tuple[str, int]]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from automation.schema import HeaderMatch, Schema, SheetSchema, match_headers
@@ -84,6 +85,19 @@ class SheetTable:
         # pandas' isna finds the candidates at C speed (it flags a superset of _missing's
         # values); _missing decides, so the values are exactly those records() gives.
         for i in column.isna().to_numpy().nonzero()[0]:
+            if _missing(values[i]):
+                values[i] = None
+        return values
+
+    def values_at(self, key: str, rows: Any) -> list[Any]:
+        """values(key)[i] for each row index i in `rows` (a list or an integer array), without
+        turning the whole column into a list: a few cells of 100,000 rows."""
+        index = np.asarray(rows, dtype=np.intp)
+        if key not in self.frame.columns:
+            return [None] * len(index)
+        column = self.frame[key].iloc[index]
+        values = column.tolist()
+        for i in column.isna().to_numpy().nonzero()[0]:  # as in values(): isna finds, _missing decides
             if _missing(values[i]):
                 values[i] = None
         return values

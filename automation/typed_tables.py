@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
+import pandas as pd
 
 from automation.cells import (
     Parsed,
@@ -100,6 +101,8 @@ class TypedColumn:
     column: Column
     cells: list[TypedCell]  # one per row, in sheet order
     present: bool = True  # the sheet has this column (an absent one types as all blank)
+    # distinct(), worked out on first use: (the cells list it was worked out from, the result)
+    _distinct: tuple[list[TypedCell], Distinct] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.cells)
@@ -134,17 +137,46 @@ class TypedColumn:
     def lenient(self, i: int) -> Any:
         return self.cells[i].lenient
 
+    def distinct(self) -> Distinct:
+        """The column's distinct cells (rows share one TypedCell per distinct raw value), in
+        order of first appearance, with each one's first row and each row's index into them."""
+        if self._distinct is None or self._distinct[0] is not self.cells:
+            self._distinct = (self.cells, _distinct(self.cells))
+        return self._distinct[1]
+
     def per_distinct(self, result: Callable[[TypedCell, int], T]) -> list[T]:
-        """result(cell, first row index) for each distinct cell, handed to every row holding it
-        (rows share one TypedCell per distinct raw value)."""
-        seen: dict[int, T] = {}
-        out = []
-        for i, cell in enumerate(self.cells):
-            key = id(cell)
-            if key not in seen:
-                seen[key] = result(cell, i)
-            out.append(seen[key])
-        return out
+        """result(cell, first row index) for each distinct cell, handed to every row holding it."""
+        done = self.distinct().each(result)
+        return [done[k] for k in self.distinct().codes.tolist()]
+
+    def per_distinct_array(self, result: Callable[[TypedCell, int], Any], dtype: Any = object) -> np.ndarray:
+        """per_distinct as a numpy array: result once per distinct cell, spread to the rows by
+        one numpy take instead of a Python step per row."""
+        distinct = self.distinct()
+        done = distinct.each(result)
+        values = np.fromiter(done, dtype=object, count=len(done)) if dtype is object else np.array(done, dtype=dtype)
+        return values[distinct.codes]
+
+
+@dataclass(frozen=True)
+class Distinct:
+    cells: list[TypedCell]  # each distinct cell once, in order of first appearance
+    first: np.ndarray  # intp: the row each first appears in
+    codes: np.ndarray  # intp per row: its cell's index in `cells`
+
+    def each(self, result: Callable[[TypedCell, int], T]) -> list[T]:
+        return [result(cell, i) for cell, i in zip(self.cells, self.first.tolist(), strict=True)]
+
+
+def _distinct(cells: list[TypedCell]) -> Distinct:
+    # By identity: the typing step hands every row holding the same raw value the same cell.
+    # pandas' factorize numbers them in order of first appearance, by hashing (no sort).
+    ids = np.fromiter(map(id, cells), dtype=np.uint64, count=len(cells))
+    codes, _ = pd.factorize(ids)
+    # A cell's first row is where the running maximum of the codes first reaches its number.
+    top = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.concatenate(([True], top[1:] > top[:-1]))) if len(codes) else codes
+    return Distinct([cells[i] for i in first.tolist()], first.astype(np.intp), codes.astype(np.intp, copy=False))
 
 
 def _choice_key(parsed: Parsed) -> str:
@@ -179,10 +211,13 @@ class TypedTable:
         """The column's cells as the workbook gave them (pandas' wrappers undone)."""
         return plain_values(self.table.values(key))
 
+    def raw_at(self, key: str, rows: Any) -> list[Any]:
+        """raw(key)[i] for each row index i in `rows`, without the whole column."""
+        return plain_values(self.table.values_at(key, rows))
+
     def likert_codes(self, key: str) -> np.ndarray:
         """int8 per row: 1..5 the level, 0 no answer, -1 an answer that is not a level."""
-        codes = self.columns[key].per_distinct(lambda cell, _i: _likert_code(cell))
-        return np.array(codes, dtype=np.int8)
+        return self.columns[key].per_distinct_array(lambda cell, _i: _likert_code(cell), np.int8)
 
 
 def _likert_code(cell: TypedCell) -> int:
