@@ -440,6 +440,9 @@ def shorten(text: str, limit: int) -> str:
     return text[:cut].rstrip() + "…"
 
 
+MEMO_LIMIT = 50_000  # texts a masker remembers it has masked
+
+
 @dataclass(frozen=True)
 class PeopleMasker:
     """Masks people in free text: see `mask_people`. Build once (`from_settings`), use often."""
@@ -463,6 +466,17 @@ class PeopleMasker:
     def mask(self, text: str, limit: int | None = None) -> str:
         if not text:
             return text
+        # The same words come back again and again (a unit on every overdue row, a comment
+        # thousands of people typed): each is masked once by this masker.
+        memo = self._memo
+        done = memo.get((text, limit))
+        if done is None:
+            if len(memo) >= MEMO_LIMIT:  # a long-running service meets ever new texts
+                memo.clear()
+            done = memo[(text, limit)] = self._mask(text, limit)
+        return done
+
+    def _mask(self, text: str, limit: int | None) -> str:
         words = PEOPLE_PLACEHOLDERS["en" if self.lang == "en" else "th"]
         text = mask_pii(text, self.lang)
         text = HANDLE.sub(words["line"], text)
@@ -474,6 +488,10 @@ class PeopleMasker:
         return shorten(text, self.limit if limit is None else limit)
 
     __call__ = mask
+
+    @cached_property
+    def _memo(self) -> dict[tuple[str, int | None], str]:
+        return {}
 
     @cached_property
     def _withheld_index(self) -> dict[str, list[int]]:
@@ -537,12 +555,27 @@ def _replace_whole(text: str, values: tuple[str, ...], word: str,
     spans: list[tuple[int, int]] = []
     taken = [False] * len(text)
     for i in candidates:  # in the values' order: longest first
-        for m in _pattern(values[i]).finditer(text):
-            if any(taken[m.start() : m.end()]) or not _whole_word_at(text, m.start(), m.end()):
+        for start, end in _occurrences(values[i], text):
+            if any(taken[start:end]) or not _whole_word_at(text, start, end):
                 continue
-            spans.append((m.start(), m.end()))
-            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+            spans.append((start, end))
+            taken[start:end] = [True] * (end - start)
     return _replace_spans(text, spans, word)
+
+
+def _occurrences(value: str, text: str) -> list[tuple[int, int]]:
+    """Where `value` stands in `text`, left to right, not overlapping (as its pattern finds it).
+    Most candidates do not occur at all: plain `in` says so without compiling a pattern."""
+    parts = value.split()
+    if not parts or any(part not in text for part in parts):
+        return []
+    if len(parts) > 1:  # a space inside the value may be several in the text
+        return [m.span() for m in _pattern(value).finditer(text)]
+    found, at = [], text.find(value)
+    while at != -1:
+        found.append((at, at + len(value)))
+        at = text.find(value, at + len(value))
+    return found
 
 
 def _replace_spans(text: str, spans: list[tuple[int, int]], word: str) -> str:

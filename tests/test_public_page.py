@@ -466,3 +466,32 @@ def test_a_phone_chart_gives_every_wrapped_label_room_of_its_own(monkeypatch: py
     title = fig._suptitle.get_window_extent(renderer)
     assert boxes[0].y1 <= title.y0, "the first label runs into the title"
     assert 0 <= title.x0 and title.x1 <= fig.bbox.width, "the title is cut at the edge"
+
+
+def test_the_run_reads_the_private_values_once_and_masks_each_text_once(
+    tmp_path: Path, _demo_template: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The two drafts and the page share one masking: the private columns are read once per
+    run, and a text quoted again and again (a unit, a step, a comment in both rounds' themes)
+    is masked once by each masker (counted)."""
+    import automation.reports.figures as figures
+    from automation.privacy import PeopleMasker
+
+    config = tmp_path / "config" / "settings.toml"
+    config.parent.mkdir()
+    shutil.copy(PROJECT / "config" / "settings.toml", config)
+    settings = load_settings(config, run__today=TODAY)
+    settings.workbook_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(_demo_template, settings.workbook_path)
+    read: list[str] = []
+    masked: list[tuple[int, str, int | None]] = []  # (the masker, the text, its length limit)
+    real_values, real_mask = figures._private_values, PeopleMasker._mask
+    monkeypatch.setattr(figures, "_private_values",
+                        lambda table, keys: read.append(table.layout.key) or real_values(table, keys))
+    monkeypatch.setattr(PeopleMasker, "_mask", lambda self, text, limit: masked.append((id(self), text, limit))
+                        or real_mask(self, text, limit))
+    summary = run_once(settings, stages=[reports.stage], write=False)
+    assert not summary.stages[0].error, summary.stages[0].error
+    assert len(summary.outputs) == 3
+    assert "complaints" in read and len(read) == len(set(read))  # each sheet with private columns
+    assert masked and len(masked) == len(set(masked))

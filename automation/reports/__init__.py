@@ -21,6 +21,7 @@ from automation.thaidate import FiscalRound, round_to_report
 
 if TYPE_CHECKING:
     from automation.reports.context import Figures
+    from automation.reports.figures import Privacy
     from automation.stage import RunContext, StageResult
 
 log = logging.getLogger(__name__)
@@ -40,14 +41,16 @@ def build_report(
     public: bool = False,
     lang: str | None = None,
     figures: Figures | None = None,
+    privacy: Privacy | None = None,
 ) -> Path:
-    """Draft the round's report as a .docx (public: private data left out) and return its path."""
+    """Draft the round's report as a .docx (public: private data left out) and return its path.
+    `figures` and `privacy` computed already (by the stage, for all its outputs) are reused."""
     from automation.reports.context import build_context, gather_figures
     from automation.reports.docx import render_docx
 
     lang = lang or settings.run.language
     figures = figures or gather_figures(settings, tables, round, today, lang)
-    context = build_context(settings, tables, figures, today, lang, public)
+    context = build_context(settings, tables, figures, today, lang, public, privacy)
     out = out or settings.output_dir / report_filename(round, public, lang)
     return render_docx(settings, context, out)
 
@@ -60,6 +63,7 @@ def build_public_page(
     out_dir: Path | None = None,
     lang: str | None = None,
     figures: Figures | None = None,
+    privacy: Privacy | None = None,
 ) -> Path:
     """Write the public results page (index.html and its PNG charts) and return index.html."""
     from automation.reports.context import build_context, gather_figures
@@ -67,7 +71,7 @@ def build_public_page(
 
     lang = lang or settings.run.language
     figures = figures or gather_figures(settings, tables, round, today, lang)
-    context = build_context(settings, tables, figures, today, lang, public=True)
+    context = build_context(settings, tables, figures, today, lang, public=True, privacy=privacy)
     context["lookup"] = _lookup(settings, tables, round, today, lang)
     return render_page(settings, context, out_dir or settings.output_dir / "public")
 
@@ -85,15 +89,20 @@ def stage(ctx: RunContext) -> StageResult:
     one before it, which the summary compares with, plus the public page; re-running
     overwrites the same files."""
     from automation.reports.context import gather_figures
+    from automation.reports.figures import Privacy
     from automation.stage import StageResult
 
     settings = ctx.settings
     due = round_to_report(ctx.today, settings.deadlines.report_grace_days)
     figures = gather_figures(settings, ctx.tables, due, ctx.today, ctx.lang, known=ctx.figures)
-    outputs = [str(build_report(settings, ctx.tables, due, ctx.today, lang=ctx.lang, figures=figures))]
+    # One masking for the three outputs: the private values read once, each text masked once.
+    privacy = Privacy(settings, ctx.tables, public=False, lang=ctx.lang)
+    outputs = [str(build_report(settings, ctx.tables, due, ctx.today, lang=ctx.lang, figures=figures,
+                                privacy=privacy))]
     earlier = due.previous()
-    outputs.append(str(build_report(settings, ctx.tables, earlier, ctx.today, lang=ctx.lang)))
-    page = build_public_page(settings, ctx.tables, due, ctx.today, lang=ctx.lang, figures=figures)
+    outputs.append(str(build_report(settings, ctx.tables, earlier, ctx.today, lang=ctx.lang, privacy=privacy)))
+    page = build_public_page(settings, ctx.tables, due, ctx.today, lang=ctx.lang, figures=figures,
+                             privacy=privacy)
     outputs.append(str(page))
     if figures.missing:
         log.warning("report drafted without: %s", "; ".join(f"{k} ({v})" for k, v in figures.missing.items()))

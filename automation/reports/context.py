@@ -52,11 +52,13 @@ PAGE_TITLE = {
 
 
 def build_context(
-    settings: Settings, tables: Tables, fig: Figures, today: dt.date, lang: str = "th", public: bool = False
+    settings: Settings, tables: Tables, fig: Figures, today: dt.date, lang: str = "th", public: bool = False,
+    privacy: Privacy | None = None,
 ) -> dict[str, Any]:
-    """The dictionary the templates render: every value already text in the right digits."""
+    """The dictionary the templates render: every value already text in the right digits.
+    `privacy`: the run's masking (built once for the reports and the page), else built here."""
     num = Numbers(lang, settings.run.digits)
-    privacy = Privacy(settings, tables, public, lang)
+    privacy = privacy.edition(public) if privacy is not None else Privacy(settings, tables, public, lang)
     if public:
         fig = public_figures(fig, lang)
     r = fig.round

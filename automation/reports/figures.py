@@ -5,6 +5,7 @@ public output may show). Sections and the context both import this; it imports n
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -157,7 +158,7 @@ class Numbers:
 
 
 class Privacy:
-    """What a report may show of free text, built once per report.
+    """What a report may show of free text, built once per run and shared by its editions.
 
     Both editions mask people (`automation.privacy.PeopleMasker`: names after titles, the
     listed staff, addresses, LINE ids, phones, e-mails, ids) and withhold the values of the
@@ -173,14 +174,20 @@ class Privacy:
         values: list[str] = []
         hidden = self.hidden_columns
         for table in tables.sheets.values():
-            cols = [c.key for c in table.layout.columns if c.private or normalize_header(c.key) in hidden]
-            if not cols:
-                continue  # no private column: do not walk its (maybe 100,000) rows
-            for rec in table.records():
-                values.extend(str(rec.get(key) or "").strip() for key in cols)
+            cols = tuple(c.key for c in table.layout.columns if c.private or normalize_header(c.key) in hidden)
+            if cols:  # no private column: do not walk its (maybe 100,000) rows
+                values.extend(table.once("private values", cols, lambda t=table, k=cols: _private_values(t, k)))
         self.masker = PeopleMasker.from_settings(settings, lang, private_values=values)
         # Each value once, in Thai and Arabic digits, longest first: what `scrub` withholds.
         self.values = list(self.masker.withheld)
+
+    def edition(self, public: bool) -> Privacy:
+        """The same masking (and the texts it has masked so far) for the other edition."""
+        if public == self.public:
+            return self
+        other = copy.copy(self)
+        other.public = public
+        return other
 
     def scrub(self, text: str) -> str:
         """`text` with people masked and shortened to [privacy] max_text_chars."""
@@ -190,3 +197,7 @@ class Privacy:
         return not self.public or normalize_header(column_key) not in self.hidden_columns
 
 
+def _private_values(table: Any, keys: tuple[str, ...]) -> list[str]:
+    """The private columns' values of a table, each distinct value once, as typed (stripped)."""
+    values = {str(value).strip() for key in keys for value in table.values(key) if value}
+    return sorted(value for value in values if value)
