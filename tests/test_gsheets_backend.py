@@ -8,7 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from automation.cli import main
 from automation.pipeline import RunSummary, check_stages, run_once
@@ -562,3 +566,39 @@ def test_init_completes_an_existing_spreadsheet_without_touching_data(
     again = emulator.snapshot()
     code, out, _ = cli(["init", "--backend", "gsheets", "--config", str(config)], capsys)
     assert code == 0 and out == "" and emulator.snapshot() == again
+
+
+_SERIAL = st.one_of(
+    st.floats(min_value=-1e6, max_value=3e6, allow_nan=False),
+    st.floats(min_value=40000, max_value=50000),  # the dates an office holds, to the millisecond
+    st.integers(min_value=-10, max_value=3_000_000),
+    st.floats(allow_nan=False, allow_infinity=False),  # numbers no date can be
+)
+_CELL = st.one_of(_SERIAL, st.booleans(), st.text(max_size=3), st.just(""))
+
+
+@given(rows=st.lists(st.lists(_CELL, max_size=5), max_size=6),
+       marked=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 6)), max_size=20, unique=True))
+@hyp_settings(max_examples=300, deadline=None)
+def test_date_cells_become_what_from_excel_makes_of_each_cell_alone(
+        rows: list[list[Any]], marked: list[tuple[int, int]]) -> None:
+    """The column-at-a-time conversion gives, cell for cell, what openpyxl's from_excel gives
+    the cell alone (a datetime, a time of day below 1, the 1900 shift below 60), and leaves a
+    number no date can be, text and booleans as they are."""
+    from openpyxl.utils.datetime import from_excel
+
+    from automation.workbook.gsheets_answers import DateCells, dates_from_serials
+
+    expected = [list(r) for r in rows]
+    for r, c in marked:  # the per-cell definition
+        if r < len(expected) and c < len(expected[r]):
+            value = expected[r][c]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                try:
+                    expected[r][c] = from_excel(value)
+                except (OverflowError, ValueError):
+                    pass
+    cells = DateCells(np.array([r for r, _ in marked], np.int64), np.array([c for _, c in marked], np.int64))
+    dates_from_serials(rows, cells)
+    assert rows == expected
+    assert [[type(v) for v in r] for r in rows] == [[type(v) for v in r] for r in expected]

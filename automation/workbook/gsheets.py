@@ -30,19 +30,17 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 from automation.pacing import Pacer, shared_pacer
 from automation.settings import ConfigError
 from automation.workbook.base import (
-    ERROR_RESULTS,
     NOTE_MARK,
-    CellError,
     CellNote,
     CellWrite,
     Changes,
     Grid,
     Workbook,
     WorkbookError,
-    fill_merges,
     first_cell,
     match_titles,
 )
+from automation.workbook.gsheets_answers import DateCells, grid_from_values, read_metadata
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient
@@ -56,7 +54,6 @@ RETRYABLE = {408, 429, 500, 502, 503, 504}
 # Time-outs and connections that drop before or during the answer (ChunkedEncodingError is
 # the answer cut off half-way: it is no ConnectionError).
 DROPPED = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-DATE_TYPES = {"DATE", "DATE_TIME"}  # numberFormat types whose serials mean a day (and time)
 T = TypeVar("T")
 
 
@@ -155,7 +152,7 @@ class GoogleSheetsWorkbook(Workbook):
         self._sheets: dict[str, dict[str, Any]] = {}  # title -> properties
         self._notes: dict[str, dict[tuple[int, int], str]] = {}  # title -> {(row, col): note}
         self._grids: dict[str, Grid] = {}
-        self._dates: dict[str, set[tuple[int, int]]] = {}  # title -> {(row0, col0)} formatted as dates
+        self._dates: dict[str, DateCells] = {}  # title -> cells formatted as dates
         self._merges: dict[str, list[tuple[int, int, int, int]]] = {}  # title -> merged ranges, 1-based
 
     # ------------------------------------------------------------------ set-up
@@ -264,28 +261,11 @@ class GoogleSheetsWorkbook(Workbook):
                 self.spreadsheet_id, params={"includeGridData": "true", "fields": fields}
             ),
         )
-        self._sheets, self._notes, self._dates, self._merges = {}, {}, {}, {}
-        for sheet in meta.get("sheets", []):
-            props = sheet["properties"]
-            self._sheets[props["title"]] = props
-            size = props.get("gridProperties", {})
-            self._merges[props["title"]] = [  # GridRanges (0-based, ends exclusive) as 1-based inclusive
-                (m.get("startRowIndex", 0) + 1, m.get("startColumnIndex", 0) + 1,
-                 m.get("endRowIndex", size.get("rowCount", 1000)), m.get("endColumnIndex", size.get("columnCount", 26)))
-                for m in sheet.get("merges", [])
-            ]
-            notes: dict[tuple[int, int], str] = {}
-            dates: set[tuple[int, int]] = set()
-            for block in sheet.get("data", []):
-                r0, c0 = block.get("startRow", 0), block.get("startColumn", 0)
-                for r, row in enumerate(block.get("rowData", [])):
-                    for c, cell in enumerate(row.get("values", [])):
-                        if cell.get("note"):
-                            notes[(r0 + r + 1, c0 + c + 1)] = cell["note"]
-                        if "userEnteredFormat" in cell and _number_type(cell) in DATE_TYPES:
-                            dates.add((r0 + r, c0 + c))
-            self._notes[props["title"]] = notes
-            self._dates[props["title"]] = dates
+        sheets = read_metadata(meta)
+        self._sheets = {title: m.properties for title, m in sheets.items()}
+        self._notes = {title: m.notes for title, m in sheets.items()}
+        self._dates = {title: m.dates for title, m in sheets.items()}
+        self._merges = {title: m.merges for title, m in sheets.items()}
 
     def _own(self, title: str) -> str:
         """The spreadsheet's own title for one of ours (a near miss: "มาตรการ ", "Form Responses 1")."""
@@ -311,7 +291,7 @@ class GoogleSheetsWorkbook(Workbook):
                 },
             ),
         )
-        grids = {own: _grid_from_values(block, self._dates.get(own, set()), self._merges.get(own, []))
+        grids = {own: grid_from_values(block, self._dates.get(own, DateCells()), self._merges.get(own, []))
                  for own, block in zip(present, answer.get("valueRanges", []), strict=False)}
         # The tables only read a grid; the rows a write compares against are the same lists
         # (kept by the spreadsheet's own titles, as apply() addresses them).
@@ -382,7 +362,7 @@ class GoogleSheetsWorkbook(Workbook):
             self._grids[title] = [list(r) for r in grid]
 
     def _is_date_cell(self, title: str, row: int, col: int) -> bool:
-        return (row - 1, col - 1) in self._dates.get(title, set())
+        return (row - 1, col - 1) in self._dates.get(title, DateCells())
 
     def _rows_present(self, appended: dict[str, Grid]) -> bool:
         """Are all these rows in their sheets now? (One values:batchGet, on a retry only.)"""
@@ -624,45 +604,6 @@ def _cell_data(value: Any) -> dict[str, Any]:
     if isinstance(value, (int, float)):
         return {"userEnteredValue": {"numberValue": value}}
     return {"userEnteredValue": {"stringValue": str(value)}}
-
-
-def _grid_from_values(block: dict[str, Any], dates: set[tuple[int, int]],
-                      merges: list[tuple[int, int, int, int]] | None = None) -> Grid:
-    """One valueRange of the batchGet answer as a grid: the JSON decoder's own row lists, dates
-    typed in place and short rows padded in place. No copy of a row or a cell: at 100,000s of
-    rows the copies cost more than the decoding. A formula's error result ("#REF!") becomes a
-    CellError; a merged range's value fills every cell of it, as in the .xlsx backend."""
-    rows: Grid = block.get("values", [])
-    _dates_from_serials(rows, dates)
-    width = max(map(len, rows), default=0)
-    for row in rows:
-        if not ERROR_RESULTS.isdisjoint(row):  # a set test in C: rows without errors cost one pass
-            row[:] = [CellError(v) if v.__class__ is str and v in ERROR_RESULTS else v for v in row]
-        if len(row) < width:
-            row.extend([None] * (width - len(row)))
-    fill_merges(rows, merges or [])
-    return rows
-
-
-def _number_type(cell: dict[str, Any]) -> str | None:
-    number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat") or {}
-    return number_format.get("type")
-
-
-def _dates_from_serials(rows: list[list[Any]], dates: set[tuple[int, int]]) -> None:
-    """Date-formatted cells' serials as datetimes, exactly as openpyxl reads the same cell from
-    an .xlsx file, so both backends hand validation (and the findings' "value found") the
-    same thing. A number too large to be a date stays the number it is."""
-    from openpyxl.utils.datetime import from_excel
-
-    for r, c in dates:
-        if r < len(rows) and c < len(rows[r]):
-            value = rows[r][c]
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                try:
-                    rows[r][c] = from_excel(value)
-                except (OverflowError, ValueError):
-                    pass
 
 
 def _same_grid(old: Grid, new: Grid) -> bool:
