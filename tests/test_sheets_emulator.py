@@ -102,6 +102,20 @@ def test_returned_ranges_use_google_notation(sheets_emulator: SheetsEmulator,
                    "'It''s'!A1:Z1"]
 
 
+def test_answers_are_indented_as_google_indents_them_unless_prettyprint_is_false(
+        sheets_emulator: SheetsEmulator) -> None:
+    """Google's `prettyPrint` system parameter: indented JSON by default (as the recordings
+    show), the same answer without whitespace with prettyPrint=false."""
+    sid = _book(sheets_emulator, {THAI_TAB: [["id", "subject"], ["C-1", "ถนนชำรุด"]]})
+    token = sheets_emulator.issue_token(SERVICE_EMAIL)
+    path = f"/v4/spreadsheets/{sid}/values:batchGet?ranges=%27{THAI_TAB}%27"
+    indented = _raw_get(sheets_emulator, path, token)
+    bare = _raw_get(sheets_emulator, path + "&prettyPrint=false", token)
+    assert indented.text.startswith('{\n  "') and bare.text.startswith('{"')
+    assert "\n" not in bare.text and ": " not in bare.text
+    assert bare.json() == indented.json()
+
+
 def test_grid_data_holds_values_notes_and_validation_per_cell(
         sheets_emulator: SheetsEmulator, gspread_client: gspread.Client) -> None:
     sid = _book(sheets_emulator, {THAI_TAB: [["id", "subject"], ["C-1", 5]]})

@@ -810,6 +810,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         method = self.command
+        # Google's system parameter: answers are indented unless the caller asks for them bare.
+        self._pretty = (query.get("prettyPrint") or ["true"])[-1].lower() != "false"
         if path.startswith("/_emulator/"):
             self._started = None  # control requests are not API work
             try:
@@ -866,7 +868,10 @@ class _Handler(BaseHTTPRequestHandler):
             return True
 
     def _send(self, answer: Answer, cut: bool = False) -> None:
-        data = json.dumps(answer.body, ensure_ascii=False, indent=2).encode("utf-8")
+        if getattr(self, "_pretty", True):
+            data = json.dumps(answer.body, ensure_ascii=False, indent=2).encode("utf-8")
+        else:
+            data = json.dumps(answer.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         started = getattr(self, "_started", None)
         if started is not None:
             self.server.emulator._add_answering(time.perf_counter() - started - self._injected)  # type: ignore[attr-defined]
