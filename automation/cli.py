@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from automation import progress
-from automation.commands import PROG, ensure_workbook
+from automation.commands import PROG, Parser, ensure_workbook
 from automation.settings import ConfigError, Settings, load_settings
 from automation.workbook import WorkbookError
 
@@ -84,7 +84,7 @@ def _date(text: str) -> dt.date:
         return parse_date(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; type it as 2024-03-15 or 15/03/2567") from None
+            f"{text}: อ่านเป็นวันที่ไม่ได้ — พิมพ์แบบ 2024-03-15 หรือ 15/03/2567 (not a date)") from None
 
 
 def _common(parser: argparse.ArgumentParser, cmd: Command) -> None:
@@ -102,7 +102,7 @@ def _common(parser: argparse.ArgumentParser, cmd: Command) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     _load_feature_commands()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG,
         description=(
             "Integrity and transparency service for a Thai local office (อบต.): validates the "
@@ -136,7 +136,10 @@ def settings_for(args: argparse.Namespace) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the command's own parser, whose --help lists the options it has
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        commands.choices.get(args.command, parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
@@ -377,7 +380,12 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     if args.backend:
         settings = settings.model_copy(update={"workbook": settings.workbook.model_copy(update={"backend": args.backend})})
     if settings.workbook.backend == "xlsx" and settings.workbook_path.exists():
-        print(f"error: {settings.workbook_path} already exists; init never overwrites a workbook", file=sys.stderr)
+        path = settings.workbook_path
+        print(f"error: {path} already exists; init never overwrites a workbook"
+              if settings.run.language == "en" else
+              f"error: {path}: มีสมุดงานนี้อยู่แล้ว — init ไม่เขียนทับสมุดงานเดิม ถ้าจะสร้างใหม่ให้ใช้ชื่อไฟล์อื่น "
+              f"เช่น --workbook {path.with_name(path.stem + '-new' + path.suffix)} (already exists)",
+              file=sys.stderr)
         return 2
     schema = build_schema(settings)
     added = open_workbook(settings).provision(list(schema.sheets.values()), settings.run.language)
@@ -399,7 +407,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     out = args.out or settings.workbook_path
     if out.exists() and not args.force:
-        print(f"error: {out} already exists; add --force to replace it", file=sys.stderr)
+        print(f"error: {out} already exists; add --force to replace it" if settings.run.language == "en" else
+              f"error: {out}: มีไฟล์นี้อยู่แล้ว — ถ้าจะสร้างสมุดงานตัวอย่างทับไฟล์นี้ให้เติม --force (already exists)",
+              file=sys.stderr)
         return 2
     out.unlink(missing_ok=True)
     build_demo_workbook(settings, out, seed=args.seed)

@@ -12,6 +12,34 @@ from automation.settings import Settings
 from automation.thaidate import FiscalRound
 
 
+@pytest.mark.parametrize(("argv", "line"), [
+    (["scores", "--round", "h3"], "--round h3: ไม่มีตัวเลือกนี้ — ใช้ได้เฉพาะ h1 หรือ annual (invalid choice)"),
+    (["validate", "--lang", "fr"], "--lang fr: ไม่มีตัวเลือกนี้ — ใช้ได้เฉพาะ th หรือ en (invalid choice)"),
+    (["validate", "--today", "31/02/2567"],
+     "--today 31/02/2567: อ่านเป็นวันที่ไม่ได้ — พิมพ์แบบ 2024-03-15 หรือ 15/03/2567 (not a date)"),
+    (["scores", "--fiscal-year", "abc"],
+     "--fiscal-year abc: ไม่ใช่ปีงบประมาณ — พิมพ์ปี พ.ศ. เช่น 2567 หรือ 67 (not a fiscal year)"),
+    (["valdate"], "./ita valdate: ไม่มีคำสั่งนี้ — ถ้าหมายถึง ./ita validate ให้พิมพ์แบบนั้น คำสั่งที่มีคือ run, validate,"),
+    (["validate", "--bogus"], "./ita validate: ไม่รู้จัก --bogus — ตรวจการสะกด หรือดูวิธีใช้ด้วย ./ita validate --help"),
+    (["import-plan"], "./ita import-plan: ยังไม่ได้ระบุ FILE — ดูวิธีใช้ด้วย ./ita import-plan --help (required: FILE)"),
+    (["validate", "--config"], "--config: ยังไม่ได้ใส่ค่าต่อท้าย — ใส่ค่าหลัง --config ดูวิธีใช้ด้วย ./ita validate --help"),
+    (["status", "--runs", "ten"], "--runs ten: ไม่ใช่จำนวนเต็ม — ใส่เป็นเลขอารบิก"),
+    (["validate", "--json=yes"], "--json: ไม่ต้องมีค่าต่อท้าย — พิมพ์ --json อย่างเดียว"),
+], ids=["round", "lang", "today", "fiscal-year", "command", "unknown-option", "required", "no-value", "int", "flag"])
+def test_a_mistyped_command_line_is_one_thai_line_and_exit_2(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not argparse's usage block in English: one line as the other errors read, the fix in it."""
+    from automation.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "usage:" not in captured.err
+    assert captured.err.startswith(f"error: {line}"), captured.err
+
+
 @pytest.mark.parametrize(("typed", "year"), [("2567", 2567), ("๒๕๖๗", 2567), ("2024", 2567), (" 2566 ", 2566)])
 def test_a_fiscal_year_may_be_typed_in_be_ce_or_thai_digits(typed: str, year: int) -> None:
     assert fiscal_year_argument(typed) == year

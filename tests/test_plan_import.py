@@ -505,7 +505,7 @@ def test_a_fiscal_year_option_that_is_no_year_is_a_usage_error(
         run(capsys, settings, "import-plan", str(SEED), "--fiscal-year", typed,
             "--workbook", str(tmp_path / "book.xlsx"))
     assert stop.value.code == 2
-    assert f"'{typed}' is not a fiscal year" in capsys.readouterr().err
+    assert f"error: --fiscal-year {typed}: ไม่ใช่ปีงบประมาณ — พิมพ์ปี พ.ศ. เช่น 2567" in capsys.readouterr().err
     assert not (tmp_path / "book.xlsx").exists()
 
 

@@ -1,7 +1,7 @@
 """Feature commands: each module registers its own CLI commands with @command when imported.
 
 What several commands share lives here: choosing the reporting round from --round and
---fiscal-year, and reading the workbook's tables.
+--fiscal-year, the words of a mistyped command line, and reading the workbook's tables.
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import difflib
 import logging
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from automation.settings import Settings
 from automation.tables import Tables
@@ -34,9 +36,63 @@ def fiscal_year_argument(text: str) -> int:
         short = int(value)
         value = str(2500 + short if short >= 40 else 2000 + short)
     if not value.isdigit() or not (1900 <= int(value) <= 2100 or 2400 <= int(value) <= 2700):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a fiscal year, e.g. 2567 or 67")
+        raise argparse.ArgumentTypeError(f"{text}: ไม่ใช่ปีงบประมาณ — พิมพ์ปี พ.ศ. เช่น 2567 หรือ 67 "
+                                         "(not a fiscal year)")
     year = int(value)
     return year if year > 2400 else be_year(year)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its usage mistakes said as the command line's other errors are: one line,
+    Thai first with a short English gloss, exit 2, and the --help to read (not a usage block
+    in English). Its subcommands' parsers are of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {usage_mistake(self.prog, message)}\n")
+
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def usage_mistake(prog: str, message: str) -> str:
+    """One of argparse's messages (its wording as of Python 3.11-3.13) as a line a clerk acts on."""
+    see = f"ดูวิธีใช้ด้วย {prog} --help"
+    found = re.fullmatch(r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)", message)
+    if found:
+        option, typed, listed = found.groups()
+        choices = [c.strip().strip("'") for c in listed.split(",")]
+        near = difflib.get_close_matches(typed, choices, n=1)
+        if option == "COMMAND":
+            guess = f"ถ้าหมายถึง {prog} {near[0]} ให้พิมพ์แบบนั้น " if near else ""
+            return f"{prog} {typed}: ไม่มีคำสั่งนี้ — {guess}คำสั่งที่มีคือ {', '.join(choices)} (unknown command)"
+        allowed = choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} หรือ {choices[-1]}"
+        return f"{option} {typed}: ไม่มีตัวเลือกนี้ — ใช้ได้เฉพาะ {allowed} (invalid choice)"
+    found = re.fullmatch(r"argument (\S+): invalid (\w+) value: '(.*)'", message)
+    if found:
+        option, kind, typed = found.groups()
+        number = "จำนวนเต็ม" if kind == "int" else "ตัวเลข"
+        return f"{option} {typed}: ไม่ใช่{number} — ใส่เป็นเลขอารบิก {see} (invalid {kind} value)"
+    found = re.fullmatch(r"argument (\S+): (.*)", message)
+    if found and _THAI.search(found.group(2)):  # the project's own type checks (--today, --fiscal-year)
+        return f"{found.group(1)} {found.group(2)}"
+    if found and found.group(2).startswith("expected "):
+        option = found.group(1).split("/")[0]
+        return f"{option}: ยังไม่ได้ใส่ค่าต่อท้าย — ใส่ค่าหลัง {option} {see} ({found.group(2)})"
+    if found and found.group(2).startswith("ignored explicit argument"):
+        option = found.group(1).split("/")[0]
+        return f"{option}: ไม่ต้องมีค่าต่อท้าย — พิมพ์ {option} อย่างเดียว (ignored explicit argument)"
+    found = re.fullmatch(r"unrecognized arguments: (.*)", message)
+    if found:
+        return (f"{prog}: ไม่รู้จัก {found.group(1)} — ตรวจการสะกด หรือ{see} "
+                f"(unrecognized arguments: {found.group(1)})")
+    found = re.fullmatch(r"the following arguments are required: (.*)", message)
+    if found:
+        return f"{prog}: ยังไม่ได้ระบุ {found.group(1)} — {see} (required: {found.group(1)})"
+    found = re.fullmatch(r"ambiguous option: (\S+) could match (.*)", message)
+    if found:
+        return (f"{prog}: {found.group(1)} ย่อจนไม่รู้ว่าหมายถึงตัวเลือกใด — พิมพ์ชื่อเต็ม คือ {found.group(2)} "
+                "(ambiguous option)")
+    return f"{prog}: พิมพ์คำสั่งไม่ถูกต้อง — {see} ({message})"
 
 
 def round_arguments(p: argparse.ArgumentParser) -> None:
