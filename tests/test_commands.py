@@ -91,3 +91,19 @@ def test_help_explains_itself_and_a_bare_or_wrong_command_is_a_usage_error(
     with pytest.raises(SystemExit) as stop:
         main(["no-such-command"])
     assert stop.value.code == 2
+
+
+@pytest.mark.parametrize(("argv", "line"), [
+    (["report", "--out", "report.pdf"], "--out report.pdf: รายงานเป็นไฟล์ Word — ใส่ชื่อไฟล์ที่ลงท้ายด้วย .docx"),
+    (["serve", "--today", "2024-04-20"], "--today หรือ [run] today: วันที่กำหนดเองใช้ได้กับ serve --once หรือ --job เท่านั้น"),
+], ids=["report-out", "serve-today"])
+def test_an_option_that_does_not_fit_the_command_is_one_thai_line(
+    settings: Settings, argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from automation.cli import main
+
+    assert main([*argv, "--config", str(settings.source)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {line}") and err.count("\n") == 1, err
+    assert main([*argv, "--config", str(settings.source), "--lang", "en"]) == 2  # English on request
+    assert "ไม่" not in capsys.readouterr().err

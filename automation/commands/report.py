@@ -35,7 +35,9 @@ def report_path(out: Path | None, round_: FiscalRound, public: bool, lang: str) 
         return out / report_filename(round_, public, lang)
     if out.suffix.lower() != ".docx":
         raise ConfigError(f"--out {out}: the report is a Word file; give a path ending in .docx, "
-                          "or a folder ending in /")
+                          "or a folder ending in /" if lang == "en" else
+                          f"--out {out}: รายงานเป็นไฟล์ Word — ใส่ชื่อไฟล์ที่ลงท้ายด้วย .docx หรือโฟลเดอร์ที่ลงท้ายด้วย / "
+                          "เช่น --out output/ (the report is a .docx file)")
     return out
 
 

@@ -84,7 +84,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from automation.state import AlreadyRunning, InstanceLock, State
 
     if settings.run.today is not None and not (args.once or args.job):
-        raise ConfigError("a pinned day (--today or [run] today) works with serve --once or --job only")
+        raise ConfigError("a pinned day (--today or [run] today) works with serve --once or --job only"
+                          if settings.run.language == "en" else
+                          "--today หรือ [run] today: วันที่กำหนดเองใช้ได้กับ serve --once หรือ --job เท่านั้น — "
+                          "เอา --today ออก (และลบ today ใน [run]) เพื่อให้บริการทำงานตามวันจริง หรือเติม --once "
+                          "(a pinned day works with serve --once or --job only)")
     from automation.line import access_token, line_enabled, missing_token_line
 
     if line_enabled(settings) and not access_token(settings):
