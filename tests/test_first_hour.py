@@ -300,7 +300,7 @@ def test_report_out_takes_a_folder_as_page_and_qr_do(
     assert capsys.readouterr().out.strip() == str(folder / "ita-report-2567-annual-public.docx")
     assert main(["report", "--config", str(settings.source), "--today", TODAY, "--out",
                  str(tmp_path / "report.pdf")]) == 2
-    assert "ending in .docx, or a folder ending in /" in capsys.readouterr().err
+    assert "ใส่ชื่อไฟล์ที่ลงท้ายด้วย .docx หรือโฟลเดอร์ที่ลงท้ายด้วย /" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name", ["scores", "complaints", "report", "page"])
