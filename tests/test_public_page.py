@@ -442,14 +442,14 @@ def test_a_phone_chart_gives_every_wrapped_label_room_of_its_own(monkeypatch: py
     """At phone width the category names wrap to several lines: each label keeps to its own bar's
     slot and none runs into the next label or into the title (the drawing is measured with
     matplotlib's own renderer, as it is saved)."""
-    from matplotlib import pyplot as plt
-
     from automation.reports import charts
 
     if charts.thai_font() is None:
         pytest.skip("no Thai font installed: charts use short English labels that do not wrap")
     kept: list = []
-    monkeypatch.setattr(plt, "close", lambda fig: kept.append(fig))
+    save = charts._png
+    monkeypatch.setattr(charts, "_png", lambda fig: kept.append(fig) or save(fig))
+    monkeypatch.setattr(charts, "_DRAWN", {})  # drawn now, not found drawn by an earlier test
     names = ["การให้บริการไม่เป็นธรรม/พฤติกรรมเจ้าหน้าที่", "การทุจริตและประพฤติมิชอบ", "การจัดซื้อจัดจ้าง",
              "ขอความช่วยเหลือ/ข้อเสนอแนะทั่วไป", "ตู้รับความคิดเห็น", "ศูนย์ดำรงธรรม 1567"]
     chart = charts.Chart("probe-phone", "เรื่องร้องเรียนจำแนกตามประเภท", names, [0, 1, 1, 4, 0, 2],

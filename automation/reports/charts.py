@@ -14,14 +14,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display on a server; must precede pyplot
-
 from matplotlib import font_manager
-from matplotlib import pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from automation.thaidate import Digits, digits
@@ -164,7 +162,7 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
     whole = chart.value_format == "{:.0f}"  # counts: whole-number ticks only
     rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "font.size": label_pt(thai, compact)}
     width, scale = (PHONE_WIDTH_IN, 1.0) if compact else (WIDTH_IN, _SCALE)
-    with plt.rc_context(rc):
+    with matplotlib.rc_context(rc):
         count = max(len(labels), 1)
         if chart.kind == "barh":
             # Bars are evenly spaced, so each slot must hold the tallest (wrapped) label: a Thai
@@ -173,7 +171,7 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
             tallest = max((label.count("\n") + 1 for label in labels), default=1)
             slot = max(0.55, tallest * line_in + 0.15)
             title_lines = title.count("\n") + 1 if title else 0
-            fig, ax = plt.subplots(figsize=(width, (slot * count + 1.1 + title_lines * line_in) * scale), dpi=DPI)
+            fig, ax = _figure(width, (slot * count + 1.1 + title_lines * line_in) * scale)
             positions = list(range(count))[::-1]  # first item on top, as the table reads
             bars = ax.barh(positions, chart.values, color="#2f6f9f", height=0.6)
             ax.set_yticks(positions, labels)
@@ -186,7 +184,7 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
                 ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
                         digits(chart.value_format.format(value), style), va="center")
         else:
-            fig, ax = plt.subplots(figsize=(width, 3.6 * scale), dpi=DPI)
+            fig, ax = _figure(width, 3.6 * scale)
             bars = ax.bar(range(count), chart.values, color="#2f6f9f", width=0.7)
             ax.set_xticks(range(count), labels, rotation=45 if count > 6 else 0,
                           ha="right" if count > 6 else "center")
@@ -204,7 +202,18 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
             ax.set_title(title)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        plt.close(fig)
+        return _png(fig)
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Any]:
+    """A figure and its axes on the Agg canvas, without pyplot: nothing is shown on a server,
+    so no figure manager needs to know of it (nor to be told to close it)."""
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots()
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     return buffer.getvalue()
