@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import holidays
+import numpy as np
 
 if TYPE_CHECKING:
     from automation.settings import Settings
@@ -39,6 +40,7 @@ class WorkCalendar:
         self.office_days_off: frozenset[dt.date] = frozenset(days)
         self._years: dict[tuple[int, str], dict[dt.date, str]] = {}
         self._totals: dict[int, list[int]] = {}  # year -> running count of its working days
+        self._spans: dict[tuple[int, int], np.ndarray] = {}  # (first, last year) -> _span
 
     def _holidays(self, year: int, lang: str = "th") -> dict[dt.date, str]:
         key = (year, _HOLIDAY_LANG.get(lang, "th"))
@@ -101,6 +103,51 @@ class WorkCalendar:
                 day += _ONE_DAY
             self._totals[year] = running
         return self._totals[year]
+
+    def _span(self, first: int, last: int) -> np.ndarray:
+        """The running count over whole years: [k] = working days among the k days from 1 January
+        of `first` on (through 31 December of `last` at the end), from the years' running totals."""
+        key = (first, last)
+        if key not in self._spans:
+            parts, base = [np.zeros(1, dtype=np.int64)], 0
+            for year in range(first, last + 1):
+                running = self._running(year)
+                parts.append(np.asarray(running[1:], dtype=np.int64) + base)
+                base += running[-1]
+            self._spans[key] = np.concatenate(parts)
+        return self._spans[key]
+
+    def working_days_between_days(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """working_days_between for arrays of day ordinals, pair by pair: differences of one
+        running count over the years they span (the same count, without a call per pair)."""
+        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        if not a.size:
+            return np.zeros(0, dtype=np.int64)
+        low, high = int(min(a.min(), b.min())), int(max(a.max(), b.max()))
+        first = dt.date.fromordinal(low).year
+        span = self._span(first, dt.date.fromordinal(high).year)
+        start = dt.date(first, 1, 1).toordinal()
+        # Working days d with a < d <= b: those up to b less those up to a (negative if b < a).
+        return span[b - start + 1] - span[a - start + 1]
+
+    def add_days_to(self, starts: np.ndarray, n: int, basis: str) -> np.ndarray:
+        """add_days for an array of day ordinals (ordinals back): the n-th working day after each
+        start is where the running count first reaches the start's count plus n."""
+        starts = np.asarray(starts, dtype=np.int64)
+        if basis != "working":
+            return starts + n
+        if n <= 0 or not starts.size:  # rare (a limit of 0 days): the plain definition
+            return np.array([self.add_working_days(dt.date.fromordinal(int(s)), n).toordinal()
+                             for s in starts.tolist()], dtype=np.int64)
+        first = dt.date.fromordinal(int(starts.min())).year
+        start = dt.date(first, 1, 1).toordinal()
+        last = dt.date.fromordinal(int(starts.max())).year
+        while True:  # enough years ahead to hold the n-th working day after the last start
+            span = self._span(first, last)
+            wanted = span[starts - start + 1] + n
+            if span[-1] >= wanted.max():
+                return np.searchsorted(span, wanted, side="left") - 1 + start
+            last += max(1, n // 200)
 
     def days_between(self, a: dt.date, b: dt.date, basis: str) -> int:
         """Days from a to b counted on `basis` ('calendar' or 'working')."""
