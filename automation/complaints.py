@@ -28,10 +28,23 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.complaint_timelines import ComplaintTimeline, complaint_timelines
+import numpy as np
+
+from automation.complaint_timelines import (
+    NO_DAY,
+    ComplaintTimeline,
+    Judged,
+    days_between,
+    judge_cases,
+    judged,
+    no_cases,
+    run_calendar,
+    timelines_of,
+)
 from automation.schema import Choice
 from automation.settings import Settings
 from automation.stage import RunContext, StageResult
@@ -99,35 +112,42 @@ class ComplaintStats:
         return data
 
 
-def _counts(keys: list[str], choices: tuple[Choice, ...], lang: str) -> list[tuple[str, int]]:
-    rows = [(c.label(lang), keys.count(c.key)) for c in choices]
+def _counts(keys: Counter[str], choices: tuple[Choice, ...], lang: str) -> list[tuple[str, int]]:
+    rows = [(c.label(lang), keys.get(c.key, 0)) for c in choices]
     for extra in (OTHER, NOT_GIVEN):
         if extra in keys:
-            rows.append((_EXTRA[extra]["en" if lang == "en" else "th"], keys.count(extra)))
+            rows.append((_EXTRA[extra]["en" if lang == "en" else "th"], keys[extra]))
     return rows
 
 
 def _stats(
-    settings: Settings, table: SheetTable, rows: list[ComplaintTimeline], round: FiscalRound,
-    today: dt.date, lang: str, basis: str, calendar: WorkCalendar,
+    table: SheetTable, j: Judged, rows: np.ndarray, round: FiscalRound, today: dt.date, lang: str, basis: str,
+    calendar: WorkCalendar,
 ) -> ComplaintStats:
-    layout = table.layout
-    days = [calendar.days_between(t.received, t.closed_date, basis) for t in rows if t.closed_date]
-    closed = [t for t in rows if t.closed]
-    late = sum(t.closed_late for t in closed)
+    """The figures of the judged complaints at the indices `rows`, from the judgement's columns."""
+    layout, cases = table.layout, j.cases
+    closed = j.closed[rows]
+    dated = j.closed_date[rows] != NO_DAY
+    closed_days = j.closed_date[rows][dated]
+    days = days_between(calendar, cases.received[rows][dated], closed_days, basis == "working").tolist()
+    late = closed & (j.closed_late_days[rows] > 0)
+
+    def counts(values: np.ndarray, key: str) -> list[tuple[str, int]]:
+        return _counts(Counter(values[rows].tolist()), layout.column(key).choices, lang)
+
     return ComplaintStats(
         round=round, today=today, basis=basis, total=len(rows),
-        by_channel=_counts([t.channel for t in rows], layout.column("channel").choices, lang),
-        by_category=_counts([t.category for t in rows], layout.column("category").choices, lang),
-        by_status=_counts([t.status_key for t in rows], layout.column("status").choices, lang),
-        by_unit=_counts([t.unit_key for t in rows], layout.column("unit").choices, lang),
-        closed=len(closed), open=len(rows) - len(closed),
-        overdue=sum(t.status == "overdue" for t in rows),
-        closed_on_time=sum(1 for t in closed if t.closed_date and not t.closed_late),
-        closed_late=late,
+        by_channel=counts(cases.text["channel"], "channel"),
+        by_category=counts(cases.category, "category"),
+        by_status=counts(j.status_key, "status"),
+        by_unit=counts(cases.text["unit_key"], "unit"),
+        closed=int(closed.sum()), open=len(rows) - int(closed.sum()),
+        overdue=int((j.status[rows] == "overdue").sum()),
+        closed_on_time=int((closed & dated & ~late).sum()),
+        closed_late=int(late.sum()),
         mean_days_to_close=statistics.fmean(days) if days else None,
         median_days_to_close=float(statistics.median(days)) if days else None,
-    )
+    )  # fmt: skip
 
 
 def complaint_statistics(
@@ -144,21 +164,21 @@ def complaint_statistics(
 
 def _statistics(settings: Settings, complaints: SheetTable, round: FiscalRound, today: dt.date, lang: str,
                 calendar: WorkCalendar | None) -> ComplaintStats:
-    # The timelines with the caller's calendar (None: the settings' own), so that every round's
+    # The judgement with the caller's calendar (None: the settings' own), so that every round's
     # statistics share the run's one reading of the sheet.
-    timelines = (complaint_timelines(settings, complaints, today, calendar, dated=True)
-                 if complaints.present else [])
-    calendar = calendar or WorkCalendar(settings)
-    rows = [t for t in timelines if round.contains(t.received)]
-    stats = _stats(settings, complaints, rows, round, today, lang,
-                   settings.deadlines.complaint_default.basis, calendar)
-    corrupt = [t for t in rows if t.category == CORRUPTION]
-    stats.corruption = _stats(settings, complaints, corrupt, round, today, lang,
-                              settings.complaint_limit(CORRUPTION).basis, calendar)
-    stats.unreadable = len(complaints.frame) - len(timelines)
-    stats.first_received = min((t.received for t in timelines), default=None)
-    stats.carried_over = sorted((t for t in timelines if t.received < round.start and not t.closed),
-                                key=lambda t: (t.received, t.complaint_id))
+    counting = calendar or run_calendar(settings, complaints)
+    j = (judged(settings, complaints, today, calendar, dated=True) if complaints.present else
+         judge_cases(no_cases(), today, counting, settings.deadlines.complaint_due_soon_days))
+    received = j.cases.received
+    inside = np.flatnonzero((received >= round.start.toordinal()) & (received <= round.end.toordinal()))
+    stats = _stats(complaints, j, inside, round, today, lang, settings.deadlines.complaint_default.basis, counting)
+    corrupt = inside[j.cases.category[inside] == CORRUPTION]
+    stats.corruption = _stats(complaints, j, corrupt, round, today, lang,
+                              settings.complaint_limit(CORRUPTION).basis, counting)
+    stats.unreadable = len(complaints.frame) - len(j)
+    stats.first_received = dt.date.fromordinal(int(received.min())) if len(received) else None
+    earlier = np.flatnonzero((received < round.start.toordinal()) & ~j.closed)
+    stats.carried_over = sorted(timelines_of(j, earlier), key=lambda t: (t.received, t.complaint_id))
     return stats
 
 

@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from automation.checkpoints import Checkpoint, Status, judge
-from automation.complaint_timelines import ComplaintTimeline, complaint_timelines, text_value
+from automation.complaint_timelines import ComplaintTimeline, complaint_timelines, frozen_record, text_value
 from automation.findings import Finding, Rule, sort_findings
 from automation.schema import CATEGORIES
 from automation.settings import Settings
@@ -384,14 +384,17 @@ def complaint_deadlines(
 ) -> tuple[list[DeadlineItem], list[Finding], list[ComplaintTimeline]]:
     timelines = complaint_timelines(settings, table, today, calendar, dated=dated)
     labels = {c.key: c.label(lang) for c in CATEGORIES}
+    titles = table.once("complaint_titles", (settings, lang, calendar), lambda: [
+        _short(t.subject) or labels.get(t.category, "") for t in timelines])  # the same on every day
     items, findings = [], []
-    for t in timelines:
+    for t, title in zip(timelines, titles, strict=True):
         if t.unreadable:
             continue  # validation reports the date; guessing here could flag a closed complaint
-        item = DeadlineItem(
-            "complaint", t.complaint_id or f"row {t.row}", _short(t.subject) or labels.get(t.category, ""), t.unit,
-            t.due_date, t.status, t.days_late, t.days_left, t.checkpoint, "complaints", t.row,
-        )
+        # Built like complaint_timelines' records (frozen_record): 10,000 complaints a day asked for.
+        item = frozen_record(DeadlineItem, {
+            "kind": "complaint", "item_id": t.complaint_id or f"row {t.row}", "title": title, "unit": t.unit,
+            "due_date": t.due_date, "status": t.status, "days_late": t.days_late, "days_left": t.days_left,
+            "checkpoint": t.checkpoint, "sheet_key": "complaints", "row": t.row, "fiscal_year": None})
         items.append(item)
         if t.status == "ok":
             continue
