@@ -182,7 +182,7 @@ class WebhookServer:
 
     def record(self, outcome: WebhookOutcome, now: dt.datetime) -> None:
         # Its own connection: SQLite connections stay on the thread that made them.
-        with State(self.settings.state_path) as state:
+        with State(self.settings.state_path, self.settings.run.language) as state:
             for chat_id, kind, event in outcome.chats:
                 state.line_chat_seen(chat_id, kind, event, now)
                 if event == "join":

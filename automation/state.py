@@ -172,13 +172,13 @@ class FindingDelta:
 class State:
     """The service's memory. Cheap to open; every write is committed at once."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lang: str = "th") -> None:
+        """`lang`: the language of the one-line error when the file cannot be used."""
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(f"[state] path {self.path}: its folder cannot be created ({exc.strerror or exc}); "
-                              "set [state] path to a file in a writable folder") from None
+            raise ConfigError(folder_problem(self.path, exc, lang)) from None
         # isolation_level=None: autocommit; multi-statement writes use explicit transactions.
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         try:
@@ -194,8 +194,7 @@ class State:
         except sqlite3.DatabaseError as exc:
             self.db.close()
             # A damaged or foreign file: never overwrite it (it may hold the record of sent mail).
-            raise ConfigError(f"[state] path {self.path}: not a usable SQLite state file ({exc}); move it aside "
-                              "to start a fresh state, or set [state] path to another file") from None
+            raise ConfigError(damaged(self.path, exc, lang)) from None
 
     def _migrate(self) -> None:
         """Bring a state file written by an earlier version up to this one, keeping its rows."""
@@ -443,10 +442,16 @@ class State:
 class AlreadyRunning(Exception):
     """Another `serve` holds the lock."""
 
-    def __init__(self, path: Path, pid: int | None) -> None:
+    def __init__(self, path: Path, pid: int | None, lang: str = "th") -> None:
         self.path, self.pid = path, pid
-        who = f"process {pid}" if pid else "another process"
-        super().__init__(f"the service is already running ({who}, lock {path}); stop it first")
+        if lang == "en":
+            who = f"process {pid}" if pid else "another process"
+            text = f"the service is already running ({who}, lock {path}); stop it first"
+        else:
+            who, stop = (f"process {pid}", f" เช่น kill {pid}") if pid else ("โปรแกรมอื่นถือไฟล์ล็อกอยู่", "")
+            text = (f"{path}: บริการ serve ทำงานอยู่แล้ว ({who}) — หยุดตัวเดิมก่อน{stop} แล้วสั่งใหม่ "
+                    "(the service is already running)")
+        super().__init__(text)
 
 
 class InstanceLock:
@@ -456,8 +461,9 @@ class InstanceLock:
     killed, so a lock left by a crash is simply free again.
     """
 
-    def __init__(self, state_path: Path) -> None:
+    def __init__(self, state_path: Path, lang: str = "th") -> None:
         self.path = Path(str(state_path) + ".lock")
+        self.lang = lang
         self._fd: int | None = None
 
     def acquire(self) -> InstanceLock:
@@ -465,13 +471,12 @@ class InstanceLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise ConfigError(f"[state] path: the lock file {self.path} cannot be created ({exc.strerror or exc}); "
-                              "set [state] path to a file in a writable folder") from None
+            raise ConfigError(lock_problem(self.path, exc, self.lang)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise AlreadyRunning(self.path, self.holder()) from None
+            raise AlreadyRunning(self.path, self.holder(), self.lang) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
@@ -505,3 +510,35 @@ class InstanceLock:
             return None
         finally:
             os.close(fd)
+
+
+# ---------------------------------------------------------------- the state file's problems in words
+# One line each, as the settings' own: Thai first, the fix with the key as the file writes it,
+# a short English gloss; English alone with --lang en. `[state] path` is the setting to change.
+
+_FIX_TH = 'ตั้ง [state] path เป็นไฟล์ในโฟลเดอร์ที่เขียนได้ เช่น path = "../state/automation.sqlite"'
+
+
+def folder_problem(path: Path, exc: OSError, lang: str = "th") -> str:
+    reason = exc.strerror or str(exc)
+    if lang == "en":
+        return (f"[state] path {path}: its folder cannot be created ({reason}); "
+                "set [state] path to a file in a writable folder")
+    return f"[state] path {path}: สร้างโฟลเดอร์ของไฟล์สถานะไม่ได้ ({reason}) — {_FIX_TH} (cannot create its folder)"
+
+
+def lock_problem(lock: Path, exc: OSError, lang: str = "th") -> str:
+    reason = exc.strerror or str(exc)
+    if lang == "en":
+        return (f"[state] path: the lock file {lock} cannot be created ({reason}); "
+                "set [state] path to a file in a writable folder")
+    return f"[state] path: สร้างไฟล์ล็อก {lock} ไม่ได้ ({reason}) — {_FIX_TH} (cannot create the lock file)"
+
+
+def damaged(path: Path, exc: sqlite3.Error, lang: str = "th") -> str:
+    if lang == "en":
+        return (f"[state] path {path}: not a usable SQLite state file ({exc}); move it aside "
+                "to start a fresh state, or set [state] path to another file")
+    return (f"[state] path {path}: ไฟล์สถานะเสียหายหรือไม่ใช่ไฟล์สถานะของระบบ — ย้ายไฟล์นี้ไปไว้ที่อื่น "
+            "(อย่าลบ เพราะอาจมีประวัติอีเมลที่ส่งแล้ว) แล้วสั่งใหม่ ระบบจะเริ่มไฟล์สถานะใหม่ให้ "
+            f"หรือตั้ง [state] path เป็นไฟล์อื่น (not a usable SQLite state file: {exc})")

@@ -296,8 +296,9 @@ def test_serve_stops_cleanly_on_sigterm_or_ctrl_c_with_exit_code_0(settings: Set
         second = subprocess.run([sys.executable, "main.py", "serve", "--once", "--config", str(settings.source)],
                                 cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60)
         assert second.returncode == 2
-        assert second.stderr.strip() == (f"error: the service is already running (process {proc.pid}, lock "
-                                         f"{settings.state_path}.lock); stop it first")
+        assert second.stderr.strip() == (f"error: {settings.state_path}.lock: บริการ serve ทำงานอยู่แล้ว "
+                                         f"(process {proc.pid}) — หยุดตัวเดิมก่อน เช่น kill {proc.pid} แล้วสั่งใหม่ "
+                                         "(the service is already running)")
         proc.send_signal(sig)
         code = proc.wait(20)
     finally:

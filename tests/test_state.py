@@ -16,6 +16,7 @@ from automation.cli import main
 from automation.settings import ConfigError, Settings
 from automation.state import FAILED, PENDING, SENT, AlreadyRunning, InstanceLock, State
 
+PROJECT = Path(__file__).resolve().parent.parent
 BKK = ZoneInfo("Asia/Bangkok")
 MORNING = dt.datetime(2024, 4, 22, 7, 30, tzinfo=BKK)
 
@@ -94,7 +95,9 @@ def test_only_one_instance_holds_the_lock(tmp_path: Path) -> None:
         assert InstanceLock(db).holder() == os.getpid()
         with pytest.raises(AlreadyRunning) as err:
             InstanceLock(db).acquire()
-        assert err.value.pid == os.getpid() and "already running" in str(err.value)
+        assert err.value.pid == os.getpid()
+        assert str(err.value) == (f"{db}.lock: บริการ serve ทำงานอยู่แล้ว (process {os.getpid()}) — หยุดตัวเดิมก่อน "
+                                  f"เช่น kill {os.getpid()} แล้วสั่งใหม่ (the service is already running)")
     assert InstanceLock(db).holder() is None
     with InstanceLock(db):  # released cleanly: free again
         pass
@@ -128,9 +131,11 @@ def test_a_lock_left_by_a_crashed_service_is_free_again(tmp_path: Path) -> None:
 
 def test_serve_refuses_to_start_while_another_instance_runs(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     with InstanceLock(settings.state_path):
-        code = main(["serve", "--once", "--config", str(settings.source)])
-    assert code == 2
-    assert "already running" in capsys.readouterr().err
+        assert main(["serve", "--once", "--config", str(settings.source)]) == 2
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"error: {settings.state_path}.lock: บริการ serve ทำงานอยู่แล้ว (process {os.getpid()})")
+        assert main(["serve", "--once", "--config", str(settings.source), "--lang", "en"]) == 2  # English on request
+        assert capsys.readouterr().err.startswith("error: the service is already running (process")
 
 
 def test_a_damaged_state_file_is_one_line_naming_it_and_is_left_untouched(
@@ -141,15 +146,35 @@ def test_a_damaged_state_file_is_one_line_naming_it_and_is_left_untouched(
     for command in (["status"], ["serve", "--once"]):
         assert main([*command, "--config", str(settings.source)]) == 2
         (line,) = capsys.readouterr().err.splitlines()
-        assert line.startswith(f"error: [state] path {settings.state_path}: not a usable SQLite state file")
-        assert "move it aside" in line
+        assert line.startswith(f"error: [state] path {settings.state_path}: ไฟล์สถานะเสียหายหรือไม่ใช่ไฟล์สถานะของระบบ "
+                               "— ย้ายไฟล์นี้ไปไว้ที่อื่น (อย่าลบ")
+        assert line.endswith("(not a usable SQLite state file: file is not a database)")
+    assert main(["status", "--config", str(settings.source), "--lang", "en"]) == 2  # English on request
+    assert "move it aside" in capsys.readouterr().err
     assert settings.state_path.read_bytes() == before
+
+
+def test_a_damaged_state_file_through_the_real_command_line(settings: Settings) -> None:
+    """As a clerk meets it: ./ita status in a terminal, one Thai line on stderr, exit 2."""
+    settings.state_path.parent.mkdir(parents=True, exist_ok=True)
+    settings.state_path.write_bytes(b"a spreadsheet saved over the state file\n" * 20)
+    for extra, start in (([], "ไฟล์สถานะเสียหาย"), (["--lang", "en"], "not a usable SQLite state file")):
+        done = subprocess.run(["./ita", "status", "--config", str(settings.source), *extra], cwd=PROJECT,
+                              env={**os.environ, "ITA_PYTHON": sys.executable}, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.startswith(f"error: [state] path {settings.state_path}: {start}"), done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
 def test_a_state_path_in_a_folder_that_cannot_exist_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "state"
     blocker.write_text("a file where the folder should be")
-    with pytest.raises(ConfigError, match=r"^\[state\] path .*cannot be created.*writable folder"):
+    with pytest.raises(ConfigError, match=r"^\[state\] path .*: สร้างโฟลเดอร์ของไฟล์สถานะไม่ได้ \(.*\) — ตั้ง \[state\] "
+                       r"path เป็นไฟล์ในโฟลเดอร์ที่เขียนได้ เช่น path = \"\.\./state/automation\.sqlite\" "
+                       r"\(cannot create its folder\)$"):
         State(blocker / "automation.sqlite")
-    with pytest.raises(ConfigError, match=r"^\[state\] path: the lock file .*cannot be created"):
+    with pytest.raises(ConfigError, match=r"^\[state\] path: สร้างไฟล์ล็อก .*automation\.sqlite\.lock ไม่ได้"):
         InstanceLock(blocker / "automation.sqlite").acquire()
+    with pytest.raises(ConfigError, match=r"^\[state\] path .*cannot be created.*writable folder"):
+        State(blocker / "automation.sqlite", lang="en")

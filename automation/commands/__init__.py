@@ -185,12 +185,14 @@ def recorded_run(settings: Settings, job: str) -> Iterator[RunRecord]:
         raise
     finally:
         try:
-            with State(settings.state_path) as state:
+            with State(settings.state_path, settings.run.language) as state:
                 run_id = state.start_run(job, started)
                 state.finish_run(run_id, dt.datetime.now(zone), record.outcome, record.counts,
                                  record.api_calls, record.error)
         except (ConfigError, OSError, sqlite3.Error) as exc:
-            logging.getLogger("automation.history").warning("run not recorded in the state file: %s", exc)
+            logging.getLogger("automation.history").warning(
+                "run not recorded in the state file: %s" if settings.run.language == "en" else
+                "ไม่ได้บันทึกการทำงานครั้งนี้ลงในประวัติที่ status แสดง (run not recorded): %s", exc)
 
 
 def run_counts(summary: Any) -> dict[str, int]:

@@ -95,7 +95,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         # Said at start, not days later when the first digest cannot be pushed.
         raise ConfigError(f"[line] targets are set but {missing_token_line(settings)}")
     logs = setup_logging(settings, json_lines=True if args.log_json else None, verbose=args.verbose)
-    lock = InstanceLock(settings.state_path)
+    lock = InstanceLock(settings.state_path, settings.run.language)
     try:
         lock.acquire()
     except AlreadyRunning as exc:
@@ -106,7 +106,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     restore = stop_on_signals(stop)
     try:
         ensure_workbook(settings, required=False)
-        with State(settings.state_path) as state:
+        with State(settings.state_path, settings.run.language) as state:
             service = Service(settings, state, _clock(settings, args))
             if args.job:
                 run = service.run_now(args.job)
@@ -155,7 +155,7 @@ def status_data(settings: Settings, runs: int = 10, clock: Any = None) -> dict[s
     path = settings.state_path
     known = path.exists()
     # A fresh install has no state yet: plan against an empty one in memory, create no file.
-    state = State(path) if known else State(Path(":memory:"))
+    state = State(path, settings.run.language) if known else State(Path(":memory:"))
     try:
         service = Service(settings, state, clock or SystemClock(settings.run.timezone))
         plan = service.plan()
