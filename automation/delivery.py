@@ -25,6 +25,7 @@ import mimetypes
 import os
 import re
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass, field
 from email import policy
@@ -55,9 +56,10 @@ def retry_delay(attempts: int) -> dt.timedelta:
 PRIVATE_KINDS = frozenset({"ack"})
 
 
-def shown_recipients(kind: str, recipients: list[str]) -> str:
+def shown_recipients(kind: str, recipients: list[str], lang: str = "th") -> str:
     if kind in PRIVATE_KINDS:
-        return f"[{len(recipients)} complainant address(es)]"
+        return (f"[{len(recipients)} complainant address(es)]" if lang == "en"
+                else f"[ที่อยู่อีเมลผู้ร้องเรียน {len(recipients)} ราย]")
     return ", ".join(recipients)
 
 
@@ -147,7 +149,8 @@ def queue(settings: Settings, state: State, mail: Mail, now: dt.datetime) -> boo
     added = state.outbox_add(key=mail.key, kind=mail.kind, recipients=list(mail.to), subject=mail.subject,
                              created=now, status=status, eml=eml, copy_path=str(copy))
     if added:
-        log.info("queued %s → %s (%s)", mail.kind, shown_recipients(mail.kind, mail.to) or "output folder",
+        log.info("queued %s → %s (%s)", mail.kind,
+                 shown_recipients(mail.kind, mail.to, settings.run.language) or "output folder",
                  mail.subject)
     return added
 
@@ -159,7 +162,12 @@ def _credentials(settings: Settings) -> tuple[str, str] | None:
         return None
     password = os.environ.get(d.password_env)
     if password is None:
-        raise ConfigError(f"{d.username_env} is set but {d.password_env} is not; set the SMTP password there")
+        raise ConfigError(
+            f"{d.username_env} is set but {d.password_env} is not; set the SMTP password there"
+            if settings.run.language == "en" else
+            f"{d.password_env}: ยังไม่ได้ตั้งรหัสผ่าน SMTP ทั้งที่ตั้งชื่อผู้ใช้ใน {d.username_env} ไว้แล้ว — "
+            f"ตั้งตัวแปรสภาพแวดล้อมนี้ด้วย เช่น export {d.password_env}=\"app password\" "
+            f"({d.username_env} is set but {d.password_env} is not)")
     return user, password
 
 
@@ -173,7 +181,10 @@ def connect(settings: Settings, ssl_context: ssl.SSLContext | None = None) -> sm
     """An open, authenticated SMTP session as `[delivery]` describes it."""
     d = settings.delivery
     if not d.sender:
-        raise ConfigError("[delivery] sender is empty; set the From address e-mail is sent as")
+        raise ConfigError(
+            "[delivery] sender is empty; set the From address e-mail is sent as" if settings.run.language == "en"
+            else f"{settings.source}: [delivery] sender ว่างอยู่ — ใส่ที่อยู่อีเมลที่ใช้เป็นผู้ส่ง "
+                 "เช่น sender = \"ita@example.go.th\" (the From address is empty)")
     timeout = d.timeout_seconds
     smtp: smtplib.SMTP
     if d.smtp_security == "ssl":
@@ -191,8 +202,12 @@ def connect(settings: Settings, ssl_context: ssl.SSLContext | None = None) -> sm
             try:
                 smtp.login(*creds)
             except UnicodeEncodeError:
-                raise ConfigError(f"{d.username_env}/{d.password_env}: SMTP login takes ASCII characters "
-                                  "only; use an ASCII user name and password (an app password)") from None
+                raise ConfigError(
+                    f"{d.username_env}/{d.password_env}: SMTP login takes ASCII characters "
+                    "only; use an ASCII user name and password (an app password)" if settings.run.language == "en"
+                    else f"{d.username_env}/{d.password_env}: ชื่อผู้ใช้และรหัสผ่าน SMTP มีอักษรไทยไม่ได้ — "
+                         "ใช้รหัสผ่านสำหรับแอป (app password) ที่ผู้ให้บริการอีเมลออกให้ ซึ่งเป็นอักษรอังกฤษและตัวเลข "
+                         "(SMTP login takes ASCII characters only)") from None
     except BaseException:
         smtp.close()
         raise
@@ -218,11 +233,14 @@ def expire_stale(settings: Settings, state: State, now: dt.datetime) -> list[str
     for item in state.outbox(PENDING):
         due = reminder_due_date(settings, item.key) if item.kind == "reminder" else None
         if due is not None and now.date() > due:
+            # The words are read back by `status` (in either language): keep their form.
             state.outbox_expire(item.key, f"expired: the report was due {due.isoformat()}"
                                           + (f"; last error: {item.last_error}" if item.last_error else ""))
             expired.append(item.key)
     if expired:
-        log.warning("%d reminder(s) not sent: the report they announce is already due (%s)",
+        log.warning("%d reminder(s) not sent: the report they announce is already due (%s)"
+                    if settings.run.language == "en" else
+                    "ไม่ส่งข้อความเตือน %d ฉบับ เพราะเลยวันส่งรายงานที่เตือนไปแล้ว (%s) (reminders expired)",
                     len(expired), ", ".join(expired))
     return expired
 
@@ -242,7 +260,11 @@ def warn_clear_text_login(settings: Settings) -> bool:
         _CLEAR_TEXT_WARNED.add(server)
         log.warning("[delivery] smtp_security = \"none\" with a login (%s): the user name and password go to "
                     "%s:%d in clear text; use \"starttls\" (port 587) or \"ssl\" (port 465) unless the server "
-                    "is on the office's own network", d.username_env, d.smtp_host, d.smtp_port)
+                    "is on the office's own network" if settings.run.language == "en" else
+                    "[delivery] smtp_security = \"none\" แต่มีการล็อกอิน (%s): ชื่อผู้ใช้และรหัสผ่านส่งไปยัง %s:%d "
+                    "แบบไม่เข้ารหัส (clear text) — ใช้ smtp_security = \"starttls\" (พอร์ต 587) หรือ \"ssl\" "
+                    "(พอร์ต 465) เว้นแต่เซิร์ฟเวอร์อยู่ในเครือข่ายของสำนักงานเอง", d.username_env, d.smtp_host,
+                    d.smtp_port)
     return True
 
 
@@ -255,16 +277,18 @@ def deliver(settings: Settings, state: State, now: dt.datetime,
     if not waiting or not smtp_enabled(settings):
         report.pending = len(waiting)
         return report
-    max_attempts = settings.delivery.max_attempts
     try:
         smtp = connect(settings, ssl_context)
     except (OSError, smtplib.SMTPException, ConfigError) as exc:
         # The server is unreachable or would not let us in: no message was tried, none is charged.
-        report.error = f"{type(exc).__name__}: {exc}"
+        report.error = smtp_problem(settings, exc)
         report.pending = len(waiting)
         state.outbox_defer([i.key for i in waiting], now + UNREACHABLE_RETRY, report.error)
-        log.warning("SMTP %s:%s unavailable, %d message(s) wait: %s", settings.delivery.smtp_host,
-                    settings.delivery.smtp_port, len(waiting), report.error)
+        if settings.run.language == "en":
+            log.warning("SMTP %s:%s unavailable, %d message(s) wait: %s", settings.delivery.smtp_host,
+                        settings.delivery.smtp_port, len(waiting), report.error)
+        else:
+            log.warning("อีเมล %d ฉบับยังรอส่ง (ลองใหม่ใน 15 นาที): %s", len(waiting), report.error)
         return report
     try:
         for i, item in enumerate(waiting):
@@ -272,21 +296,22 @@ def deliver(settings: Settings, state: State, now: dt.datetime,
                 refused = smtp.sendmail(settings.delivery.sender, item.recipients, item.eml)
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 # The session is gone: charge this message, leave the rest for next time.
-                _failed(state, item, exc, max_attempts, now, report)
+                _failed(settings, state, item, exc, now, report)
                 report.pending += len(waiting) - i - 1
                 return report
             except smtplib.SMTPException as exc:
-                _failed(state, item, exc, max_attempts, now, report)
+                _failed(settings, state, item, exc, now, report)
                 try:
                     smtp.rset()
                 except (smtplib.SMTPException, OSError):
                     report.pending += len(waiting) - i - 1
                     return report
                 continue
-            note = f"refused by server: {', '.join(sorted(refused))}" if refused else ""
+            note = ((f"refused by server: {', '.join(sorted(refused))}" if settings.run.language == "en" else
+                     f"เซิร์ฟเวอร์ไม่รับผู้รับบางราย: {', '.join(sorted(refused))}") if refused else "")
             state.outbox_sent(item.key, now, note)
             report.sent += 1
-            log.info("sent %s to %s", item.kind, shown_recipients(item.kind, item.recipients))
+            log.info("sent %s to %s", item.kind, shown_recipients(item.kind, item.recipients, settings.run.language))
     finally:
         try:
             smtp.quit()
@@ -295,15 +320,92 @@ def deliver(settings: Settings, state: State, now: dt.datetime,
     return report
 
 
-def _failed(state: State, item: OutboxItem, exc: BaseException, max_attempts: int, now: dt.datetime,
+def _failed(settings: Settings, state: State, item: OutboxItem, exc: BaseException, now: dt.datetime,
             report: DeliveryReport) -> None:
-    key = item.key
-    error = f"{type(exc).__name__}: {exc}"
+    key, max_attempts, en = item.key, settings.delivery.max_attempts, settings.run.language == "en"
+    error = smtp_problem(settings, exc, private=item.kind in PRIVATE_KINDS)
     status = state.outbox_attempt_failed(key, error, max_attempts, now + retry_delay(item.attempts + 1))
     report.failed_attempts += 1
     if status == FAILED:
         report.gave_up += 1
-        log.error("gave up on message %s after %d attempts: %s", key, max_attempts, error)
+        log.error("gave up on message %s after %d attempts: %s" if en else
+                  "เลิกส่งอีเมล %s หลังพยายาม %d ครั้ง: %s", key, max_attempts, error)
     else:
         report.pending += 1
-        log.warning("message %s not delivered, will retry: %s", key, error)
+        log.warning("message %s not delivered, will retry: %s" if en else
+                    "อีเมล %s ยังส่งไม่ได้ ระบบจะลองใหม่: %s", key, error)
+
+
+# ---------------------------------------------------------------- what went wrong, in words
+
+
+def smtp_problem(settings: Settings, exc: BaseException, *, private: bool = False) -> str:
+    """One line for the outbox, the log and `status`: what the server did and what to change,
+    Thai first with the server's own words in brackets (English alone with [run] language =
+    "en", as before). `private`: a complainant's message, whose addresses are never shown."""
+    technical = _technical(exc, private)
+    if settings.run.language == "en":
+        return technical
+    if isinstance(exc, ConfigError):  # said in Thai where it was raised
+        return str(exc)
+    d = settings.delivery
+    server = f"{d.smtp_host}:{d.smtp_port}"
+    ports = 'ใช้ smtp_security = "starttls" กับพอร์ต 587 หรือ "ssl" กับพอร์ต 465'
+    retry = "ระบบจะลองส่งใหม่เอง"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        what = (f"เซิร์ฟเวอร์อีเมล {server} ไม่รับชื่อผู้ใช้หรือรหัสผ่าน — ตรวจค่าในตัวแปร {d.username_env} และ "
+                f"{d.password_env} (Gmail และ Microsoft 365 ต้องใช้รหัสผ่านสำหรับแอป หรือ app password)")
+    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
+        what = ("เซิร์ฟเวอร์อีเมลไม่รับที่อยู่อีเมลของผู้ร้องเรียน — ที่อยู่ที่ผู้ร้องเรียนกรอกในแบบฟอร์มอาจพิมพ์ผิด "
+                "ให้ติดต่อผู้ร้องเรียนทางอื่นแทน" if private else
+                f"เซิร์ฟเวอร์อีเมลไม่รับที่อยู่ผู้รับ {', '.join(sorted(exc.recipients))} — ตรวจที่อยู่อีเมลในการตั้งค่า "
+                "(coordinator_email หรือ email ของหน่วยงานใน [[units]])")
+    elif isinstance(exc, smtplib.SMTPSenderRefused):
+        what = (f"เซิร์ฟเวอร์อีเมลไม่รับผู้ส่ง {d.sender} — ตั้ง [delivery] sender เป็นที่อยู่อีเมลของบัญชีที่ใช้ล็อกอิน "
+                "เช่น sender = \"ita@example.go.th\"")
+    elif isinstance(exc, smtplib.SMTPNotSupportedError):
+        what = f"เซิร์ฟเวอร์อีเมล {server} ไม่รองรับวิธีเชื่อมต่อหรือล็อกอินที่ตั้งไว้ — ตรวจ smtp_security: {ports}"
+    elif isinstance(exc, smtplib.SMTPServerDisconnected):
+        what = f"เซิร์ฟเวอร์อีเมล {server} ตัดการเชื่อมต่อ — {retry}"
+    elif isinstance(exc, smtplib.SMTPDataError):
+        what = (f"เซิร์ฟเวอร์อีเมลไม่รับข้อความนี้ (รหัส {exc.smtp_code}) — {retry} ถ้ายังไม่ผ่านให้แจ้งผู้ดูแลอีเมล "
+                "พร้อมข้อความในวงเล็บ")
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        what = (f"เซิร์ฟเวอร์อีเมล {server} ตอบปฏิเสธ (รหัส {exc.smtp_code}) — {retry} ถ้ายังไม่ผ่านให้แจ้งผู้ดูแลอีเมล "
+                "พร้อมข้อความในวงเล็บ")
+    elif isinstance(exc, ssl.SSLCertVerificationError):
+        what = (f"ใบรับรองความปลอดภัยของ {d.smtp_host} ตรวจไม่ผ่าน — ตรวจว่า smtp_host เป็นชื่อเต็มของเซิร์ฟเวอร์ "
+                "ตามที่ผู้ให้บริการอีเมลกำหนด เช่น smtp_host = \"smtp.gmail.com\"")
+    elif isinstance(exc, ssl.SSLError):
+        what = f"เชื่อมต่อแบบเข้ารหัสกับ {server} ไม่สำเร็จ — smtp_security อาจไม่ตรงกับพอร์ต: {ports}"
+    elif isinstance(exc, socket.gaierror):
+        what = (f"ไม่พบเซิร์ฟเวอร์อีเมลชื่อ {d.smtp_host} — ตรวจการสะกด [delivery] smtp_host และการเชื่อมต่ออินเทอร์เน็ต "
+                f"{retry}")
+    elif isinstance(exc, ConnectionRefusedError):
+        what = (f"เซิร์ฟเวอร์อีเมล {server} ไม่รับการเชื่อมต่อ — ตรวจ [delivery] smtp_host และ smtp_port "
+                f"(ปกติ 587 หรือ 465) {retry}")
+    elif isinstance(exc, TimeoutError):
+        what = (f"เซิร์ฟเวอร์อีเมล {server} ไม่ตอบภายใน {d.timeout_seconds} วินาที — ตรวจ smtp_host, smtp_port "
+                f"และไฟร์วอลล์ของสำนักงาน {retry}")
+    else:
+        what = f"ติดต่อเซิร์ฟเวอร์อีเมล {server} ไม่ได้ — {retry}"
+    return f"{what} ({technical})"
+
+
+def _technical(exc: BaseException, private: bool) -> str:
+    """The error as the server or the system said it, on one line ("SMTPDataError: 554 5.7.1 …")."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = {} if private else exc.recipients
+        said = "; ".join(f"{who}: {code} {_text(msg)}" for who, (code, msg) in answers.items())
+        text = said or f"{len(exc.recipients)} recipient(s)"
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        text = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    else:
+        text = str(exc)
+    if private:  # a server may quote the address it refuses
+        text = re.sub(r"\S+@\S+", "…", text)
+    return " ".join(f"{type(exc).__name__}: {text}".split())[:300]
+
+
+def _text(said: bytes | str) -> str:
+    return said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)

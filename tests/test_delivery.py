@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import email
 import ipaddress
+import smtplib
 import ssl
 import threading
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from automation import jobs
-from automation.delivery import SMTP_POLICY, Mail, compose, deliver, message_id, queue
+from automation.delivery import SMTP_POLICY, Mail, compose, deliver, message_id, queue, smtp_problem
 from automation.findings import Finding
 from automation.settings import Settings, load_settings
 from automation.state import FAILED, LOCAL, PENDING, SENT, State
@@ -184,8 +185,52 @@ def test_a_non_ascii_password_is_one_clear_line_not_a_crash(settings: Settings, 
         queue(s, state, a_mail(), NOW)
         report = deliver(s, state, NOW, ssl_context=client_tls)
         (item,) = state.outbox()
-    assert "SMTP_PASSWORD" in report.error and "ASCII" in report.error
+    assert report.error == ("SMTP_USERNAME/SMTP_PASSWORD: ชื่อผู้ใช้และรหัสผ่าน SMTP มีอักษรไทยไม่ได้ — ใช้รหัสผ่านสำหรับแอป "
+                            "(app password) ที่ผู้ให้บริการอีเมลออกให้ ซึ่งเป็นอักษรอังกฤษและตัวเลข "
+                            "(SMTP login takes ASCII characters only)")
     assert (item.status, item.attempts) == (PENDING, 0)
+
+
+def test_a_login_the_server_refuses_says_in_thai_which_variables_to_check(
+        settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `status` and the log show a clerk: the variables to check and Gmail's app password,
+    with the server's own answer in brackets for whoever looks after the mail server."""
+    server_tls, client_tls = tls_pair(tmp_path)
+    monkeypatch.setenv("SMTP_USERNAME", "ita-bot")
+    monkeypatch.setenv("SMTP_PASSWORD", "wrong")
+    with MailCatcher(tls_context=server_tls, credentials=("ita-bot", "right")) as server, \
+            State(settings.state_path) as state:
+        s = with_smtp(settings, server.port, "starttls")
+        queue(s, state, a_mail(), NOW)
+        report = deliver(s, state, NOW, ssl_context=client_tls)
+        (item,) = state.outbox()
+        english = deliver(s.model_copy(update={"run": s.run.model_copy(update={"language": "en"})}), state,
+                          NOW + dt.timedelta(hours=1), ssl_context=client_tls)
+    assert report.error.startswith(f"เซิร์ฟเวอร์อีเมล 127.0.0.1:{server.port} ไม่รับชื่อผู้ใช้หรือรหัสผ่าน — ตรวจค่าในตัวแปร "
+                                   "SMTP_USERNAME และ SMTP_PASSWORD (Gmail และ Microsoft 365 ต้องใช้รหัสผ่านสำหรับแอป")
+    assert report.error.endswith("(SMTPAuthenticationError: 535 5.7.8 Authentication credentials invalid)")
+    assert item.last_error == report.error and (item.status, item.attempts) == (PENDING, 0)
+    assert english.error == "SMTPAuthenticationError: 535 5.7.8 Authentication credentials invalid"
+
+
+def test_a_message_the_server_refuses_is_one_thai_line_with_the_server_s_answer(settings: Settings) -> None:
+    with MailCatcher() as server, State(settings.state_path) as state:
+        server.mode = "refuse"
+        s = with_smtp(settings, server.port)
+        queue(s, state, a_mail(), NOW)
+        deliver(s, state, NOW)
+        (item,) = state.outbox()
+    assert item.last_error == ("เซิร์ฟเวอร์อีเมลไม่รับข้อความนี้ (รหัส 554) — ระบบจะลองส่งใหม่เอง ถ้ายังไม่ผ่านให้แจ้งผู้ดูแลอีเมล "
+                               "พร้อมข้อความในวงเล็บ (SMTPDataError: 554 5.7.1 Message refused (test))")
+
+
+def test_a_complainant_s_address_the_server_refuses_is_not_shown() -> None:
+    refused = smtplib.SMTPRecipientsRefused({"citizen@example.com": (550, b"5.1.1 <citizen@example.com> unknown")})
+    line = smtp_problem(SHIPPED, refused, private=True)
+    assert "citizen" not in line and line.startswith("เซิร์ฟเวอร์อีเมลไม่รับที่อยู่อีเมลของผู้ร้องเรียน — ")
+    assert "citizen@example.com: 550" in smtp_problem(SHIPPED, refused)  # a unit's own address is shown
+    quoted = smtplib.SMTPDataError(550, b"5.7.1 <citizen@example.com>: mailbox full")
+    assert "citizen" not in smtp_problem(SHIPPED, quoted, private=True)
 
 
 @pytest.mark.parametrize("failure", ["refuse", "drop"])

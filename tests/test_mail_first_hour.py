@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +21,7 @@ from automation.settings import Settings
 from automation.state import EXPIRED, PENDING, SENT, State
 from tests.test_delivery import MailCatcher, with_smtp
 
+PROJECT = Path(__file__).resolve().parent.parent
 BANGKOK = ZoneInfo("Asia/Bangkok")
 APRIL = dt.datetime(2024, 4, 17, 7, 30, tzinfo=BANGKOK)  # 13 days before round 1's report is due (30 April)
 
@@ -106,4 +111,34 @@ def test_status_says_why_mail_waits_while_the_server_cannot_be_reached(settings:
     assert item.attempts == 0 and "Connection refused" in item.last_error
     text = status_text(status_data(s), s, "th")
     line = next(x for x in text.splitlines() if x.startswith("  ! "))
-    assert "รอส่ง" in line and "ยังส่งไม่ได้: ConnectionRefusedError" in line
+    assert "รอส่ง" in line and (f"ยังส่งไม่ได้: เซิร์ฟเวอร์อีเมล 127.0.0.1:{dead_port} ไม่รับการเชื่อมต่อ — ตรวจ [delivery] "
+                                "smtp_host และ smtp_port (ปกติ 587 หรือ 465) ระบบจะลองส่งใหม่เอง "
+                                "(ConnectionRefusedError: [Errno 111] Connection refused)") in line
+
+
+def test_a_clerk_reads_why_mail_waits_in_thai_through_the_real_command_line(settings: Settings) -> None:
+    """./ita serve --once with the SMTP server down, then ./ita status, as a clerk types them:
+    the log line and the status line say in Thai what to check; the system's words stay in brackets."""
+    with MailCatcher() as gone:
+        dead_port = gone.port
+    config = settings.source
+    config.write_text(config.read_text(encoding="utf-8")
+                      .replace('smtp_host = ""', 'smtp_host = "127.0.0.1"')
+                      .replace("smtp_port = 587", f"smtp_port = {dead_port}"), encoding="utf-8")
+    with State(settings.state_path) as state:
+        queue(with_smtp(settings, dead_port), state, Mail(key="digest:กองคลัง:2024-04-22", kind="digest",
+              to=["finance@example.go.th"], subject="สรุปงานประจำสัปดาห์", body="เกินกำหนด ๒ รายการ"), APRIL)
+    env = {**os.environ, "ITA_PYTHON": sys.executable}
+    refused = f"เซิร์ฟเวอร์อีเมล 127.0.0.1:{dead_port} ไม่รับการเชื่อมต่อ — ตรวจ [delivery] smtp_host และ smtp_port"
+
+    def ita(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["./ita", *argv, "--config", str(config)], cwd=PROJECT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    served = ita("serve", "--once")
+    assert served.returncode == 0 and "Traceback" not in served.stderr
+    assert f"WARNING delivery: อีเมล 1 ฉบับยังรอส่ง (ลองใหม่ใน 15 นาที): {refused}" in served.stderr
+    status = ita("status")
+    line = next(x for x in status.stdout.splitlines() if x.startswith("  ! "))
+    assert line.startswith(f"  ! สรุปงานประจำสัปดาห์ → finance@example.go.th: รอส่ง, ยังส่งไม่ได้: {refused}"), line
+    assert line.endswith("(ConnectionRefusedError: [Errno 111] Connection refused)")

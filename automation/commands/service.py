@@ -172,9 +172,9 @@ def status_data(settings: Settings, runs: int = 10, clock: Any = None) -> dict[s
             ],
             "jobs": {spec.name: _job_json(state, spec.name) for spec in service.specs},
             "mail": state.outbox_counts(),
-            "mail_problems": _problems(state, "email"),
+            "mail_problems": _problems(state, "email", settings.run.language),
             "line": state.outbox_counts("line"),
-            "line_problems": _problems(state, "line"),
+            "line_problems": _problems(state, "line", settings.run.language),
             "line_chats": [{"id": c.id, "kind": c.kind, "event": c.event, "last_seen": c.last_seen.isoformat()}
                            for c in state.line_chats()],
         }
@@ -182,10 +182,10 @@ def status_data(settings: Settings, runs: int = 10, clock: Any = None) -> dict[s
         state.close()
 
 
-def _problems(state: Any, channel: str) -> list[dict[str, Any]]:
+def _problems(state: Any, channel: str, lang: str) -> list[dict[str, Any]]:
     """Messages of a channel still waiting after a problem, or given up. A message waiting
     because the server cannot be reached has no attempt counted, but its last error says why."""
-    return [{"key": m.key, "subject": m.subject, "to": shown_recipients(m.kind, m.recipients).split(", "),
+    return [{"key": m.key, "subject": m.subject, "to": shown_recipients(m.kind, m.recipients, lang).split(", "),
              "status": m.status,
              "attempts": m.attempts, "error": m.last_error, "copy": m.copy_path}
             for m in state.outbox(channel=channel)
@@ -196,8 +196,9 @@ def _problem_line(m: dict[str, Any], words: dict[str, str], en: bool, style: str
     tries = digits(str(m["attempts"]), style)  # type: ignore[arg-type]
     if m["status"] == "expired":  # too late to be of use: says when the report was due
         due = m["error"].removeprefix("expired: the report was due ").split(";", 1)[0]
+        last = m["error"].split("; ", 1)[1].removeprefix("last error: ") if "; " in m["error"] else ""
         why = (f"the report was due {due}" if en else f"เลยวันส่งรายงาน ({due}) แล้ว") + (
-            f"; {m['error'].split('; ', 1)[1]}" if "; " in m["error"] else "")
+            (f"; last error: {last}" if en else f"; ข้อผิดพลาดล่าสุด: {last}") if last else "")
     elif m["attempts"]:
         why = f"{tries} attempt(s), {m['error']}" if en else f"พยายาม {tries} ครั้ง, {m['error']}"
     else:  # not tried yet: the server could not be reached or refused the login
