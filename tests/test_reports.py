@@ -309,6 +309,23 @@ def test_complaint_statistics_are_given_with_corruption_separately(drafts: Draft
     assert any("เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ" in h for h in headings)
 
 
+def test_last_years_count_is_the_total_of_that_rounds_statistics(drafts: Drafts) -> None:
+    """The report quotes only how many complaints the same round last year had: counted from
+    the cases, it is that round's complaint statistics' total, whatever the day judged on."""
+    from automation.reports.figures import received_in
+
+    complaints = drafts.tables["complaints"]
+    for fy in range(2564, 2569):
+        for kind in ("h1", "annual"):
+            r = FiscalRound(fy, kind)
+            for day in (r.end, TODAY, r.start):
+                assert received_in(drafts.settings, drafts.tables, r) == complaint_statistics(
+                    drafts.settings, complaints, r, day).total, (r, day)
+    figures = gather_figures(drafts.settings, drafts.tables, H1, TODAY)
+    assert figures.complaints_prev == complaint_statistics(
+        drafts.settings, complaints, H1.same_round_last_year(), H1.same_round_last_year().end).total > 0
+
+
 def test_charts_are_embedded_as_pictures(drafts: Drafts) -> None:
     document = drafts.open("h1")
     pictures = [r for r in document.part.related_parts.values() if r.content_type == "image/png"]

@@ -485,9 +485,10 @@ def _group_rows(group: str, pairs: list[tuple[str, int]], total: int, num: Numbe
     return rows
 
 
-def complaint_facts(cs: Any, num: Numbers, prev: Any = None, zeros: bool = True) -> dict[str, Any]:
+def complaint_facts(cs: Any, num: Numbers, prev: int | None = None, zeros: bool = True) -> dict[str, Any]:
     """The figures table and the by-channel/category/status/unit table of a ComplaintStats;
-    `zeros=False` leaves out empty lines (the corruption table would be mostly zeros)."""
+    `prev`: the complaints received in the same round last year; `zeros=False` leaves out
+    empty lines (the corruption table would be mostly zeros)."""
     lang = num.lang
     groups = [
         *_group_rows(_t(lang, "ช่องทาง", "Channel"), cs.by_channel, cs.total, num),
@@ -519,7 +520,7 @@ def complaint_facts(cs: Any, num: Numbers, prev: Any = None, zeros: bool = True)
          num.dec(cs.median_days_to_close, 1) + (days if cs.median_days_to_close is not None else "")),
     ]
     if prev is not None:
-        facts.append((_t(lang, "รอบเดียวกันของปีก่อน (เรื่อง)", "Same round last year"), num.int(prev.total)))
+        facts.append((_t(lang, "รอบเดียวกันของปีก่อน (เรื่อง)", "Same round last year"), num.int(prev)))
     return {
         "total": num.int(cs.total),
         "facts": [{"label": k, "value": v} for k, v in facts],
@@ -650,7 +651,7 @@ def _complaints_paragraph(fig: Figures, num: Numbers) -> str:
         else:
             text = "No complaint was received in this round."
         if prev is not None:
-            text += f" The same round last year had {prev.total}."
+            text += f" The same round last year had {prev}."
         if cs.carried_over:
             text += (f" {_count(len(cs.carried_over), 'complaint')} from earlier years "
                      f"{'is' if len(cs.carried_over) == 1 else 'are'} still open"
@@ -669,7 +670,7 @@ def _complaints_paragraph(fig: Figures, num: Numbers) -> str:
     else:
         text = "ในรอบนี้ไม่มีเรื่องร้องเรียน"
     if prev is not None:
-        text += (f" เทียบกับรอบเดียวกันของปีก่อน {num.int(prev.total)} เรื่อง" if prev.total
+        text += (f" เทียบกับรอบเดียวกันของปีก่อน {num.int(prev)} เรื่อง" if prev
                  else " ส่วนรอบเดียวกันของปีก่อนไม่มีเรื่องร้องเรียน")
     if cs.carried_over:
         # Register numbers as typed (ร68-018), so they still match the register.
