@@ -118,23 +118,11 @@ def gather_figures(
         first = figures.complaints.first_received
         # No claim without data: "same round last year: 0" only when the register goes back so far.
         if first is not None and first <= last_year.end:
-            figures.complaints_prev = _attempt({}, "complaints", lambda: received_in(settings, tables, last_year))
+            figures.complaints_prev = _attempt({}, "complaints", lambda: stats(last_year).total)
     dl = known.get("deadlines")
     reuse = getattr(dl, "today", None) == as_of and getattr(dl, "dated", False)
     figures.deadlines = dl if reuse else _attempt(missing, "deadlines", deadlines)
     return figures
-
-
-def received_in(settings: Settings, tables: Tables, round: FiscalRound) -> int:
-    """How many complaints were received in `round`: the `total` of its complaint statistics
-    (every complaint whose received date can be read, on any day the round is judged), without
-    judging every complaint as of that round's last day for the one figure the report quotes."""
-    from automation.complaint_timelines import complaint_cases
-
-    table = tables["complaints"]
-    if not table.present:
-        return 0
-    return sum(1 for case in complaint_cases(settings, table) if round.contains(case.received))
 
 
 # ------------------------------------------------------------------ text helpers
