@@ -39,9 +39,10 @@ import schedule
 from automation import jobs
 from automation.delivery import deliver, smtp_enabled
 from automation.line import deliver_line, line_enabled
+from automation.logs import LOG_FILE
 from automation.settings import ConfigError, Settings
 from automation.state import EMAIL, LINE, State
-from automation.workbook.base import WorkbookBusy
+from automation.workbook.base import WorkbookBusy, WorkbookError
 from automation.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -250,7 +251,10 @@ class Service:
             elif spec.days in WEEKDAY_NAMES:
                 getattr(job, spec.days)  # the property sets weekly on that day
             else:
-                raise ConfigError(f"job {spec.name}: days must be 'workdays' or a weekday, not {spec.days!r}")
+                raise ConfigError(
+                    f"job {spec.name}: days must be 'workdays' or a weekday, not {spec.days!r}" if self.english else
+                    f"งาน {spec.name}: วัน {spec.days!r} ไม่ถูกต้อง — ต้องเป็น workdays หรือชื่อวันภาษาอังกฤษ "
+                    f"เช่น monday (days must be 'workdays' or a weekday)")
             job.at(spec.at).do(self._execute, job)
             if record:
                 self.state.job_started(spec.name, now)
@@ -307,7 +311,11 @@ class Service:
         self.start()
         job = next((j for j in self._jobs() if j.spec.name == name), None)
         if job is None:
-            raise ConfigError(f"no job named {name!r}; jobs: {', '.join(s.name for s in self.specs)}")
+            names = [s.name for s in self.specs]
+            either = names[0] if len(names) < 2 else f"{', '.join(names[:-1])} หรือ {names[-1]}"
+            raise ConfigError(f"no job named {name!r}; jobs: {', '.join(names)}" if self.english else
+                              f"serve --job {name}: ไม่มีงานชื่อนี้ — ใช้ได้เฉพาะ {either} "
+                              f"เช่น serve --job {names[0] if names else 'check'} (no job named {name!r})")
         self._execute(job, on_demand=True)
         return self.history[-1]
 
@@ -320,11 +328,13 @@ class Service:
         try:
             outcome = job.spec.run(ctx)
         except Exception as exc:  # one failing job never stops the others
-            error = f"{type(exc).__name__}: {exc}"
-            if isinstance(exc, WorkbookBusy):  # open in Excel: nothing written, the next check tries again
-                error += " — ระบบจะลองใหม่ในรอบตรวจถัดไป (tried again at the next check)"
-            log.error("%s failed (will retry at its next slot): %s\n%s", job.spec.name, error,
-                      traceback.format_exc())
+            error = self.failure_text(exc)
+            # A known problem (the workbook, a setting) is said in its line, as on the command
+            # line; anything else is a bug: its traceback goes to the log for whoever fixes it.
+            known = isinstance(exc, (ConfigError, WorkbookError))
+            log.error("%s failed (will retry at its next slot): %s%s" if self.english else
+                      "งาน %s ไม่สำเร็จ จะลองใหม่ในรอบถัดไป: %s%s", job.spec.name, error,
+                      "" if known else "\n" + traceback.format_exc())
             self.state.finish_run(run_id, self.clock.now(), "failed", error=error)
             self.state.job_failed(job.spec.name, started, error)
             self.history.append(JobRun(job.spec.name, started, "failed", catch_up, {}, error))
@@ -341,6 +351,25 @@ class Service:
             job.catch_up = False
         self.deliver()
 
+    @property
+    def english(self) -> bool:
+        return self.settings.run.language == "en"
+
+    def failure_text(self, exc: BaseException) -> str:
+        """A failed run's error as the run history and `status` keep it: a known problem's own
+        one line (Thai first, as the command line says it), else the exception, said as unexpected."""
+        if isinstance(exc, (ConfigError, WorkbookError)):
+            text = str(exc) or type(exc).__name__
+        elif self.english:
+            text = f"{type(exc).__name__}: {exc}"
+        else:
+            text = (f"เกิดข้อผิดพลาดที่ไม่คาดไว้ ({type(exc).__name__}: {exc}) — ส่งไฟล์ "
+                    f"{self.settings.output_dir / 'logs' / LOG_FILE} ให้ผู้ดูแลระบบ (unexpected error)")
+        if isinstance(exc, WorkbookBusy):  # open in Excel: nothing written, the next check tries again
+            text += (" — tried again at the next check" if self.english else
+                     " — ระบบจะลองใหม่ในรอบตรวจถัดไป (tried again at the next check)")
+        return " ".join(text.split())
+
     def deliver(self) -> None:
         """Send what waits in the outbox (e-mail, then LINE); a problem is logged, never raised."""
         self._deliver_mail()
@@ -348,7 +377,8 @@ class Service:
             try:
                 line = deliver_line(self.settings, self.state, self.clock.now())
             except Exception as exc:  # LINE trouble never stops the service
-                log.error("LINE delivery failed: %s: %s", type(exc).__name__, exc)
+                log.error("LINE delivery failed: %s: %s" if self.english else
+                          "ส่งข้อความ LINE ไม่สำเร็จ จะลองใหม่ในรอบถัดไป (%s: %s)", type(exc).__name__, exc)
                 return
             if line.sent or line.failed_attempts:
                 log.info("LINE: %d sent, %d failed attempt(s), %d waiting", line.sent, line.failed_attempts,
@@ -358,10 +388,11 @@ class Service:
         try:
             report = deliver(self.settings, self.state, self.clock.now(), self.ssl_context)
         except ConfigError as exc:
-            log.error("e-mail not sent: %s", exc)
+            log.error("e-mail not sent: %s" if self.english else "ยังไม่ได้ส่งอีเมล: %s", exc)
             return
         except Exception as exc:
-            log.error("e-mail delivery failed: %s: %s", type(exc).__name__, exc)
+            log.error("e-mail delivery failed: %s: %s" if self.english else
+                      "ส่งอีเมลไม่สำเร็จ จะลองใหม่ในรอบถัดไป (%s: %s)", type(exc).__name__, exc)
             return
         if report.sent or report.failed_attempts:
             log.info("e-mail: %d sent, %d failed attempt(s), %d waiting", report.sent,
@@ -385,19 +416,25 @@ class Service:
             self.clock.sleep(wait, stop)
 
 
-def stop_on_signals(stop: threading.Event) -> Callable[[], None]:
+def stop_on_signals(stop: threading.Event, lang: str = "th") -> Callable[[], None]:
     """SIGTERM and Ctrl-C (SIGINT) ask the service to stop after the current job; a second
     Ctrl-C stops it at once (the person at the terminal will not wait for a long job: the
     next run repairs what was left, as after a crash). Returns a function that puts the
     previous handlers back."""
 
     def handler(signum: int, frame: types.FrameType | None) -> None:
+        en = lang == "en"
         if stop.is_set() and signum == signal.SIGINT:
-            log.warning("second Ctrl-C: stopping now, without finishing the current job")
+            log.warning("second Ctrl-C: stopping now, without finishing the current job" if en else
+                        "กด Ctrl-C ซ้ำ: หยุดทันทีโดยไม่รองานที่ทำอยู่ รอบถัดไปจะทำส่วนที่ค้างให้ (stopping now)")
             raise KeyboardInterrupt
-        log.warning("stop requested (%s): finishing the current job (Ctrl-C again to stop at once)"
-                    if signum == signal.SIGINT else "stop requested (%s): finishing the current job",
-                    signal.Signals(signum).name)
+        name = signal.Signals(signum).name
+        if en:
+            log.warning("stop requested (%s): finishing the current job%s", name,
+                        " (Ctrl-C again to stop at once)" if signum == signal.SIGINT else "")
+        else:
+            log.warning("ได้รับคำสั่งหยุด (%s): จะหยุดเมื่องานที่ทำอยู่เสร็จ%s (stop requested)", name,
+                        " กด Ctrl-C อีกครั้งเพื่อหยุดทันที" if signum == signal.SIGINT else "")
         stop.set()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}

@@ -26,10 +26,11 @@ from automation import jobs
 from automation.delivery import message_id
 from automation.findings import Finding
 from automation.scheduler import FakeClock, JobSpec, Service, stop_on_signals
-from automation.settings import Settings
+from automation.settings import ConfigError, Settings
 from automation.state import LOCAL, SENT, InstanceLock, State
 from automation.tables import Tables
 from automation.thaidate import FiscalRound
+from automation.workbook.base import WorkbookMissing
 from tests.test_delivery import MailCatcher, with_smtp
 
 BKK = ZoneInfo("Asia/Bangkok")
@@ -239,6 +240,48 @@ def test_a_job_that_failed_before_a_shutdown_is_retried_once_on_start(settings: 
     assert flaky.calls == [dt.date(2024, 6, 10), dt.date(2024, 6, 10)]
 
 
+def test_a_failed_job_is_one_thai_line_in_the_history_and_only_a_bug_leaves_a_traceback(
+        settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    """`status` shows the failed run's line as the command line would say it: a missing workbook
+    in its own Thai words (no 'WorkbookMissing:' before them, no traceback in the log); an
+    unexpected error is said as one, its traceback kept in the log for whoever fixes it."""
+    def missing(ctx: jobs.JobContext) -> jobs.JobOutcome:
+        raise WorkbookMissing("/data/office.xlsx: ไม่พบสมุดงาน — สั่ง ./ita init --workbook /data/office.xlsx "
+                              "(workbook not found)")
+
+    def bug(ctx: jobs.JobContext) -> jobs.JobOutcome:
+        return {}["units"]  # type: ignore[no-any-return]
+
+    specs = [JobSpec("check", missing, "07:30", "workdays"), JobSpec("digest", bug, "08:00", "monday")]
+    clock = FakeClock(dt.datetime(2024, 4, 22, 9, 0, tzinfo=BKK))
+    with State(settings.state_path) as state, caplog.at_level("ERROR", logger="automation.scheduler"):
+        service = Service(settings, state, clock, specs=specs)
+        check, digest = service.run_now("check"), service.run_now("digest")
+        english = Service(settings.model_copy(update={"run": settings.run.model_copy(update={"language": "en"})}),
+                          state, clock, specs=specs).run_now("digest")
+    assert check.error == ("/data/office.xlsx: ไม่พบสมุดงาน — สั่ง ./ita init --workbook /data/office.xlsx "
+                           "(workbook not found)")
+    log_file = settings.output_dir / "logs" / "automation.log"
+    assert digest.error == (f"เกิดข้อผิดพลาดที่ไม่คาดไว้ (KeyError: 'units') — ส่งไฟล์ {log_file} ให้ผู้ดูแลระบบ "
+                            "(unexpected error)")
+    assert english.error == "KeyError: 'units'"
+    first, second = (r.getMessage() for r in caplog.records[:2])
+    assert first == f"งาน check ไม่สำเร็จ จะลองใหม่ในรอบถัดไป: {check.error}"  # one line, no traceback
+    assert second.startswith(f"งาน digest ไม่สำเร็จ จะลองใหม่ในรอบถัดไป: {digest.error}\nTraceback")
+
+
+def test_a_job_that_is_not_there_is_named_with_those_that_are(settings: Settings) -> None:
+    clock = FakeClock(dt.datetime(2024, 4, 22, 9, 0, tzinfo=BKK))
+    with State(settings.state_path) as state:
+        with pytest.raises(ConfigError) as thai:
+            Service(settings, state, clock).run_now("digets")
+        english = settings.model_copy(update={"run": settings.run.model_copy(update={"language": "en"})})
+        with pytest.raises(ConfigError, match=r"^no job named 'digets'; jobs: check, report, reminders, digest$"):
+            Service(english, state, clock).run_now("digets")
+    assert str(thai.value) == ("serve --job digets: ไม่มีงานชื่อนี้ — ใช้ได้เฉพาะ check, report, reminders หรือ digest "
+                               "เช่น serve --job check (no job named 'digets')")
+
+
 def test_without_catch_up_missed_slots_are_skipped(settings: Settings) -> None:
     calls: list[dt.date] = []
     specs = [JobSpec("check", lambda ctx: calls.append(ctx.today) or jobs.JobOutcome(), "07:30", "workdays")]
@@ -310,7 +353,7 @@ def test_serve_stops_cleanly_on_sigterm_or_ctrl_c_with_exit_code_0(settings: Set
     log_lines = (settings.output_dir / "logs" / "automation.log").read_text(encoding="utf-8").splitlines()
     messages = [json.loads(line)["message"] for line in log_lines]
     assert any("service started" in m for m in messages) and any("service stopped" in m for m in messages)
-    assert any(f"stop requested ({sig.name})" in m for m in messages)
+    assert any(m.startswith(f"ได้รับคำสั่งหยุด ({sig.name}): จะหยุดเมื่องานที่ทำอยู่เสร็จ") for m in messages)
 
 
 def test_the_real_pipeline_digest_and_report_on_the_demo_workbook(settings: Settings, demo_workbook: Path) -> None:
@@ -421,7 +464,8 @@ def test_status_lists_mail_that_could_not_be_sent_in_thai_digits(settings: Setti
     text = status_text(data, s, "th")
     assert data["mail"] == {"pending": 1, "sent": 0, "local": 0, "failed": 0}
     assert "อีเมล: รอส่ง ๑, ส่งแล้ว ๐, เก็บในโฟลเดอร์เท่านั้น ๐, ส่งไม่สำเร็จ (เลิกส่ง) ๐" in text
-    assert "  ! สรุปงาน กองคลัง → finance@example.go.th: รอส่ง, พยายาม ๑ ครั้ง, SMTPDataError" in text
+    assert ("  ! สรุปงาน กองคลัง → finance@example.go.th: รอส่ง, พยายาม ๑ ครั้ง, เซิร์ฟเวอร์อีเมลไม่รับข้อความนี้ "
+            "(รหัส 554) — ระบบจะลองส่งใหม่เอง") in text
     assert "waiting 1, sent 0" in status_text(data, s, "en")
 
 

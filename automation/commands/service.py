@@ -103,7 +103,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()
-    restore = stop_on_signals(stop)
+    restore = stop_on_signals(stop, settings.run.language)
     try:
         ensure_workbook(settings, required=False)
         with State(settings.state_path, settings.run.language) as state:
