@@ -103,12 +103,21 @@ class Poster:
 def form_link(settings: Settings, point: ServicePoint) -> str:
     """The pre-filled form link for one service point."""
     template = settings.survey.form_url_template.strip()
+    en = settings.run.language == "en"
+    example = ("เช่น form_url_template = \"https://docs.google.com/forms/d/e/…/viewform?usp=pp_url"
+               "&entry.1000001={service_point}\"")
     if not template:
         raise ConfigError("[survey] form_url_template is empty; paste the form's pre-filled link with "
-                          "{service_point} where the answer goes")
+                          "{service_point} where the answer goes" if en else
+                          f"{settings.source}: [survey] form_url_template ว่างอยู่ — วางลิงก์แบบฟอร์มที่กรอกคำตอบไว้ล่วงหน้า "
+                          f"(pre-filled link) แล้วแทนชื่อจุดบริการในลิงก์ด้วย {{service_point}} {example} "
+                          "(form_url_template is empty)")
     if PLACEHOLDER not in template:
         raise ConfigError("[survey] form_url_template has no {service_point}; without it answers would "
-                          "not record their service point")
+                          "not record their service point" if en else
+                          f"{settings.source}: [survey] form_url_template ไม่มี {{service_point}} — แทนชื่อจุดบริการ"
+                          f"ในลิงก์ด้วย {{service_point}} {example} มิฉะนั้นคำตอบจะไม่บอกว่ามาจากจุดบริการใด "
+                          "(no {service_point} in form_url_template)")
     # replace, not format: a URL may hold other braces.
     return template.replace(PLACEHOLDER, quote(point.form_value or point.name, safe=""))
 
@@ -275,20 +284,29 @@ def make_posters(settings: Settings, out_dir: Path | None = None, *,
     """One PNG and one PDF poster per service point in `[survey] service_points` (or the
     points whose keys are in `only`), on A4 paper or, for a small counter, A5."""
     points = settings.survey.service_points
+    en = settings.run.language == "en"
     if not points:
-        raise ConfigError("[survey] has no service_points; add one [[survey.service_points]] per counter")
+        raise ConfigError("[survey] has no service_points; add one [[survey.service_points]] per counter" if en else
+                          f"{settings.source}: ยังไม่มี [[survey.service_points]] — เพิ่มหนึ่งชุดต่อหนึ่งจุดบริการ "
+                          "ซึ่งต้องมี key และ name (no service points)")
     if only:
         unknown = sorted(set(only) - {p.key for p in points})
         if unknown:
-            raise ConfigError(f"no service point with key {', '.join(unknown)}; keys: "
-                              f"{', '.join(p.key for p in points)}")
+            keys = [p.key for p in points]
+            either = keys[0] if len(keys) < 2 else f"{', '.join(keys[:-1])} หรือ {keys[-1]}"
+            raise ConfigError(f"no service point with key {', '.join(unknown)}; keys: {', '.join(keys)}" if en else
+                              f"--point {', '.join(unknown)}: ไม่มีจุดบริการนี้ — ใช้ได้เฉพาะ {either} "
+                              f"(key ใน [[survey.service_points]]) เช่น --point {keys[0]} "
+                              f"(no service point with key {', '.join(unknown)})")
         points = [p for p in points if p.key in only]
     out = out_dir or settings.output_dir / "posters"
     out.mkdir(parents=True, exist_ok=True)
     chosen = find_thai_font() if font == "auto" else font
     if chosen is None:
         log.warning("no Thai font found (run `bash scripts/install-thai-font.sh` or install fonts-thai-tlwg): "
-                    "posters are printed without their Thai lines")
+                    "posters are printed without their Thai lines" if en else
+                    "ไม่พบฟอนต์ภาษาไทย โปสเตอร์จึงไม่มีข้อความภาษาไทย — ติดตั้งฟอนต์ด้วย bash scripts/install-thai-font.sh "
+                    "(หรือ sudo apt-get install fonts-thai-tlwg) แล้วสั่ง ./ita qr อีกครั้ง (no Thai font found)")
     posters = []
     for point in points:
         url = form_link(settings, point)

@@ -77,7 +77,7 @@ def test_without_a_thai_font_the_poster_warns_and_still_works(tmp_path: Path,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="automation.posters"):
         (poster,) = make_posters(SHIPPED, tmp_path, font=None, only=["tax"])
-    assert "no Thai font" in caplog.text and "install-thai-font" in caplog.text
+    assert "ไม่พบฟอนต์ภาษาไทย" in caplog.text and "bash scripts/install-thai-font.sh" in caplog.text
     assert not poster.thai_text
     assert decoded(poster.png) == [poster.url]
 
@@ -98,8 +98,13 @@ def test_a_template_without_the_placeholder_is_a_one_line_error(settings: Settin
     with pytest.raises(ConfigError, match=r"\{service_point\}"):
         form_link(broken, settings.survey.service_points[0])
     empty = settings.model_copy(update={"survey": settings.survey.model_copy(update={"form_url_template": ""})})
-    with pytest.raises(ConfigError, match="form_url_template is empty"):
+    with pytest.raises(ConfigError) as err:
         make_posters(empty)
+    assert str(err.value).startswith(f"{settings.source}: [survey] form_url_template ว่างอยู่ — วางลิงก์แบบฟอร์ม")
+    assert str(err.value).endswith("&entry.1000001={service_point}\" (form_url_template is empty)")
+    english = empty.model_copy(update={"run": empty.run.model_copy(update={"language": "en"})})
+    with pytest.raises(ConfigError, match="form_url_template is empty; paste"):
+        make_posters(english)
 
 
 def test_the_qr_command_writes_posters_where_asked(settings: Settings, tmp_path: Path,
@@ -112,7 +117,9 @@ def test_the_qr_command_writes_posters_where_asked(settings: Settings, tmp_path:
     assert Path(listed["png"]).parent == out and Path(listed["pdf"]).exists()
     assert decoded(Path(listed["png"])) == [listed["url"]]
     assert main(["qr", "--config", str(settings.source), "--point", "nowhere"]) == 2
-    assert "no service point with key nowhere" in capsys.readouterr().err
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "error: --point nowhere: ไม่มีจุดบริการนี้ — ใช้ได้เฉพาะ registry, tax, welfare, permits หรือ water "
+        "(key ใน [[survey.service_points]]) เช่น --point registry (no service point with key nowhere)")
 
 
 def test_an_a5_poster_is_the_same_drawing_on_an_a5_page_and_still_scans(settings: Settings, tmp_path: Path,

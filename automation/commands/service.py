@@ -317,11 +317,13 @@ def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
     # posters are made: a poster printed from one sends people to no form.
     demo = demo_forms(settings, complaint_forms=not args.point)
     if demo:
-        where = f"{', '.join(demo)} in {settings.source}"
+        where = f"{', '.join(demo)} {'in' if en else 'ใน'} {settings.source}"
         marks = ", ".join(demo.values())
         if args.strict:
             raise ConfigError(f"{where} is still the demo form ({marks}); paste your form's "
-                              "link there (see the README's QR posters)")
+                              "link there (see the README's QR posters)" if en else
+                              f"{where}: ยังเป็นแบบฟอร์มตัวอย่าง ({marks}) — วางลิงก์แบบฟอร์มของสำนักงานแทน "
+                              "แล้วสั่ง ./ita qr อีกครั้ง (ดูหัวข้อ QR posters ใน README) (still the demo form)")
         print(f"warning: {where} is still the demo form ({marks}): these posters open no real "
               "form; paste your form's link there before printing" if en else
               f"คำเตือน: {where} ยังเป็นแบบฟอร์มตัวอย่าง ({marks}) โปสเตอร์เหล่านี้เปิดแบบฟอร์มจริงไม่ได้ "
@@ -340,5 +342,7 @@ def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
                "ใต้คิวอาร์โค้ดพิมพ์ลิงก์สำหรับผู้ที่สแกนไม่ได้: ") + short_link(settings))
     if posters and not posters[0].thai_text:
         print("warning: no Thai font found; the posters have no Thai text "
-              "(run `bash scripts/install-thai-font.sh`)", file=sys.stderr)
+              "(run `bash scripts/install-thai-font.sh`)" if en else
+              "คำเตือน: โปสเตอร์ไม่มีข้อความภาษาไทยเพราะไม่พบฟอนต์ภาษาไทย — ติดตั้งด้วย bash scripts/install-thai-font.sh "
+              "แล้วสั่ง ./ita qr อีกครั้ง", file=sys.stderr)
     return 0
