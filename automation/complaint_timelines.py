@@ -312,26 +312,36 @@ def complaint_timelines(
 
 def timelines_of(j: Judged, which: np.ndarray | None = None) -> list[ComplaintTimeline]:
     """The judged cases (or those at the indices `which`) as ComplaintTimelines, in that order."""
-    pick = np.arange(len(j)) if which is None else np.asarray(which, dtype=np.intp)
-    c = j.cases
-    closed, dated_close = j.closed[pick].tolist(), (j.closed_date[pick] != NO_DAY).tolist()
-    overdue = (j.status[pick] == "overdue").tolist()
-    columns: dict[str, list[Any]] = {key: values[pick].tolist() for key, values in c.text.items()}
-    columns.update(
-        received=_dates(c.received[pick]), ack_due=_dates(c.ack_due[pick]), close_due=_dates(c.close_due[pick]),
-        status_key=j.status_key[pick].tolist(), ack_date=_dates(j.ack_date[pick]),
-        closed_date=_dates(j.closed_date[pick]), acknowledged=j.acknowledged[pick].tolist(), closed=closed,
-        days_open=[d if (o or s) else None for d, o, s in zip(j.days_open[pick].tolist(), [not x for x in closed],
-                                                               dated_close, strict=True)],
-        days_to_close=[d if s else None for d, s in zip(c.days_to_close[pick].tolist(), dated_close, strict=True)],
-        checkpoint=["acknowledge" if a else "close" for a in j.on_ack[pick].tolist()],
-        due_date=_dates(j.due_date[pick]), status=j.status[pick].tolist(), days_late=j.days_late[pick].tolist(),
-        days_left=[None if (x or o) else d for d, x, o in zip(j.days_left[pick].tolist(), closed, overdue,
-                                                               strict=True)],
-        closed_late_days=j.closed_late_days[pick].tolist(),
-    )  # fmt: skip
+    columns = timeline_columns(j, np.arange(len(j)) if which is None else which, _TIMELINE_FIELDS)
     return [frozen_record(ComplaintTimeline, dict(zip(_TIMELINE_FIELDS, values, strict=True)))
-            for values in zip(*(columns[name] for name in _TIMELINE_FIELDS), strict=True)]
+            for values in zip(*columns.values(), strict=True)]
+
+
+def timeline_columns(j: Judged, which: np.ndarray, names: list[str]) -> dict[str, list[Any]]:
+    """The named ComplaintTimeline fields of the judged cases at the indices `which`, as lists of
+    the values a timeline holds (dates as dates, None where a timeline has None)."""
+    pick = np.asarray(which, dtype=np.intp)
+    c = j.cases
+    closed, dated_close = j.closed[pick], j.closed_date[pick] != NO_DAY
+    made: dict[str, Callable[[], list[Any]]] = {
+        "received": lambda: _dates(c.received[pick]), "ack_due": lambda: _dates(c.ack_due[pick]),
+        "close_due": lambda: _dates(c.close_due[pick]), "status_key": lambda: j.status_key[pick].tolist(),
+        "ack_date": lambda: _dates(j.ack_date[pick]), "closed_date": lambda: _dates(j.closed_date[pick]),
+        "acknowledged": lambda: j.acknowledged[pick].tolist(), "closed": lambda: closed.tolist(),
+        "days_open": lambda: _where(j.days_open[pick], ~closed | dated_close),
+        "days_to_close": lambda: _where(c.days_to_close[pick], dated_close),
+        "checkpoint": lambda: np.where(j.on_ack[pick], "acknowledge", "close").astype(object).tolist(),
+        "due_date": lambda: _dates(j.due_date[pick]), "status": lambda: j.status[pick].tolist(),
+        "days_late": lambda: j.days_late[pick].tolist(),
+        "days_left": lambda: _where(j.days_left[pick], ~closed & (j.status[pick] != "overdue")),
+        "closed_late_days": lambda: j.closed_late_days[pick].tolist(),
+    }  # fmt: skip
+    return {name: c.text[name][pick].tolist() if name in c.text else made[name]() for name in names}
+
+
+def _where(values: np.ndarray, keep: np.ndarray) -> list[Any]:
+    """The values as Python ints where `keep`, None elsewhere."""
+    return [v if k else None for v, k in zip(values.tolist(), keep.tolist(), strict=True)]
 
 
 def _dates(ordinals: np.ndarray) -> list[dt.date | None]:

@@ -33,14 +33,16 @@ from automation.complaint_timelines import (
     unit_name,
 )
 from automation.complaints import CORRUPTION, complaint_statistics
-from automation.deadlines import DeadlineItem, compute_deadlines
+from automation.deadline_items import DeadlineItem, oldest_first, short_text
+from automation.deadlines import compute_deadlines
 from automation.privacy import mask_pii
+from automation.schema import CATEGORIES
 from automation.settings import Settings, load_settings
 from automation.tables import SheetTable
 from automation.thaidate import FiscalRound
 from automation.typed_tables import typed_table
 from automation.workdays import WorkCalendar
-from tests.test_typed_tables import COMPLAINT_ROW, tables_of
+from tests.test_typed_tables import COMPLAINT_ROW, MEASURE_ROW, tables_of
 
 SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 DAYS = st.dates(min_value=dt.date(2022, 6, 1), max_value=dt.date(2025, 3, 31))
@@ -159,6 +161,45 @@ def test_columns_judge_every_complaint_as_one_by_one_does(
             want_stats = statistics_one_by_one(s, [timeline_of(c, day, calendar, soon, True) for c in cases], rnd,
                                                calendar)
             assert got_stats == want_stats
+
+
+def report_item_by_item(settings: Settings, tables: Any, day: dt.date, dated: bool) -> dict[str, Any]:
+    """The deadline report's views over every item, made one DeadlineItem per complaint (the
+    report makes only the owed ones unless every item is asked for)."""
+    steps = compute_deadlines(settings, tables, day, dated=dated).steps
+    labels = {c.key: c.label("th") for c in CATEGORIES}
+    complaints = [
+        DeadlineItem("complaint", t.complaint_id or f"row {t.row}", short_text(t.subject) or labels.get(t.category, ""),
+                     t.unit, t.due_date, t.status, t.days_late, t.days_left, t.checkpoint, "complaints", t.row)
+        for t in complaint_timelines(settings, tables["complaints"], day, dated=dated) if not t.unreadable
+    ]  # fmt: skip
+    items = oldest_first(steps + complaints)
+    by_unit: dict[str, list[DeadlineItem]] = {}
+    for item in oldest_first([i for i in items if i.status != "ok"]):
+        by_unit.setdefault(item.unit, []).append(item)
+    counts: dict[str, dict[str, int]] = {}
+    for item in items:
+        counts.setdefault(item.kind, {"overdue": 0, "due_soon": 0, "ok": 0})[item.status] += 1
+    return {"items": items, "overdue": oldest_first([i for i in items if i.status == "overdue"]),
+            "due_soon": oldest_first([i for i in items if i.status == "due_soon"]),
+            "by_unit": list(sorted(by_unit.items())), "counts": list(counts.items())}
+
+
+@given(measures=st.lists(MEASURE_ROW, max_size=12), rows=st.lists(COMPLAINT_ROW, max_size=25), day=DAYS,
+       dated=st.booleans())
+@hsettings(max_examples=60, **SLOW)
+def test_the_deadline_report_gives_what_every_item_made_gives(
+    settings: Settings, measures: list[list[Any]], rows: list[list[Any]], day: dt.date, dated: bool
+) -> None:
+    tables = tables_of(settings, measures, rows)
+    want = report_item_by_item(settings, tables, day, dated)
+    report = compute_deadlines(settings, tables, day, dated=dated)
+    # The views asked before the items are made, as the stage asks them; then every item.
+    assert list(report.counts().items()) == want["counts"]
+    assert list(report.by_unit().items()) == want["by_unit"]
+    assert (report.overdue, report.due_soon) == (want["overdue"], want["due_soon"])
+    assert report.items == want["items"]
+    assert report.as_json()["items"] == [i.as_json() for i in want["items"]]
 
 
 @given(rows=st.lists(COMPLAINT_ROW, max_size=20), day=DAYS)
