@@ -20,6 +20,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 from automation.thaidate import Digits, digits
@@ -201,7 +202,10 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
         elif title:
             ax.set_title(title)
         ax.spines[["top", "right"]].set_visible(False)
-        fig.tight_layout()
+        # tight_layout's measurements, without leaving a layout engine on the figure: with one
+        # there, savefig lays the whole figure out once more before drawing it (a fifth of a
+        # chart's time) to reach the same positions.
+        TightLayoutEngine().execute(fig)
         return _png(fig)
 
 
