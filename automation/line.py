@@ -88,10 +88,11 @@ def channel_secret(settings: Settings) -> str:
     return os.environ.get(settings.line.channel_secret_env, "").strip()
 
 
-def missing_token_line(settings: Settings) -> str:
+def missing_token_line(settings: Settings, why: str = "") -> str:
+    """No access token while messages must go out by LINE; `why`: what makes it needed now."""
     env = settings.line.access_token_env
-    return (f"ยังไม่ได้ตั้งค่า channel access token ของ LINE: ใส่ token (จาก LINE Developers console แท็บ "
-            f"Messaging API) ในตัวแปรสภาพแวดล้อม {env}")
+    return (f"{env}: ยังไม่ได้ตั้ง channel access token ของ LINE{why} — ออก token ใน LINE Developers console "
+            f"แท็บ Messaging API แล้วใส่ในตัวแปรสภาพแวดล้อมนี้ เช่น export {env}=\"…\" (the LINE access token is not set)")
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -222,7 +223,7 @@ def deliver_line(settings: Settings, state: State, now: dt.datetime) -> LineRepo
     if not token:
         report.error, report.pending = missing_token_line(settings), len(waiting)
         state.outbox_defer([i.key for i in waiting], now + UNREACHABLE_RETRY, report.error)
-        log.error("LINE: %d message(s) wait: %s", len(waiting), report.error)
+        log.error("LINE: ข้อความ %d ฉบับรอส่ง: %s", len(waiting), report.error)
         return report
     config = Configuration(host=settings.line.api_base_url, access_token=token)
     config.retries = 0  # urllib3 would retry a lost POST on its own, without our accounting
@@ -269,7 +270,7 @@ def deliver_line(settings: Settings, state: State, now: dt.datetime) -> LineRepo
             except (Urllib3Error, OSError) as exc:
                 if _never_connected(exc, (NewConnectionError, ConnectTimeoutError, ConnectionRefusedError)):
                     report.error = f"ติดต่อ LINE ที่ {settings.line.api_base_url} ไม่ได้ ({_root_cause(exc)})"
-                    log.warning("LINE: %s; %d message(s) wait", report.error, len(waiting) - i)
+                    log.warning("LINE: %s — ข้อความ %d ฉบับรอส่ง ระบบจะลองใหม่ใน 15 นาที", report.error, len(waiting) - i)
                     _wait(state, [item, *rest], now + UNREACHABLE_RETRY, report.error, report)
                     return report
                 # The request may have arrived before the connection went: the retry key settles it.
@@ -333,7 +334,7 @@ def _give_up(state: State, item: OutboxItem, error: str, report: LineReport) -> 
     state.outbox_give_up(item.key, error)
     report.failed_attempts += 1
     report.gave_up += 1
-    log.error("LINE: gave up on %s: %s", item.key, error)
+    log.error("LINE: เลิกส่งข้อความ %s: %s", item.key, error)
 
 
 def _failed(settings: Settings, state: State, item: OutboxItem, error: str, now: dt.datetime, report: LineReport,
@@ -344,8 +345,8 @@ def _failed(settings: Settings, state: State, item: OutboxItem, error: str, now:
     report.failed_attempts += 1
     if status == FAILED:
         report.gave_up += 1
-        log.error("LINE: gave up on %s after %d attempts: %s", item.key, max_attempts, error)
+        log.error("LINE: เลิกส่งข้อความ %s หลังพยายาม %d ครั้ง: %s", item.key, max_attempts, error)
     else:
         report.pending += 1
         if not quiet:
-            log.warning("LINE message %s not delivered, will retry: %s", item.key, error)
+            log.warning("LINE: ข้อความ %s ยังส่งไม่ได้ ระบบจะลองใหม่: %s", item.key, error)

@@ -29,6 +29,7 @@ from automation.state import State
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/line/webhook"
+_KIND_TH = {"group": "กลุ่ม", "room": "ห้องแชต", "user": "ผู้ใช้"}  # as the log names a chat to staff
 ID_WORDS = {"id", "ไอดี", "รหัสกลุ่ม"}
 
 
@@ -111,7 +112,8 @@ def _reply(settings: Settings, token: str, text: str) -> None:
 
     bearer = access_token(settings)
     if not bearer:
-        log.warning("LINE webhook: cannot answer (no token in %s)", settings.line.access_token_env)
+        log.warning("LINE webhook: ตอบในแชตไม่ได้ — ยังไม่ได้ตั้ง token ในตัวแปร %s (cannot answer: no token)",
+                    settings.line.access_token_env)
         return
     config = Configuration(host=settings.line.api_base_url, access_token=bearer)
     config.retries = 0
@@ -121,7 +123,8 @@ def _reply(settings: Settings, token: str, text: str) -> None:
                 ReplyMessageRequest(reply_token=token, messages=[TextMessage(text=text)]),
                 _request_timeout=settings.line.timeout_seconds)
     except (ApiException, OSError, Exception) as exc:  # an answer in a chat is a courtesy
-        log.warning("LINE webhook: reply failed: %s: %s", type(exc).__name__, str(exc).splitlines()[0])
+        log.warning("LINE webhook: ตอบในแชตไม่สำเร็จ (reply failed: %s: %s)", type(exc).__name__,
+                    str(exc).splitlines()[0])
 
 
 class WebhookServer:
@@ -152,8 +155,9 @@ class WebhookServer:
                     return
                 outcome = handle(server.secret, body, self.headers.get("X-Line-Signature", ""))
                 if outcome.status != 200:
-                    log.warning("LINE webhook: a request with a wrong signature was refused (from %s)",
-                                self.client_address[0])
+                    log.warning("LINE webhook: ปฏิเสธคำขอที่ลายเซ็นไม่ถูกต้อง จาก %s — ถ้ามาจาก LINE จริง ให้ตรวจ "
+                                "channel secret ในตัวแปร %s (wrong signature refused)", self.client_address[0],
+                                server.settings.line.channel_secret_env)
                     self._answer(400, b'{"message":"invalid signature"}')
                     return
                 server.record(outcome, dt.datetime.now(tz))  # a quick local write, in the order received
@@ -188,7 +192,8 @@ class WebhookServer:
                 if event == "join":
                     log.info("LINE: the bot joined %s %s; put this id in the unit's line_to", kind, chat_id)
                 elif event == "leave":
-                    log.warning("LINE: the bot left (or was removed from) %s %s", kind, chat_id)
+                    log.warning("LINE: บอทออกจาก%s %s แล้ว (หรือถูกนำออก) — ข้อความถึง%sนี้จะส่งไม่ได้ "
+                                "(the bot left)", _KIND_TH.get(kind, kind), chat_id, _KIND_TH.get(kind, kind))
 
     def reply(self, outcome: WebhookOutcome) -> None:
         for token, text in outcome.replies:

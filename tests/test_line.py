@@ -230,8 +230,9 @@ def test_without_the_token_variable_messages_wait_and_serve_refuses_to_start(
         queue_line(s, state, a_message(), NOW)
         report = deliver_line(s, state, NOW)
         (item,) = state.outbox(channel=LINE)
-    assert report.error == (f"ยังไม่ได้ตั้งค่า channel access token ของ LINE: ใส่ token (จาก LINE Developers console "
-                            f"แท็บ Messaging API) ในตัวแปรสภาพแวดล้อม {TOKEN_ENV}")
+    assert report.error == (f"{TOKEN_ENV}: ยังไม่ได้ตั้ง channel access token ของ LINE — ออก token ใน LINE Developers "
+                            f"console แท็บ Messaging API แล้วใส่ในตัวแปรสภาพแวดล้อมนี้ เช่น export {TOKEN_ENV}=\"…\" "
+                            "(the LINE access token is not set)")
     assert item.attempts == 0
     config = settings.source
     config.write_text(config.read_text(encoding="utf-8").replace('coordinator_to = ""',
@@ -239,7 +240,37 @@ def test_without_the_token_variable_messages_wait_and_serve_refuses_to_start(
                       encoding="utf-8")
     assert main(["serve", "--once", "--config", str(config)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and f"ในตัวแปรสภาพแวดล้อม {TOKEN_ENV}" in err and "Traceback" not in err
+    assert err.count("\n") == 0 and "Traceback" not in err
+    assert err.startswith(f"error: {TOKEN_ENV}: ยังไม่ได้ตั้ง channel access token ของ LINE ทั้งที่ตั้งผู้รับทาง LINE "
+                          "(line_to หรือ coordinator_to) ไว้แล้ว — ออก token")
+    assert main(["serve", "--once", "--config", str(config), "--lang", "en"]) == 2  # English on request
+    assert capsys.readouterr().err.startswith("error: [line] targets are set but the channel access token is not")
+
+
+def test_the_line_commands_say_a_missing_secret_and_a_taken_port_in_thai(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    monkeypatch.delenv("LINE_CHANNEL_SECRET", raising=False)
+    config = str(settings.source)
+    assert main(["line-webhook", "--config", config]) == 2
+    assert capsys.readouterr().err == (
+        "error: LINE_CHANNEL_SECRET: ยังไม่ได้ตั้ง channel secret ของ LINE — คัดลอก Channel secret จาก LINE Developers "
+        "console แท็บ Basic settings มาใส่ในตัวแปรสภาพแวดล้อมนี้ เช่น export LINE_CHANNEL_SECRET=\"…\" "
+        "(the LINE channel secret is not set)\n")
+    monkeypatch.setenv("LINE_CHANNEL_SECRET", SECRET)
+    with socket.socket() as taken:  # another program listens there
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["line-webhook", "--config", config, "--port", str(port)]) == 2
+        err = capsys.readouterr().err  # the port typed, not [line] webhook_port's
+        assert err.startswith(f"error: --port {port}: มีโปรแกรมอื่นใช้พอร์ตนี้อยู่ (127.0.0.1: Address already in use) "
+                              f"— เลือกพอร์ตอื่นที่ว่าง เช่น --port {port + 1} (cannot listen)"), err
+        assert main(["line-emulator", "--config", config, "--port", str(port)]) == 2
+        assert capsys.readouterr().err.startswith(f"error: --port {port}: มีโปรแกรมอื่นใช้พอร์ตนี้อยู่")
+        assert main(["line-emulator", "--config", config, "--port", str(port), "--lang", "en"]) == 2
+        assert capsys.readouterr().err.startswith(f"error: --port {port}: cannot listen on 127.0.0.1")
 
 
 # ---------------------------------------------------------------- the loopback server itself

@@ -9,10 +9,12 @@ the settings written once keep working.
 from __future__ import annotations
 
 import argparse
+import errno
 from pathlib import Path
 
 from automation.cli import arguments, command
-from automation.settings import Settings
+from automation.commands.line import busy_port
+from automation.settings import ConfigError, Settings
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -50,4 +52,10 @@ def cmd_emulator(args: argparse.Namespace, settings: Settings) -> int:
     argv = ["--port", str(args.port), "--create-demo", "--state", str(state), "--key-out", str(key)]
     if args.verbose:
         argv.append("--verbose")
-    return main(argv)
+    try:
+        return main(argv)
+    except OSError as exc:  # the port: taken by another program (an emulator already running), or not allowed
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        raise ConfigError(busy_port(f"--port {args.port}", "127.0.0.1", exc, settings.run.language,
+                                    f"--port {args.port + 1}")) from None

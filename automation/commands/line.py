@@ -4,6 +4,7 @@ to try LINE delivery without an account."""
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import threading
 
@@ -24,8 +25,19 @@ def start_webhook(settings: Settings, port: int | None = None) -> object | None:
     try:
         return WebhookServer(settings, secret, port=port).start()
     except OSError as exc:
-        raise ConfigError(f"[line] webhook_port {settings.line.webhook_port}: cannot listen on "
-                          f"{settings.line.webhook_host} ({exc.strerror or exc}); choose a free port") from None
+        where = f"--port {port}" if port is not None else f"[line] webhook_port {settings.line.webhook_port}"
+        raise ConfigError(busy_port(where, settings.line.webhook_host, exc, settings.run.language,
+                                    "webhook_port = 8089" if port is None else f"--port {port + 1}")) from None
+
+
+def busy_port(where: str, host: str, exc: OSError, lang: str, example: str) -> str:
+    """A port a server of the service cannot listen on (taken by another program, or not allowed)."""
+    reason = exc.strerror or str(exc)
+    if lang == "en":
+        return f"{where}: cannot listen on {host} ({reason}); choose a free port"
+    what = ("มีโปรแกรมอื่นใช้พอร์ตนี้อยู่" if exc.errno == errno.EADDRINUSE else
+            "ใช้พอร์ตนี้ไม่ได้")
+    return f"{where}: {what} ({host}: {reason}) — เลือกพอร์ตอื่นที่ว่าง เช่น {example} (cannot listen)"
 
 
 def _webhook_args(p: argparse.ArgumentParser) -> None:
@@ -44,13 +56,18 @@ def cmd_line_webhook(args: argparse.Namespace, settings: Settings) -> int:
     from automation.logs import setup_logging
 
     if not channel_secret(settings):
+        env = settings.line.channel_secret_env
         raise ConfigError(f"the LINE channel secret is not set: put it (LINE Developers console, Basic settings) "
-                          f"in the environment variable {settings.line.channel_secret_env}")
+                          f"in the environment variable {env}" if settings.run.language == "en" else
+                          f"{env}: ยังไม่ได้ตั้ง channel secret ของ LINE — คัดลอก Channel secret จาก LINE Developers "
+                          f"console แท็บ Basic settings มาใส่ในตัวแปรสภาพแวดล้อมนี้ เช่น export {env}=\"…\" "
+                          "(the LINE channel secret is not set)")
     logs = setup_logging(settings, verbose=args.verbose)
     server = start_webhook(settings, args.port)
     stop = threading.Event()
     try:
-        print(f"LINE webhook on {server.url}  (Ctrl-C stops it)", flush=True)  # type: ignore[attr-defined]
+        print(f"LINE webhook on {server.url}  (Ctrl-C stops it)" if settings.run.language == "en" else  # type: ignore[attr-defined]
+              f"รับ webhook ของ LINE ที่ {server.url}  (กด Ctrl-C เพื่อหยุด)", flush=True)  # type: ignore[attr-defined]
         stop.wait()
     except KeyboardInterrupt:
         pass
@@ -73,4 +90,10 @@ def _emulator_args(p: argparse.ArgumentParser) -> None:
 def cmd_line_emulator(args: argparse.Namespace, settings: Settings) -> int:
     from automation.line_emulator import main
 
-    return main(["--port", str(args.port), "--token", args.token])
+    try:
+        return main(["--port", str(args.port), "--token", args.token])
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        raise ConfigError(busy_port(f"--port {args.port}", "127.0.0.1", exc, settings.run.language,
+                                    f"--port {args.port + 1}")) from None

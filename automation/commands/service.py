@@ -93,7 +93,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if line_enabled(settings) and not access_token(settings):
         # Said at start, not days later when the first digest cannot be pushed.
-        raise ConfigError(f"[line] targets are set but {missing_token_line(settings)}")
+        raise ConfigError(f"[line] targets are set but the channel access token is not: put it in the "
+                          f"environment variable {settings.line.access_token_env}" if settings.run.language == "en"
+                          else missing_token_line(settings, " ทั้งที่ตั้งผู้รับทาง LINE (line_to หรือ coordinator_to) ไว้แล้ว"))
     logs = setup_logging(settings, json_lines=True if args.log_json else None, verbose=args.verbose)
     lock = InstanceLock(settings.state_path, settings.run.language)
     try:
