@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from automation.columns import Coded, code_columns, code_values
 from automation.schema import HeaderMatch, Schema, SheetSchema, match_headers
 from automation.workbook import Grid, Workbook
 
@@ -56,6 +59,10 @@ class SheetTable:
         value = compute()
         self.derived[key] = (inputs, value)
         return value
+
+    def coded(self, key: str) -> Coded:
+        """A schema column as its distinct cells and a code per row (automation.columns)."""
+        return self.once("coded", (key,), lambda: code_values(self.values(key)))
 
     def column_number(self, key: str) -> int | None:
         """1-based position of a schema column in the sheet, for notes and cell writes."""
@@ -132,23 +139,69 @@ def to_table(layout: SheetSchema, grid: Grid | None, found_title: str | None = N
     at = header_index(layout, grid)
     header = list(grid[at]) if grid else []
     match = match_headers(layout, header)
-    keys = [c.key for c in layout.columns]
-    # Blank lines between entries are normal in a staff sheet: they are left out. The columns
-    # are built straight from the grid's rows, with no record per row in between (a second
-    # copy of every cell, at 100,000s of rows).
-    kept = [(number, row) for number, row in enumerate(grid[at + 1:], start=at + 2) if not all(_blank(v) for v in row)]
-    columns: dict[str, list[Any]] = {}
-    for key in keys:
-        index = match.positions.get(key)
-        columns[key] = ([None] * len(kept) if index is None else
-                        [None if index >= len(row) or _blank(row[index]) else row[index] for _, row in kept])
-    columns[ROW] = [number for number, _ in kept]
-    del kept
+    body = grid[at + 1:]
+    # The schema's columns, coded (automation.columns): the table keeps one object per distinct
+    # cell, not the grid's own cells, and typing works once per distinct cell.
+    coded = _coded(layout, match, body)
+    for position, column in coded.items():  # a cell of only spaces is empty
+        coded[position] = column.emptied(_blank_texts(column))
+    # Blank lines between entries are normal in a staff sheet: they are left out. Only rows
+    # empty in every column read can be blank, and only those are looked at whole.
+    empty = np.ones(len(body), dtype=bool)
+    for column in coded.values():
+        empty &= column.codes < 0
+    blank = [i for i in np.flatnonzero(empty).tolist() if all(_blank(v) for v in body[i])]
+    kept = np.arange(len(body), dtype=np.intp)
+    if blank:
+        kept = np.delete(kept, blank)
+        coded = {position: column.taken(kept) for position, column in coded.items()}
+    columns: dict[str, Coded] = {}
+    for c in layout.columns:
+        index = match.positions.get(c.key)
+        columns[c.key] = coded[index] if index is not None else Coded(np.full(len(kept), -1, dtype=np.intp), [])
     # dtype=object keeps every value as the workbook gave it: no datetime64 or NaT coercion.
-    frame = pd.DataFrame({c: pd.Series(columns.pop(c), dtype=object) for c in [*keys, ROW]})
-    frame[ROW] = frame[ROW].astype(int)
-    return SheetTable(layout, present=True, header=header, match=match, frame=frame, header_row=at + 1,
-                      found_title=found_title)
+    frame = pd.DataFrame({key: pd.Series(column.raw(), dtype=object, copy=False) for key, column in columns.items()})
+    frame[ROW] = kept + (at + 2)
+    table = SheetTable(layout, present=True, header=header, match=match, frame=frame, header_row=at + 1,
+                       found_title=found_title)
+    for key, column in columns.items():  # typing reads the codes made here
+        table.once("coded", (key,), lambda column=column: column)  # type: ignore[misc]
+    return table
+
+
+def _blank_texts(column: Coded) -> list[int]:
+    """The distinct cells of only spaces (or nothing at all)."""
+    if not any(issubclass(c, str) for c in column.classes):
+        return []
+    uniques = column.uniques
+    texts = np.arange(len(uniques)) if column.classes == {str} else \
+        np.flatnonzero(np.fromiter(map(isinstance, uniques, repeat(str)), dtype=bool, count=len(uniques)))
+    lengths = np.fromiter(map(len, map(str.strip, [uniques[i] for i in texts])), dtype=np.intp, count=len(texts))
+    return texts[lengths == 0].tolist()  # type: ignore[no-any-return]
+
+
+def _coded(layout: SheetSchema, match: HeaderMatch, body: Grid) -> dict[int, Coded]:
+    """The columns read (by sheet position), coded together; timestamp columns (every cell
+    its own) each on their own, where they would only slow the others' hashing."""
+    alone = sorted({i for k, i in match.positions.items() if layout.column(k).type == "datetime"})
+    together = sorted(set(match.positions.values()) - set(alone))
+    coded = {}
+    for group in ([together] if together else []) + [[i] for i in alone]:
+        coded.update(zip(group, code_columns(_cells(body, group)), strict=True))
+    return coded
+
+
+def _cells(body: Grid, positions: list[int]) -> np.ndarray:
+    """The cells of these columns, row by row (rows x columns); None beyond a short row."""
+    width = max(positions) + 1
+    if body and min(map(len, body)) < width:
+        body = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for row in body]
+    # Only the cells wanted are touched: at 100,000s of rows each pass over every cell's
+    # object costs more than the work done on it.
+    pick = itemgetter(*positions)
+    cells = np.fromiter(chain.from_iterable(map(pick, body)) if len(positions) > 1 else map(pick, body),
+                        dtype=object, count=len(body) * len(positions))
+    return cells.reshape(len(body), len(positions))
 
 
 def header_index(layout: SheetSchema, grid: Grid) -> int:

@@ -1,9 +1,10 @@
 """Every column of a sheet typed once, right after reading: the values the stages read.
 
-The backend reads raw cells (`automation.tables`); this step types each schema column with
-`automation.cells.parse_cell`, once per distinct value of the column (a sheet of 100,000 rows
-holds a handful of distinct statuses, dates or answers), and records what is wrong with each
-cell as `Problem`s. Validation turns those problems into findings; deadlines, complaints,
+The backend reads raw cells (`automation.tables`, which codes each column as its distinct cells
+and a code per row: `automation.columns`); this step types each distinct cell of a column once
+(`automation.typed_cells`: parse_cell, or a quicker path that gives the same), since a sheet of
+100,000 rows holds a handful of distinct statuses, dates or answers, and records what is wrong
+with each cell as `Problem`s. A row reads its typing through its code: no object per cell. Validation turns those problems into findings; deadlines, complaints,
 satisfaction and the reports read the typed values and never parse a cell again.
 
 What a stage reads from a cell:
@@ -20,8 +21,6 @@ of stages read it; the pipeline types every staff sheet right after reading.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,124 +29,142 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from automation.cells import (
-    Parsed,
-    Problem,
-    content_problems,
-    each_distinct,
-    parse_cell,
-    plain_value,
-    shift_year,
-)
+from automation.cells import Parsed, Problem
+from automation.columns import Coded
 from automation.schema import Column
 from automation.tables import ROW, SheetTable, Tables
-from automation.thaidate import DateParseError, parse_date, parse_datetime
-from automation.validation_rules import DateImplausible, RequiredCell, WrongEra
+from automation.typed_cells import (
+    DistinctTyping,
+    TypedCell,
+    clean_cell,
+    plain_values,
+    type_cell,
+    type_distinct,
+)
+
+__all__ = ["NOT_GIVEN", "OTHER", "Distinct", "TypedCell", "TypedColumn", "TypedTable", "plain_values", "type_cell",
+           "type_tables", "typed_table"]
 
 T = TypeVar("T")
 NOT_GIVEN, OTHER = "", "?"  # choice keys for a blank cell and for a value not in the list
 
-# Cell types plain_value hands back unchanged: most cells skip the call.
-_AS_IS = frozenset({str, int, bool, float, dt.datetime, dt.date, dt.time, type(None)})
 
-
-def plain_values(values: list[Any]) -> list[Any]:
-    """plain_value of each value (pandas' Timestamp/NaT/numpy undone), most cells as they are."""
-    return [v if v.__class__ in _AS_IS else plain_value(v) for v in values]
-
-
-@dataclass(frozen=True)
-class TypedCell:
-    """One distinct cell value typed for its column; shared by every row holding that value."""
-
-    parsed: Parsed
-    problems: tuple[Problem, ...] = ()  # what validation reports, in its order
-    lenient: Any = None  # date columns: the date with a BE year read as BE
-
-
-def type_cell(column: Column, raw: Any) -> TypedCell:
-    """The per-cell definition: parse_cell, plus the problems validation reports for the cell."""
-    parsed = parse_cell(column, raw)
-    if parsed.blank:
-        return TypedCell(parsed, (Problem(RequiredCell),) if column.required else ())
-    problems = () if parsed.problem is None else (parsed.problem,)
-    if column.type == "text":
-        problems += tuple(content_problems(raw))
-    lenient = parsed.value
-    if column.type in ("date", "datetime") and parsed.value is None and parsed.problem is not None \
-            and parsed.problem.rule in (WrongEra, DateImplausible):
-        lenient = _be_date(column, raw)
-    return TypedCell(parsed, problems, lenient)
-
-
-def _be_date(column: Column, raw: Any) -> Any:
-    """A date whose year is a BE year (validation's WrongEra / a far placeholder), as CE."""
-    try:
-        day = parse_datetime(raw) if column.type == "datetime" else parse_date(raw)
-    except (DateParseError, ValueError, TypeError, OverflowError):
-        return None
-    if day.year <= 2400:
-        return None
-    if column.type == "datetime":  # a timestamp on 29 Feb of a BE year no leap year in CE: none
-        try:
-            return day.replace(year=day.year - 543)
-        except ValueError:
-            return None
-    return shift_year(day, -543)
-
-
-@dataclass
 class TypedColumn:
-    column: Column
-    cells: list[TypedCell]  # one per row, in sheet order
-    present: bool = True  # the sheet has this column (an absent one types as all blank)
-    # distinct(), worked out on first use: (the cells list it was worked out from, the result)
-    _distinct: tuple[list[TypedCell], Distinct] | None = field(default=None, init=False, repr=False, compare=False)
+    """A column typed once per distinct cell: per row the index of its distinct cell (`codes`),
+    per distinct cell its value, blankness and, unless it is clean, its TypedCell."""
+
+    def __init__(self, column: Column, codes: np.ndarray, typing: DistinctTyping, present: bool = True) -> None:
+        self.column = column
+        self.codes = codes  # intp, one per row
+        self.present = present  # the sheet has this column (an absent one types as all blank)
+        self._values, self._blanks, self._cells = typing.values, typing.blanks, typing.cells
+        self._at: list[int] | None = None  # codes as a list: a row's lookup without numpy's boxing
+        self._distinct: Distinct | None = None  # distinct(), worked out on first use
+
+    @classmethod
+    def of_coded(cls, column: Column, coded: Coded, present: bool = True) -> TypedColumn:
+        """Typed from the table's coded column: each distinct cell once, an empty cell as None."""
+        typing = type_distinct(column, [*coded.uniques, None])
+        codes = np.where(coded.codes < 0, len(coded.uniques), coded.codes)
+        return cls(column, codes, typing, present)
+
+    @classmethod
+    def of_cells(cls, column: Column, cells: list[TypedCell], present: bool = True) -> TypedColumn:
+        """From one TypedCell per row; rows holding the same TypedCell object share it (the
+        per-cell definition types every row on its own: no row shares)."""
+        codes, _ = pd.factorize(np.fromiter(map(id, cells), dtype=np.uint64, count=len(cells)))
+        top = np.maximum.accumulate(codes)  # a cell's first row: where the running maximum reaches it
+        first = np.flatnonzero(np.concatenate(([True], top[1:] > top[:-1])))
+        own = [cells[i] for i in first.tolist()] if len(cells) else []
+        typing = DistinctTyping([c.parsed.value for c in own], [c.parsed.blank for c in own], list(own))
+        return cls(column, codes.astype(np.intp, copy=False), typing, present)
 
     def __len__(self) -> int:
-        return len(self.cells)
+        return len(self.codes)
+
+    @property
+    def at(self) -> list[int]:
+        if self._at is None:
+            self._at = self.codes.tolist()
+        return self._at
+
+    def distinct_cell(self, d: int) -> TypedCell:
+        cell = self._cells[d]
+        if cell is None:
+            cell = self._cells[d] = clean_cell(self._values[d])
+        return cell
+
+    @property
+    def cells(self) -> list[TypedCell]:
+        """One TypedCell per row, in sheet order (rows holding one value share it)."""
+        return [self.distinct_cell(d) for d in self.at]
 
     def value(self, i: int) -> Any:
-        return self.cells[i].parsed.value
+        return self._values[self.at[i]]
 
     def values(self) -> list[Any]:
-        return [c.parsed.value for c in self.cells]
+        return self._per_row(self._values)
 
     def blank(self, i: int) -> bool:
-        return self.cells[i].parsed.blank
+        return self._blanks[self.at[i]]
 
     def problems(self, i: int) -> tuple[Problem, ...]:
-        return self.cells[i].problems
+        cell = self._cells[self.at[i]]
+        return () if cell is None else cell.problems
 
     def choice(self, i: int) -> str:
         """The choice key, NOT_GIVEN for a blank cell, OTHER for a value not in the list."""
-        parsed = self.cells[i].parsed
-        if parsed.blank:
+        d = self.at[i]
+        if self._blanks[d]:
             return NOT_GIVEN
-        return OTHER if parsed.value is None else parsed.value
+        value = self._values[d]
+        return OTHER if value is None else value  # type: ignore[no-any-return]
 
     def choices(self) -> list[str]:
-        return [_choice_key(c.parsed) for c in self.cells]
+        keys = [NOT_GIVEN if blank else OTHER if value is None else value
+                for value, blank in zip(self._values, self._blanks, strict=True)]
+        return self._per_row(keys)
 
     def date(self, i: int) -> tuple[Any, bool]:
         """(date or None for a blank, readable?): an unreadable date is validation's finding."""
-        parsed = self.cells[i].parsed
-        return parsed.value, parsed.blank or parsed.value is not None
+        d = self.at[i]
+        value = self._values[d]
+        return value, self._blanks[d] or value is not None
 
     def lenient(self, i: int) -> Any:
-        return self.cells[i].lenient
+        d = self.at[i]
+        cell = self._cells[d]
+        return self._values[d] if cell is None else cell.lenient
+
+    def lenients(self) -> list[Any]:
+        return self._per_row([v if c is None else c.lenient for v, c in zip(self._values, self._cells, strict=True)])
+
+    def parsed(self, i: int) -> Parsed:
+        return self.distinct_cell(self.at[i]).parsed
+
+    def with_problems(self) -> np.ndarray:
+        """The rows (indices) whose cell has a problem for validation to report."""
+        bad = [d for d, c in enumerate(self._cells) if c is not None and c.problems]
+        return np.flatnonzero(np.isin(self.codes, bad)) if bad else np.zeros(0, dtype=np.intp)
 
     def distinct(self) -> Distinct:
-        """The column's distinct cells (rows share one TypedCell per distinct raw value), in
-        order of first appearance, with each one's first row and each row's index into them."""
-        if self._distinct is None or self._distinct[0] is not self.cells:
-            self._distinct = (self.cells, _distinct(self.cells))
-        return self._distinct[1]
+        """The column's distinct cells in order of first appearance, with each one's first row
+        and each row's index into them."""
+        if self._distinct is None:
+            first = np.full(len(self._values), len(self.codes), dtype=np.intp)
+            first[self.codes[::-1]] = np.arange(len(self.codes) - 1, -1, -1, dtype=np.intp)  # the first row wins
+            order = np.argsort(first, kind="stable")[: int(np.count_nonzero(first < len(self.codes)))]
+            renumber = np.empty(len(self._values), dtype=np.intp)
+            renumber[order] = np.arange(len(order), dtype=np.intp)
+            self._distinct = Distinct([self.distinct_cell(d) for d in order.tolist()], first[order],
+                                      renumber[self.codes])
+        return self._distinct
 
     def per_distinct(self, result: Callable[[TypedCell, int], T]) -> list[T]:
         """result(cell, first row index) for each distinct cell, handed to every row holding it."""
-        done = self.distinct().each(result)
-        return [done[k] for k in self.distinct().codes.tolist()]
+        distinct = self.distinct()
+        done = distinct.each(result)
+        return list(map(done.__getitem__, distinct.codes.tolist()))
 
     def per_distinct_array(self, result: Callable[[TypedCell, int], Any], dtype: Any = object) -> np.ndarray:
         """per_distinct as a numpy array: result once per distinct cell, spread to the rows by
@@ -156,6 +173,9 @@ class TypedColumn:
         done = distinct.each(result)
         values = np.fromiter(done, dtype=object, count=len(done)) if dtype is object else np.array(done, dtype=dtype)
         return values[distinct.codes]
+
+    def _per_row(self, per_distinct: list[Any]) -> list[Any]:
+        return list(map(per_distinct.__getitem__, self.at))
 
 
 @dataclass(frozen=True)
@@ -166,23 +186,6 @@ class Distinct:
 
     def each(self, result: Callable[[TypedCell, int], T]) -> list[T]:
         return [result(cell, i) for cell, i in zip(self.cells, self.first.tolist(), strict=True)]
-
-
-def _distinct(cells: list[TypedCell]) -> Distinct:
-    # By identity: the typing step hands every row holding the same raw value the same cell.
-    # pandas' factorize numbers them in order of first appearance, by hashing (no sort).
-    ids = np.fromiter(map(id, cells), dtype=np.uint64, count=len(cells))
-    codes, _ = pd.factorize(ids)
-    # A cell's first row is where the running maximum of the codes first reaches its number.
-    top = np.maximum.accumulate(codes)
-    first = np.flatnonzero(np.concatenate(([True], top[1:] > top[:-1]))) if len(codes) else codes
-    return Distinct([cells[i] for i in first.tolist()], first.astype(np.intp), codes.astype(np.intp, copy=False))
-
-
-def _choice_key(parsed: Parsed) -> str:
-    if parsed.blank:
-        return NOT_GIVEN
-    return OTHER if parsed.value is None else parsed.value
 
 
 @dataclass
@@ -217,13 +220,10 @@ class TypedTable:
 
     def likert_codes(self, key: str) -> np.ndarray:
         """int8 per row: 1..5 the level, 0 no answer, -1 an answer that is not a level."""
-        return self.columns[key].per_distinct_array(lambda cell, _i: _likert_code(cell), np.int8)
-
-
-def _likert_code(cell: TypedCell) -> int:
-    if cell.parsed.blank:
-        return 0
-    return -1 if cell.parsed.value is None else int(cell.parsed.value)
+        column = self.columns[key]
+        per_distinct = [0 if blank else -1 if value is None else int(value)
+                        for value, blank in zip(column._values, column._blanks, strict=True)]
+        return np.array(per_distinct, dtype=np.int8)[column.codes]
 
 
 def typed_table(table: SheetTable) -> TypedTable:
@@ -231,14 +231,17 @@ def typed_table(table: SheetTable) -> TypedTable:
     return table.once("typed", (), lambda: _typed(table))
 
 
+def typed_column(table: SheetTable, column: Column) -> TypedColumn:
+    """One schema column typed, each distinct cell once."""
+    present = table.present and column.key in table.match.positions
+    return TypedColumn.of_coded(column, table.coded(column.key), present)
+
+
 def _typed(table: SheetTable) -> TypedTable:
     rows = [int(r) for r in table.values(ROW)] if ROW in table.frame.columns else []
-    present = table.match.positions if table.present else {}
     typed = TypedTable(weakref.ref(table), rows)
     for column in table.layout.columns:
-        raw = plain_values(table.values(column.key))
-        typed.columns[column.key] = TypedColumn(
-            column, each_distinct(raw, functools.partial(type_cell, column)), column.key in present)
+        typed.columns[column.key] = typed_column(table, column)
     return typed
 
 

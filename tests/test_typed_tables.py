@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+import automation.typed_cells as typed_cells
 import automation.typed_tables as typed_tables
 from automation.cells import content_problems, parse_cell
 from automation.complaints import complaint_statistics
@@ -32,7 +33,7 @@ from automation.settings import Settings
 from automation.stage import RunContext
 from automation.tables import Tables, load_tables, to_table
 from automation.thaidate import FiscalRound, to_serial
-from automation.typed_tables import type_cell, type_tables, typed_table
+from automation.typed_tables import plain_values, type_cell, type_tables, typed_table
 from automation.validation import validate_table
 from automation.validation_rules import RequiredCell
 from automation.workbook import open_workbook
@@ -80,9 +81,10 @@ def tables_of(settings: Settings, measures: list[list[Any]], complaints: list[li
     return Tables(sheets)
 
 
-def per_cell(values: list[Any], typed: Any) -> list[Any]:
-    """The per-cell definition: every cell typed on its own, nothing shared."""
-    return [typed(v) for v in values]
+def per_cell(table: Any, column: Any) -> typed_tables.TypedColumn:
+    """The per-cell definition: every cell typed on its own by type_cell, nothing shared."""
+    cells = [type_cell(column, v) for v in plain_values(table.values(column.key))]
+    return typed_tables.TypedColumn.of_cells(column, cells, table.present and column.key in table.match.positions)
 
 
 def figures(settings: Settings, tables: Tables) -> str:
@@ -113,7 +115,7 @@ def test_findings_and_figures_equal_those_of_typing_every_cell_on_its_own(
     survey = small_survey(settings)
     shared = figures(survey, tables_of(survey, measures, complaints, responses))
     with monkeypatch.context() as patch:
-        patch.setattr(typed_tables, "each_distinct", per_cell)
+        patch.setattr(typed_tables, "typed_column", per_cell)
         alone = figures(survey, tables_of(survey, measures, complaints, responses))
     assert shared == alone
 
@@ -161,7 +163,7 @@ def test_the_stages_read_the_typed_tables_and_parse_no_cell_again(
         raise AssertionError("a stage parsed a cell after the typing step")
 
     for name in ("parse_cell", "parse_date", "parse_datetime"):
-        monkeypatch.setattr(typed_tables, name, no_more_parsing)
+        monkeypatch.setattr(typed_cells, name, no_more_parsing)
     ctx = RunContext(settings, schema, tables, TODAY, "th")
     for stage in default_stages():
         result = stage(ctx)
