@@ -111,7 +111,8 @@ def score_levels(
     answered = (levels > 0).sum(axis=1)
     sums = levels.sum(axis=1, dtype=np.int64)  # a blank is 0: it adds nothing
     keep = answered > 0  # respondents who answered none of the group's questions are not in it
-    tally = np.bincount(levels.ravel(), minlength=6)
+    # order="K": a column selection (levels[:, [2, 5]]) is laid out column-first; counting needs no copy.
+    tally = np.bincount(levels.ravel(order="K"), minlength=6)
     level_counts = {level: int(tally[level]) for level in LEVELS}
     return _group_score(key, label, level_counts, int(keep.sum()),
                         lambda mean: cluster_se_arrays(sums[keep], answered[keep], mean),

@@ -196,8 +196,8 @@ def _scores(settings: Settings, responses: SheetTable, round: FiscalRound, lang:
         score_levels(q.key, q.label, levels[:, [i]], settings, lang, "question")
         for q, i in zip(survey.questions, everything, strict=True)
     ]  # fmt: skip
-    aspects = _aspect_scores(settings, answers, levels, lang)
-    overall = score_levels("overall", WORDS["overall"][lang], levels[:, everything], settings, lang, "overall")
+    overall, shared = _headline(settings, responses, round, lang)
+    aspects = list(shared)  # the report's own list: the trend of later rounds reads the shared one
     points = _point_groups(settings, answers, mask, lang)
     service_points = [
         score_levels(key, label, levels[members][:, everything], settings, lang, "service_point")
@@ -207,7 +207,7 @@ def _scores(settings: Settings, responses: SheetTable, round: FiscalRound, lang:
     return ScoreReport(
         round=round, lang=lang, responses=int(mask.sum()), overall=overall, aspects=aspects,
         questions=questions, service_points=service_points,
-        trend=_trend(settings, answers, round, overall, aspects, lang),
+        trend=_trend(settings, responses, round, overall, aspects, lang),
         monthly=_monthly(answers, mask, round, today or settings.today()),
         by_service=[(label, int(members.sum())) for _key, label, members in points],
         by_gender=_tally(answers.gender[mask]),
@@ -216,6 +216,21 @@ def _scores(settings: Settings, responses: SheetTable, round: FiscalRound, lang:
         excluded={key: int(excluded[q]) for q, key in enumerate(answers.keys) if excluded[q]},
         undated=answers.undated, min_n=survey.min_n,
     )  # fmt: skip
+
+
+def _headline(settings: Settings, responses: SheetTable, rnd: FiscalRound, lang: str
+              ) -> tuple[GroupScore, list[GroupScore]]:  # fmt: skip
+    """The round's overall and aspect figures, once per run for each round: its own report and
+    the trend of the rounds after it (previous round, same round next year) share them."""
+
+    def compute() -> tuple[GroupScore, list[GroupScore]]:
+        answers = typed_answers(settings, responses, lang)
+        levels = answers.levels[answers.in_round(rnd)]
+        everything = answers.columns(_all_keys(settings))
+        overall = score_levels("overall", WORDS["overall"][lang], levels[:, everything], settings, lang, "overall")
+        return overall, _aspect_scores(settings, answers, levels, lang)
+
+    return responses.once("headline_scores", (settings, rnd, lang), compute)
 
 
 def _all_keys(settings: Settings) -> list[str]:
@@ -278,23 +293,17 @@ def _first_seen(values: np.ndarray) -> list[tuple[Any, int]]:
     return list(first.items())
 
 
-def _trend(settings: Settings, answers: Answers, rnd: FiscalRound, overall: GroupScore,
+def _trend(settings: Settings, responses: SheetTable, rnd: FiscalRound, overall: GroupScore,
            aspects: list[GroupScore], lang: str) -> Trend:  # fmt: skip
     others = {"previous": rnd.previous(), "last_year": rnd.same_round_last_year()}
-    past = {name: answers.levels[answers.in_round(other)] for name, other in others.items()}
-    keys = _all_keys(settings)
+    past = {name: _headline(settings, responses, other, lang) for name, other in others.items()}
 
-    def row(this: GroupScore, qkeys: list[str]) -> TrendRow:
-        columns = answers.columns(qkeys)
-        changes = {
-            name: compare(this, score_levels(this.key, this.label, past[name][:, columns], settings, lang, this.kind),
-                          others[name])
-            for name in others
-        }  # fmt: skip
+    def row(this: GroupScore, index: int | None) -> TrendRow:
+        changes = {name: compare(this, past[name][0] if index is None else past[name][1][index], others[name])
+                   for name in others}  # fmt: skip
         return TrendRow(this.key, this.label, changes["previous"], changes["last_year"])
 
-    members = {key: qkeys for key, _name, qkeys in _aspect_keys(settings)}
-    return Trend(row(overall, keys), [row(a, members[a.key]) for a in aspects])
+    return Trend(row(overall, None), [row(a, i) for i, a in enumerate(aspects)])
 
 
 def _monthly(answers: Answers, mask: np.ndarray, rnd: FiscalRound, today: dt.date) -> list[tuple[dt.date, int]]:

@@ -162,3 +162,19 @@ def test_every_group_of_the_report_equals_score_group_over_its_respondents(
     assert sorted(report.by_gender) == sorted((g, sum(r.gender == g for r in inside))
                                               for g in {r.gender for r in inside})  # fmt: skip
     assert all(not math.isnan(g.mean) for g in report.groups() if g.mean is not None)
+
+
+@given(rows=ROWS)
+@hsettings(max_examples=60, **SLOW)
+def test_the_trend_compares_with_the_other_rounds_own_figures(settings: Settings, rows: list[list[Any]]) -> None:
+    # The overall and aspect figures of a round are computed once per run and shared with the
+    # trend of the rounds after it: the same as each round's figures computed on their own.
+    from automation.group_scores import compare
+
+    s = small_survey(settings)
+    report = compute_scores(s, table(s, rows), H1, today=dt.date(2024, 4, 20))
+    for name, other in (("previous", H1.previous()), ("last_year", H1.same_round_last_year())):
+        alone = compute_scores(s, table(s, rows), other, today=dt.date(2024, 4, 20))  # a fresh table: no sharing
+        assert getattr(report.trend.overall, name) == compare(report.overall, alone.overall, other)
+        assert [getattr(row, name) for row in report.trend.aspects] == [
+            compare(this, that, other) for this, that in zip(report.aspects, alone.aspects, strict=True)]
