@@ -28,7 +28,7 @@ from pathlib import Path
 from automation.delivery import Mail, queue, smtp_enabled
 from automation.intake import Intake, Response
 from automation.settings import ConfigError, Settings
-from automation.state import State
+from automation.state import State, lock_problem
 from automation.thaidate import digits, format_date
 from automation.workbook import WorkbookError
 
@@ -48,8 +48,7 @@ def intake_lock(settings: Settings, wait: float = LOCK_WAIT) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise ConfigError(f"[state] path: the lock file {path} cannot be created ({exc.strerror or exc}); "
-                          "set [state] path to a file in a writable folder") from None
+        raise ConfigError(lock_problem(path, exc, settings.run.language)) from None
     try:
         ends = time.monotonic() + wait
         while True:
@@ -58,8 +57,11 @@ def intake_lock(settings: Settings, wait: float = LOCK_WAIT) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > ends:
-                    raise WorkbookError(f"another run has been taking in complaints for {wait:.0f} s "
-                                        f"(lock {path}); try again later") from None
+                    raise WorkbookError(
+                        f"another run has been taking in complaints for {wait:.0f} s (lock {path}); try again later"
+                        if settings.run.language == "en" else
+                        f"{path}: มีการทำงานอีกรอบกำลังรับเรื่องร้องเรียนอยู่นานกว่า {wait:.0f} วินาทีแล้ว — "
+                        "รอให้รอบนั้นเสร็จแล้วสั่งใหม่ (another run is taking in complaints)") from None
                 time.sleep(0.05)
         yield
     finally:

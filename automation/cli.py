@@ -144,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     undo_logging = setup_cli_logging(args.verbose)
+    lang = getattr(args, "lang", None)  # the settings' [run] language once they are read
     try:
         settings = settings_for(args)
+        lang = settings.run.language
         if COMMANDS[args.command].uses_workbook and getattr(args, "workbook", None) is None:
             _warn_unused_gsheets(settings)
         if progress.wanted(sys.stderr, machine_output=bool(getattr(args, "json", False))) and not args.verbose:
@@ -162,8 +164,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # the last resort: one line, details with --verbose
         logging.getLogger("automation").debug("unexpected error", exc_info=True)
-        hint = "" if args.verbose else "; run again with --verbose for details"
-        print(f"error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+        said = " ".join(f"{type(exc).__name__}: {exc}".split())
+        if lang == "en":
+            hint = "" if args.verbose else "; run again with --verbose for details"
+            print(f"error: {said}{hint}", file=sys.stderr)
+        else:
+            hint = ("ส่งข้อความข้างบนให้ผู้ดูแลระบบ" if args.verbose else
+                    "สั่งคำสั่งเดิมอีกครั้งโดยเติม --verbose เพื่อดูรายละเอียด แล้วส่งให้ผู้ดูแลระบบ")
+            print(f"error: เกิดข้อผิดพลาดที่ไม่คาดไว้ ({said}) — {hint} (unexpected error)", file=sys.stderr)
         return 1
     finally:
         undo_logging()

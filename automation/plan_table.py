@@ -46,10 +46,14 @@ class Where:
 # ---------------------------------------------------------------- errors
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "file_missing": {"th": "ไม่พบไฟล์ {path}", "en": "{path}: file not found"},
+    "file_missing": {"th": "{path}: ไม่พบไฟล์ — ตรวจชื่อไฟล์และโฟลเดอร์ เช่น ./ita import-plan data/plan-2567.docx "
+                           "(file not found)",
+                     "en": "{path}: file not found"},
     "file_type": {"th": "{path}: อ่านได้เฉพาะไฟล์ .txt (ข้อความจาก PDF) หรือ .docx — แปลงไฟล์ก่อน",
                   "en": "{path}: only .txt (text from a PDF) or .docx plans can be read; convert it first"},
-    "unreadable": {"th": "{path}: เปิดไฟล์ไม่ได้ ({detail})", "en": "{path}: cannot be read ({detail})"},
+    "unreadable": {"th": "{path}: เปิดอ่านไฟล์ไม่ได้ ({detail}) — ตรวจว่าไฟล์ไม่เสียและเปิดใน Word ได้ "
+                         "แล้วบันทึกใหม่เป็น .docx หรือส่งออกข้อความจาก PDF เป็น .txt แบบ UTF-8 (cannot be read)",
+                   "en": "{path}: cannot be read ({detail})"},
     "no_table": {"th": "ไม่พบตารางแผนในไฟล์ ต้องมีหัวตาราง {headers}",
                  "en": "no plan table found; the table must be headed {headers}"},
     "wrong_columns": {"th": "{where}: คอลัมน์ไม่ตรงกับตารางแผน พบ «{found}» ต้องเป็น {headers}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,30 @@ def test_an_option_that_does_not_fit_the_command_is_one_thai_line(
     assert err.startswith(f"error: {line}") and err.count("\n") == 1, err
     assert main([*argv, "--config", str(settings.source), "--lang", "en"]) == 2  # English on request
     assert "ไม่" not in capsys.readouterr().err
+
+
+def test_an_unexpected_error_is_one_thai_line_saying_what_to_do_and_exit_1(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug, not a bad file or setting: exit 1 (a failed run), not 2; one line, never a traceback."""
+    from automation.cli import COMMANDS, main
+
+    def broken(args: object, settings: Settings) -> int:
+        raise KeyError("units")
+
+    monkeypatch.setattr(COMMANDS["schema"], "handler", broken)
+    assert main(["schema", "--config", str(settings.source)]) == 1
+    assert capsys.readouterr().err == ("error: เกิดข้อผิดพลาดที่ไม่คาดไว้ (KeyError: 'units') — สั่งคำสั่งเดิมอีกครั้งโดยเติม "
+                                       "--verbose เพื่อดูรายละเอียด แล้วส่งให้ผู้ดูแลระบบ (unexpected error)\n")
+    assert main(["schema", "--config", str(settings.source), "--lang", "en"]) == 1
+    assert capsys.readouterr().err == "error: KeyError: 'units'; run again with --verbose for details\n"
+
+
+def test_a_plan_file_that_is_not_there_is_one_thai_line(settings: Settings, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from automation.cli import main
+
+    typo = tmp_path / "plan-2567.docx"
+    assert main(["import-plan", str(typo), "--config", str(settings.source)]) == 2
+    assert capsys.readouterr().err == (f"error: {typo}: ไม่พบไฟล์ — ตรวจชื่อไฟล์และโฟลเดอร์ "
+                                       "เช่น ./ita import-plan data/plan-2567.docx (file not found)\n")

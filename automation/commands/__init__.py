@@ -151,8 +151,8 @@ def ensure_workbook(settings: Settings, required: bool = True) -> None:
     raise WorkbookError(
         f"{path}: workbook not found; check the path, or create a new workbook with "
         f"`{PROG} init --workbook {path}`" if english else
-        f"{path}: ไม่พบสมุดงาน (workbook not found) ตรวจชื่อไฟล์และโฟลเดอร์ "
-        f"หรือสร้างสมุดงานใหม่ด้วย `{PROG} init --workbook {path}`")
+        f"{path}: ไม่พบสมุดงาน — ตรวจชื่อไฟล์และโฟลเดอร์ หรือสร้างสมุดงานใหม่ด้วย "
+        f"{PROG} init --workbook {path} (workbook not found)")
 
 
 @dataclass
