@@ -1028,3 +1028,34 @@ def test_the_readme_shows_a_report_page_that_a_command_draws_again(tmp_path: Pat
 
     with Image.open(tmp_path / "page.png") as drawn, Image.open(shipped) as committed:
         assert drawn.size == committed.size  # the same page of the same demo report
+
+
+def test_the_report_template_resolves_breaks_in_values_as_docxtpl_does(drafts: Drafts) -> None:
+    """Tabs, line and page breaks typed in a value become Word's runs exactly as docxtpl makes
+    them; paragraphs without one are left as they are (its nested passes skipped for them)."""
+    from docxtpl import DocxTemplate
+
+    from automation.reports.docx import ReportTemplate, template_path
+
+    tpl = ReportTemplate(str(template_path(drafts.settings, "th")))
+    run = '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>'
+    xml = "".join([
+        "<w:body>\n",
+        '<w:p><w:pPr><w:jc w:val="center"/></w:pPr>', run.format("หนึ่ง"), "</w:p>\n",
+        "<w:p>", run.format("สอง\nบรรทัด"), run.format("ก\tข"), "</w:p>",
+        "<w:p>", run.format("หน้า\fใหม่"), "</w:p><w:p>", run.format("เสียง\a"), "</w:p>",
+        "<w:p/><w:p>", run.format("ไม่มี"), "</w:p></w:body>",
+    ])
+    assert tpl.resolve_listing(xml) == DocxTemplate.resolve_listing(tpl, xml) != xml
+    assert "<w:br/>" in tpl.resolve_listing(xml) and "<w:tab/>" in tpl.resolve_listing(xml)
+    plain_xml = xml.replace("\n", "").replace("\t", "").replace("\f", "").replace("\a", "")
+    assert tpl.resolve_listing(plain_xml) == plain_xml == DocxTemplate.resolve_listing(tpl, plain_xml)
+
+
+def test_a_templates_parts_are_compiled_once_per_process(drafts: Drafts, tmp_path: Path) -> None:
+    from automation.reports import docx as report_docx
+
+    build_report(drafts.settings, drafts.tables, H1, TODAY, out=tmp_path / "a.docx")
+    compiled = dict(report_docx._COMPILED)
+    build_report(drafts.settings, drafts.tables, H1, TODAY, out=tmp_path / "b.docx")
+    assert report_docx._COMPILED == compiled  # the same Template objects: nothing compiled again
