@@ -19,7 +19,7 @@ from automation.pipeline import RunSummary, check_stages, run_once
 from automation.schema import build_schema
 from automation.settings import ConfigError, Settings, load_settings
 from automation.sheets_emulator import SheetsEmulator
-from automation.workbook import NOTE_MARK, WorkbookError, open_workbook
+from automation.workbook import NOTE_MARK, Changes, WorkbookError, open_workbook
 from automation.workbook.gsheets import GoogleSheetsWorkbook, RetryPolicy, SheetsUnavailable
 from tests.conftest import TODAY
 
@@ -131,6 +131,24 @@ def test_a_repeated_run_reads_and_writes_nothing(gsettings: Settings, emulator: 
     again = run(gsettings)
     assert again.api_calls == 2  # the two reads; nothing changed, so nothing is written
     assert emulator.snapshot() == before
+
+
+def test_after_writing_a_workbook_keeps_no_staff_rows_yet_a_later_replace_blanks_old_cells(
+    gsettings: Settings, emulator: SheetsEmulator
+) -> None:
+    """The staff sheets' rows are the run's tables' own lists: a workbook its caller keeps
+    lets go of them once it has written (only the grids it wrote stay, to tell the next
+    write whether anything changed). A sheet let go of still knows its size, so replacing it
+    later still blanks every cell it held beyond the new grid."""
+    book = open_workbook(gsettings)
+    summary = run(gsettings, book)
+    assert summary.findings
+    assert set(book._grids) == {gsettings.sheets.findings}
+    sid, title = gsettings.gsheets.spreadsheet_id, gsettings.sheets.complaints
+    held = emulator.values(sid, title)
+    assert len(held) > 2
+    book.apply(Changes(replace={title: [["เลขที่"], ["C-1"]]}))
+    assert emulator.values(sid, title) == [["เลขที่"], ["C-1"]]
 
 
 def test_values_are_written_raw_and_citizen_formulas_stay_text(

@@ -154,7 +154,8 @@ class GoogleSheetsWorkbook(Workbook):
         self.api_calls = 0
         self._sheets: dict[str, dict[str, Any]] = {}  # title -> properties
         self._notes: dict[str, dict[tuple[int, int], str]] = {}  # title -> {(row, col): note}
-        self._grids: dict[str, Grid] = {}
+        self._grids: dict[str, Grid] = {}  # title -> rows as last read or written
+        self._sizes: dict[str, tuple[int, int]] = {}  # title -> (rows, columns) of a grid let go
         self._dates: dict[str, DateCells] = {}  # title -> cells formatted as dates
         self._merges: dict[str, list[tuple[int, int, int, int]]] = {}  # title -> merged ranges, 1-based
 
@@ -317,7 +318,8 @@ class GoogleSheetsWorkbook(Workbook):
             old = self._grids.get(title)
             if old is not None and _same_grid(old, grid):
                 continue  # a repeated run writes nothing
-            data.append({"range": absolute_range_name(title, "A1"), "values": _padded(grid, old)})
+            data.append({"range": absolute_range_name(title, "A1"),
+                         "values": _padded(grid, old if old is not None else self._sizes.get(title))})
         for w in changes.cells:
             if w.sheet not in self._sheets:
                 raise WorkbookError(f"spreadsheet {self.spreadsheet_id}: sheet '{w.sheet}' is missing")
@@ -362,8 +364,14 @@ class GoogleSheetsWorkbook(Workbook):
         if data:
             self._call("write values", lambda: self.http.values_batch_update(
                 self.spreadsheet_id, {"valueInputOption": "RAW", "data": data}))  # fmt: skip
-        for title, grid in changes.replace.items():
-            self._grids[title] = [list(r) for r in grid]
+        # Kept for a later apply: the grids just written, whole; of the other sheets only their
+        # size (a later replace still blanks what they held beyond it). The staff sheets'
+        # 100,000s of rows are the run's tables' own lists: a workbook its caller keeps must
+        # not hold them past the run (nor make the collector look at them once more).
+        for title, rows in self._grids.items():
+            if title not in changes.replace:
+                self._sizes[title] = (len(rows), max(map(len, rows), default=0))
+        self._grids = {title: [list(r) for r in grid] for title, grid in changes.replace.items()}
 
     def _is_date_cell(self, title: str, row: int, col: int) -> bool:
         return (row - 1, col - 1) in self._dates.get(title, DateCells())
@@ -621,10 +629,11 @@ def _same_grid(old: Grid, new: Grid) -> bool:
     return norm(old) == norm(new)
 
 
-def _padded(grid: Grid, old: Grid | None) -> list[list[Any]]:
-    """The new grid, with blanks over whatever the old one had beyond it."""
-    width = max([len(r) for r in grid] + [len(r) for r in (old or [])] + [1])
-    height = max(len(grid), len(old or []))
+def _padded(grid: Grid, old: Grid | tuple[int, int] | None) -> list[list[Any]]:
+    """The new grid, with blanks over whatever the old one (or one of that size) had beyond it."""
+    old_height, old_width = old if isinstance(old, tuple) else (len(old or []), max(map(len, old or []), default=0))
+    width = max([len(r) for r in grid] + [old_width, 1])
+    height = max(len(grid), old_height)
     rows = [[_raw(v) for v in r] + [""] * (width - len(r)) for r in grid]
     rows += [[""] * width for _ in range(height - len(grid))]
     return rows
