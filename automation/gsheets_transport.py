@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from google.oauth2 import service_account
+from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from requests import Response
 
@@ -53,6 +54,21 @@ def http_client_for(base_url: str | None,
 
     RedirectedHTTPClient.__qualname__ = f"RedirectedHTTPClient[{target}]"
     return RedirectedHTTPClient
+
+
+def get_json(http: HTTPClient, endpoint: str, params: dict[str, Any]) -> Any:
+    """GET `endpoint` through gspread's client (its authorised session, time-out and base URL)
+    and decode the JSON answer from its body read in one piece. gspread's own calls read a body
+    10 KiB at a time and decode it to text before parsing: for the 40 MB a large office's
+    values come to, about 0.1 s more than this. Errors are gspread's (APIError) and requests'
+    (a body cut off half-way is a ChunkedEncodingError), as with gspread's calls."""
+    base = getattr(http, "api_base_url", None)
+    url = rewrite_endpoint(endpoint, base) if base else endpoint
+    response = http.session.request("get", url, params=params, timeout=http.timeout, stream=True)
+    if not response.ok:
+        response.content  # noqa: B018 - the (short) error body, for APIError to explain
+        raise APIError(response)
+    return json.loads(b"".join(response.iter_content(chunk_size=None)))
 
 
 def service_account_credentials(key_file: str | Path | None = None, *,

@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
 from gspread.exceptions import APIError
+from gspread.urls import SPREADSHEET_URL, SPREADSHEET_VALUES_BATCH_URL
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
+from automation.gsheets_transport import get_json
 from automation.pacing import Pacer, shared_pacer
 from automation.settings import ConfigError
 from automation.workbook.base import (
@@ -259,12 +261,8 @@ class GoogleSheetsWorkbook(Workbook):
             "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),merges,"
             "data(startRow,startColumn,rowData(values(note,userEnteredFormat(numberFormat(type))))))"
         )
-        meta = self._call(
-            "read sheet list",
-            lambda: self.http.fetch_sheet_metadata(
-                self.spreadsheet_id, params={"includeGridData": "true", "fields": fields, **BARE}
-            ),
-        )
+        meta = self._call("read sheet list", lambda: get_json(
+            self.http, SPREADSHEET_URL % self.spreadsheet_id, {"includeGridData": "true", "fields": fields, **BARE}))
         sheets = read_metadata(meta)
         self._sheets = {title: m.properties for title, m in sheets.items()}
         self._notes = {title: m.notes for title, m in sheets.items()}
@@ -283,19 +281,10 @@ class GoogleSheetsWorkbook(Workbook):
         wanted_for = {own: wanted for wanted, own in found.items()}
         if not present:
             return {}
-        answer = self._call(
-            "read values",
-            lambda: self.http.values_batch_get(
-                self.spreadsheet_id,
-                [absolute_range_name(t) for t in present],
-                params={
-                    "valueRenderOption": "UNFORMATTED_VALUE",
-                    "dateTimeRenderOption": "SERIAL_NUMBER",
-                    "majorDimension": "ROWS",
-                    **BARE,
-                },
-            ),
-        )
+        params = {"ranges": [absolute_range_name(t) for t in present], "valueRenderOption": "UNFORMATTED_VALUE",
+                  "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS", **BARE}
+        answer = self._call("read values", lambda: get_json(
+            self.http, SPREADSHEET_VALUES_BATCH_URL % self.spreadsheet_id, params))
         grids = {own: grid_from_values(block, self._dates.get(own, DateCells()), self._merges.get(own, []))
                  for own, block in zip(present, answer.get("valueRanges", []), strict=False)}
         # The tables only read a grid; the rows a write compares against are the same lists
