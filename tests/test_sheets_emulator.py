@@ -102,6 +102,53 @@ def test_returned_ranges_use_google_notation(sheets_emulator: SheetsEmulator,
                    "'It''s'!A1:Z1"]
 
 
+@pytest.mark.parametrize("cells", [
+    "note", "note,userEnteredFormat(numberFormat(type))", "userEnteredFormat", "formattedValue",
+    "dataValidation", "effectiveValue,note", "*"])
+def test_grid_data_under_a_mask_is_every_cell_masked_and_trimmed(
+        sheets_emulator: SheetsEmulator, cells: str) -> None:
+    """spreadsheets.get looks only at the cells that can show something under the mask (a
+    run's read of notes and number formats skips the cells holding only a value); the answer
+    is the same as masking every stored cell and every cell a format or a rule covers."""
+    from automation.sheets_emulator import api
+    from automation.sheets_emulator.grid import apply_field_mask, parse_field_mask
+
+    sid = _book(sheets_emulator, {THAI_TAB: [
+        ["id", "date", "n"], ["C-1", dt.date(2024, 1, 31), 5], ["C-2", "", 7], [], ["", "", "", "x"]]})
+    token = sheets_emulator.issue_token(SERVICE_EMAIL)
+    sheet_id = sheets_emulator.sheet_properties(sid, THAI_TAB)["sheetId"]
+    box = {"sheetId": sheet_id, "startRowIndex": 6, "endRowIndex": 8, "startColumnIndex": 1, "endColumnIndex": 3}
+    rule = {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "ก"}]}}
+    answer = requests.post(f"{sheets_emulator.url}/v4/spreadsheets/{sid}:batchUpdate", timeout=5,
+                           headers={"Authorization": f"Bearer {token}"}, json={"requests": [
+        {"updateCells": {"range": {**box, "startRowIndex": 2, "endRowIndex": 3, "endColumnIndex": 2},
+                         "rows": [{"values": [{"note": "ตรวจแล้ว"}]}], "fields": "note"}},
+        {"updateCells": {"range": {**box, "startRowIndex": 9, "endRowIndex": 10, "startColumnIndex": 5,
+                                   "endColumnIndex": 6}, "rows": [{"values": [{"note": "ว่าง"}]}], "fields": "note"}},
+        {"repeatCell": {"range": box, "cell": {"userEnteredFormat": {"numberFormat": {"type": "NUMBER"}}},
+                        "fields": "userEnteredFormat.numberFormat"}},
+        {"setDataValidation": {"range": {**box, "startRowIndex": 1, "endRowIndex": 3}, "rule": rule}}]})
+    assert answer.status_code == 200, answer.text
+    fields = f"sheets(properties(title),data(startRow,rowData(values({cells}))))"
+    got = requests.get(f"{sheets_emulator.url}/v4/spreadsheets/{sid}", timeout=5, params={"fields": fields},
+                       headers={"Authorization": f"Bearer {token}"}).json()["sheets"][0]["data"][0]
+
+    sheet = sheets_emulator.spreadsheets[sid].sheets[0]
+    cell_mask = parse_field_mask(cells)
+    spots = set(sheet.cells) | {(r, c) for rule in sheet.formats + sheet.validations
+                                for r in range(rule.box.row0, rule.box.row1 + 1)
+                                for c in range(rule.box.col0, rule.box.col1 + 1)}
+    shown: dict[int, dict[int, Any]] = {}
+    for r, c in spots:
+        data = apply_field_mask(api._cell_json(sheet, r, c, set(api.CELL_PARTS)), cell_mask)
+        if data:
+            shown.setdefault(r, {})[c] = data
+    expected = [{"values": [shown[r].get(c, {}) for c in range(max(shown[r]) + 1)]} if r in shown else {}
+                for r in range(max(shown) + 1)] if shown else None
+    assert got.get("rowData") == expected
+    assert "rowMetadata" not in got and "columnMetadata" not in got
+
+
 def test_answers_are_indented_as_google_indents_them_unless_prettyprint_is_false(
         sheets_emulator: SheetsEmulator) -> None:
     """Google's `prettyPrint` system parameter: indented JSON by default (as the recordings

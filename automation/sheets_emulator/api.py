@@ -134,6 +134,7 @@ def sheet_properties_json(sheet: SheetGrid) -> dict[str, Any]:
 
 CELL_PARTS = ("userEnteredValue", "effectiveValue", "formattedValue", "userEnteredFormat",
               "note", "dataValidation")
+VALUE_PARTS = frozenset({"userEnteredValue", "effectiveValue", "formattedValue"})
 
 
 def _cell_json(sheet: SheetGrid, row: int, col: int, parts: set[str]) -> dict[str, Any]:
@@ -160,13 +161,19 @@ def _cell_json(sheet: SheetGrid, row: int, col: int, parts: set[str]) -> dict[st
     return out
 
 
-def grid_data(sheet: SheetGrid, box: GridBox, cell_mask: FieldTree | None = None
-              ) -> dict[str, Any]:
+def grid_data(sheet: SheetGrid, box: GridBox, cell_mask: FieldTree | None = None,
+              data_mask: FieldTree | None = None) -> dict[str, Any]:
     """One GridData: rowData trimmed like values (empty cells {}, empty rows {}). Trimming
     happens after the `fields` mask: asking for notes only gives rows as long as their last
-    note, which is what gspread's get_notes expects."""
+    note, which is what gspread's get_notes expects. `data_mask` is the mask's GridData node:
+    row and column metadata it leaves out are not computed."""
     parts = {p for p in CELL_PARTS if cell_mask is None or "*" in cell_mask or p in cell_mask}
-    spots = {(r, c) for r, c, _ in sheet.cells_in(box)}
+    # Only cells that can show something under the mask: a read of notes and number formats
+    # does not build (and mask away) a CellData for every one of 1,600,000 cells holding a value.
+    values = bool(parts & VALUE_PARTS)
+    formats = "userEnteredFormat" in parts
+    spots = {key for key, cell in sheet.cell_items_in(box)
+             if cell.note or (values and cell.has_value()) or (formats and (cell.user_format or cell.number_format))}
     rules = ((sheet.validations if "dataValidation" in parts else [])
              + (sheet.formats if "userEnteredFormat" in parts else []))
     for rule in rules:  # cells with only a format or a validation are cells too
@@ -190,11 +197,23 @@ def grid_data(sheet: SheetGrid, box: GridBox, cell_mask: FieldTree | None = None
             if r in by_row else {}
             for r in range(box.row0, max(by_row) + 1)]
     dims = sheet.dimension_properties
-    out["rowMetadata"] = [{"pixelSize": DEFAULT_ROW_PX, **dims["ROWS"].get(r, {})}
-                          for r in range(box.row0, box.row1 + 1)]
-    out["columnMetadata"] = [{"pixelSize": DEFAULT_COLUMN_PX, **dims["COLUMNS"].get(c, {})}
-                             for c in range(box.col0, box.col1 + 1)]
+    if mask_wants(data_mask, "rowMetadata"):
+        out["rowMetadata"] = [{"pixelSize": DEFAULT_ROW_PX, **dims["ROWS"].get(r, {})}
+                              for r in range(box.row0, box.row1 + 1)]
+    if mask_wants(data_mask, "columnMetadata"):
+        out["columnMetadata"] = [{"pixelSize": DEFAULT_COLUMN_PX, **dims["COLUMNS"].get(c, {})}
+                                 for c in range(box.col0, box.col1 + 1)]
     return out
+
+
+def _mask_at(mask: FieldTree | None, path: tuple[str, ...]) -> FieldTree | None:
+    """The mask's node at `path`: None (everything) without a mask or under a '*'."""
+    node: FieldTree | None = mask
+    for name in path:
+        if node is None or "*" in node:
+            return None
+        node = node.get(name, {})
+    return node
 
 
 def get_spreadsheet(ss: Spreadsheet, query: Query) -> dict[str, Any]:
@@ -203,15 +222,7 @@ def get_spreadsheet(ss: Spreadsheet, query: Query) -> dict[str, Any]:
     mask = field_mask(query)
     with_grid = mask_wants(mask, "sheets", "data") if mask is not None else query_bool(
         query, "includeGridData")
-    cell_mask: FieldTree | None = None
-    if mask is not None:
-        node: FieldTree | None = mask
-        for name in ("sheets", "data", "rowData", "values"):
-            if node is None or "*" in node:
-                node = None
-                break
-            node = node.get(name, {})
-        cell_mask = node
+    data_mask, cell_mask = _mask_at(mask, ("sheets", "data")), _mask_at(mask, ("sheets", "data", "rowData", "values"))
     ranges: dict[int, list[GridBox]] = {}
     for text in query.get("ranges", []):
         sheet, _, box = ss.resolve(text)
@@ -222,7 +233,7 @@ def get_spreadsheet(ss: Spreadsheet, query: Query) -> dict[str, Any]:
             continue  # with ranges, only the sheets they touch are returned
         entry: dict[str, Any] = {"properties": sheet_properties_json(sheet)}
         if with_grid:
-            entry["data"] = [grid_data(sheet, box, cell_mask)
+            entry["data"] = [grid_data(sheet, box, cell_mask, data_mask)
                              for box in ranges.get(sheet.sheet_id, [sheet.full_box()])]
         if sheet.protected_ranges:
             entry["protectedRanges"] = copy.deepcopy(sheet.protected_ranges)
@@ -231,7 +242,21 @@ def get_spreadsheet(ss: Spreadsheet, query: Query) -> dict[str, Any]:
         sheets.append(entry)
     out = {"spreadsheetId": ss.spreadsheet_id, "properties": copy.deepcopy(ss.properties),
            "sheets": sheets, "spreadsheetUrl": SHEETS_URL % ss.spreadsheet_id}
-    return apply_field_mask(out, mask)
+    return apply_field_mask(out, _cells_kept(mask))
+
+
+def _cells_kept(mask: FieldTree | None) -> FieldTree | None:
+    """The mask for the whole answer, its rowData kept as grid_data made it: each cell was
+    masked there already, and masking 100,000s of them twice costs seconds."""
+    try:
+        row_data = mask["sheets"]["data"]["rowData"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return mask
+    if not isinstance(row_data, dict):
+        return mask
+    kept = copy.deepcopy(mask)
+    kept["sheets"]["data"]["rowData"] = None  # type: ignore[index]
+    return kept
 
 
 # ---------------------------------------------------------------------------- writing values

@@ -13,6 +13,7 @@ import math
 import re
 import secrets
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -373,7 +374,17 @@ class SheetGrid:
             return [(r, c, cell) for r in range(box.row0, box.row1 + 1)
                     for c in range(box.col0, box.col1 + 1)
                     if (cell := self.cells.get((r, c))) is not None]
-        return [(r, c, cell) for (r, c), cell in self.cells.items() if box.contains(r, c)]
+        return [(r, c, cell) for (r, c), cell in self.cell_items_in(box)]
+
+    def cell_items_in(self, box: GridBox) -> Iterable[tuple[tuple[int, int], CellData]]:
+        """The stored ((row, col), cell) pairs inside `box`, unordered; the whole grid's without
+        a test per cell (no cell lies beyond the grid: shrinking it deletes them)."""
+        if box.row0 <= 0 and box.col0 <= 0 and box.row1 >= self.row_count - 1 and box.col1 >= self.column_count - 1:
+            return self.cells.items()
+        if box.rows * box.columns <= len(self.cells):
+            return [((r, c), cell) for r in range(box.row0, box.row1 + 1) for c in range(box.col0, box.col1 + 1)
+                    if (cell := self.cells.get((r, c))) is not None]
+        return [(key, cell) for key, cell in self.cells.items() if box.contains(*key)]
 
     def copy(self) -> SheetGrid:
         """A copy a batchUpdate can change freely. Cells are copied one level deep: their
