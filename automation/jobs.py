@@ -291,7 +291,8 @@ def check(ctx: JobContext) -> JobOutcome:
     delta = ctx.state.replace_findings((finding_record(f) for f in result.findings), ctx.now)
     severities = [f.severity for f in result.findings]
     for error in result.stage_errors:
-        log.warning("check: stage failed: %s", error)
+        log.warning("check: stage failed: %s" if ctx.lang == "en" else
+                    "งานตรวจสอบ: มีขั้นตอนที่ไม่สำเร็จ (ขั้นตอนอื่นทำต่อแล้ว) — %s (stage failed)", error)
     return JobOutcome(
         counts={
             "findings": delta.total, "new": delta.new, "resolved": delta.resolved,
@@ -610,7 +611,8 @@ def _overdue_counts(ctx: JobContext, tables: Tables) -> dict[str, int]:
     try:
         owed = ctx.deps.owed_by_unit(ctx.settings, tables, ctx.today, ctx.lang)
     except Exception as exc:  # the summary is a courtesy: the message still goes out without it
-        log.warning("message without the overdue summary: %s: %s", type(exc).__name__, exc)
+        log.warning("message without the overdue summary: %s: %s" if ctx.lang == "en" else
+                    "ส่งข้อความโดยไม่มีสรุปงานเกินกำหนด เพราะคำนวณไม่ได้ (%s: %s)", type(exc).__name__, exc)
         return {}
     late = {unit: sum(1 for i in items if getattr(i, "status", "") == "overdue") for unit, items in owed.items()}
     return {unit: n for unit, n in late.items() if n}

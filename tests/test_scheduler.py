@@ -507,3 +507,12 @@ def test_the_coordinator_hears_of_work_no_unit_address_would_receive(settings: S
     assert digest.recipients == [coordinator]
     text = email.message_from_bytes(digest.eml, policy=policy.default).get_body(("plain",)).get_content()
     assert f"ส่งถึงผู้ประสานงาน เนื่องจาก {nobody[0].name} ไม่มีอีเมล" in text
+
+
+def test_a_stage_that_failed_in_the_daily_check_is_logged_in_thai(settings: Settings,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    deps = jobs.Deps(run_check=lambda s, today: jobs.CheckResult(findings=[], stage_errors=["reports: no template"]))
+    with State(settings.state_path) as state, caplog.at_level("WARNING", logger="automation.jobs"):
+        jobs.check(jobs.JobContext(settings, state, dt.datetime(2024, 4, 22, 7, 30, tzinfo=BKK), deps))
+    assert [r.getMessage() for r in caplog.records] == [
+        "งานตรวจสอบ: มีขั้นตอนที่ไม่สำเร็จ (ขั้นตอนอื่นทำต่อแล้ว) — reports: no template (stage failed)"]
