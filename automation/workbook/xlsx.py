@@ -37,6 +37,7 @@ from automation.workbook.base import (
 from automation.workbook.xlsx_package import Package, SheetPart, column_letters
 from automation.workbook.xlsx_patch import Patch, cell_xml, xml_text
 from automation.workbook.xlsx_read import read_sheets
+from automation.workbook.xlsx_scan import scan_sheet
 
 TEMP_PREFIX = ".~automation-"  # the copy a save writes before swapping it in
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -116,7 +117,7 @@ class XlsxWorkbook(Workbook):
             part = pkg.sheet(own(title))
             if part is None:
                 continue
-            merges = pkg.scan(part).merges
+            merges = scan_sheet(pkg, part).merges
             wanted: dict[tuple[int, int], str] = {}
             for n in notes:
                 cell = first_cell(n.row, n.col, merges)

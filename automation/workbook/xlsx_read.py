@@ -27,11 +27,11 @@ from automation.workbook.xlsx_package import (
     NS_MAIN,
     Package,
     SheetPart,
-    SheetScan,
     bad_xml,
     column_number,
     damaged,
 )
+from automation.workbook.xlsx_scan import SheetScan, scan_sheet
 
 _M = f"{{{NS_MAIN}}}"
 _DATE = dt.date
@@ -46,7 +46,7 @@ def read_sheets(pkg: Package, titles: dict[str, SheetPart]) -> dict[str, Grid]:
     if not titles:
         return {}
     pkg.check_strings()
-    scans = {title: pkg.scan(part) for title, part in titles.items()}
+    scans = {title: scan_sheet(pkg, part) for title, part in titles.items()}
     book: python_calamine.CalamineWorkbook | None = None
     grids: dict[str, Grid] = {}
     try:
