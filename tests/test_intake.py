@@ -277,7 +277,7 @@ def test_a_row_staff_have_edited_is_never_written_again_and_a_deleted_one_is_not
 
 PROJECT = Path(__file__).resolve().parent.parent
 RUN_SCRIPT = textwrap.dedent("""
-    import datetime as dt, json, os, signal, sys, zipfile
+    import datetime as dt, json, os, signal, sys
     from automation.pipeline import check_stages, run_once
     from automation.settings import load_settings
     config, overrides, step = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
@@ -292,13 +292,16 @@ RUN_SCRIPT = textwrap.dedent("""
         import automation.state
         automation.state.State.mark = die
     elif step == "xlsx-save":  # half-way through writing the new file
-        real, parts = zipfile.ZipFile.writestr, []
-        def dying(self, *args, **kwargs):
-            parts.append(args[0])
-            if len(parts) == 6:
-                die()
-            return real(self, *args, **kwargs)
-        zipfile.ZipFile.writestr = dying
+        from automation.workbook.xlsx_zip import ZipWriter
+        parts = []
+        def dying(real):
+            def member(self, *args, **kwargs):
+                parts.append(args)
+                if len(parts) == 6:
+                    die()
+                return real(self, *args, **kwargs)
+            return member
+        ZipWriter.copy, ZipWriter.write = dying(ZipWriter.copy), dying(ZipWriter.write)
     run_once(load_settings(config, run__today=dt.date(2024, 4, 20), **overrides), stages=check_stages())
 """)
 

@@ -287,17 +287,19 @@ def test_repeated_full_runs_leave_the_same_workbook_on_both_backends(
 
 
 KILL_SCRIPT = textwrap.dedent("""
-    import datetime as dt, os, signal, sys, zipfile
+    import datetime as dt, os, signal, sys
     from automation.pipeline import check_stages, run_once
     from automation.settings import load_settings
-    real = zipfile.ZipFile.writestr
+    from automation.workbook.xlsx_zip import ZipWriter
     parts = []
-    def dying(self, *args, **kwargs):
-        parts.append(args[0])
-        if len(parts) == 6:  # half-way through writing the new file
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(self, *args, **kwargs)
-    zipfile.ZipFile.writestr = dying
+    def dying(real):
+        def member(self, *args, **kwargs):
+            parts.append(args)
+            if len(parts) == 6:  # half-way through writing the new file
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(self, *args, **kwargs)
+        return member
+    ZipWriter.copy, ZipWriter.write = dying(ZipWriter.copy), dying(ZipWriter.write)
     run_once(load_settings(sys.argv[1], run__today=dt.date(2024, 4, 20)), stages=check_stages())
 """)
 

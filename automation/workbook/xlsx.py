@@ -16,6 +16,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +35,26 @@ from automation.workbook.base import (
     first_cell,
     match_titles,
 )
+from automation.workbook.xlsx_notes import set_notes
 from automation.workbook.xlsx_package import Package, SheetPart, column_letters
-from automation.workbook.xlsx_patch import Patch, cell_xml, xml_text
+from automation.workbook.xlsx_patch import Patch
 from automation.workbook.xlsx_read import read_sheets
-from automation.workbook.xlsx_scan import scan_sheet
+from automation.workbook.xlsx_scan import SheetScan, scan_sheet
+from automation.workbook.xlsx_styles import cell_xml, xml_text
 
 TEMP_PREFIX = ".~automation-"  # the copy a save writes before swapping it in
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+@dataclass
+class _Read:
+    """What the last read learnt of the file, for the write that follows it: each sheet's
+    scan (merges, where its cells end) and how many rows a person sees in it. Good only
+    while the file is the one read (its digest): a person may save it in between."""
+
+    digest: bytes
+    scans: dict[str, SheetScan]  # by sheet part
+    heights: dict[str, int]  # by sheet part
 
 
 class XlsxWorkbook(Workbook):
@@ -48,6 +62,7 @@ class XlsxWorkbook(Workbook):
         self.path = Path(path)
         self.label = str(self.path)
         self.api_calls = 0
+        self._read: _Read | None = None
 
     def _digest(self) -> bytes:
         try:
@@ -56,11 +71,16 @@ class XlsxWorkbook(Workbook):
             return b""
 
     def read(self, titles: list[str]) -> dict[str, Grid]:
+        # The digest is taken first: should a save land while the file is read, the write
+        # finds another digest and reads again rather than trust what was read here.
+        digest = self._digest()
         with Package(self.path) as pkg:
             found = match_titles(titles, [s.title for s in pkg.sheets])
             self.found_titles = {wanted: own for wanted, own in found.items() if wanted != own}
             parts = {wanted: part for wanted, own in found.items() if (part := pkg.sheet(own)) is not None}
-            return read_sheets(pkg, parts)
+            grids = read_sheets(pkg, parts)
+            self._read = _Read(digest, dict(pkg.scans), {parts[t].part: len(g) for t, g in grids.items()})
+            return grids
 
     # ------------------------------------------------------------------ write
 
@@ -74,15 +94,18 @@ class XlsxWorkbook(Workbook):
             self.check_writable()
             digest = self._digest()
             with Package(self.path) as pkg:
+                seen = self._read if self._read is not None and self._read.digest == digest else None
+                if seen is not None:  # the file as read: its scans hold, no sheet is scanned again
+                    pkg.scans.update(seen.scans)
                 patch = Patch(pkg)
-                self._change(pkg, patch, changes)
+                self._change(pkg, patch, changes, seen.heights if seen is not None else {})
                 if not patch.changed():
                     return  # the file already says all of it: a repeated run writes nothing
                 if self._swap_in(patch.save, expected=digest):
                     return
         raise WorkbookError(f"{self.path}: ไฟล์ถูกแก้ไขอยู่ตลอดระหว่างที่ระบบบันทึก — สั่งใหม่อีกครั้ง (the file kept changing)")
 
-    def _change(self, pkg: Package, patch: Patch, changes: Changes) -> None:
+    def _change(self, pkg: Package, patch: Patch, changes: Changes, heights: dict[str, int]) -> None:
         def own(title: str) -> str:  # the sheet's own title, when it is a near miss of ours
             return match_titles([title], [s.title for s in pkg.sheets]).get(title, title)
 
@@ -102,15 +125,19 @@ class XlsxWorkbook(Workbook):
             sheet(title)
         for title in writes:
             sheet(title)
-        grids = read_sheets(pkg, {t: sheet(t) for t in {*writes, *appends}})
+        # Cells written are compared with what they show (a repeated run writes nothing): those
+        # sheets are read again. Rows are appended after the last row a person sees, known
+        # from the read when the file is still the one read.
+        again = {*writes, *(t for t in appends if sheet(t).part not in heights)}
+        grids = read_sheets(pkg, {t: sheet(t) for t in again})
         for title, rows in appends.items():
-            start = len(grids[title]) + 1
+            start = (len(grids[title]) if title in grids else heights[sheet(title).part]) + 1
             for r, row in enumerate(rows, start=start):
                 for c, value in enumerate(row, start=1):
                     if value is not None:
                         writes.setdefault(title, {})[(r, c)] = value
         for title, cells in writes.items():
-            grid = grids[title]
+            grid = grids.get(title, [])  # appended rows only: nothing shows below the last row
             wanted = {cell: v for cell, v in cells.items() if not _shows(grid, cell, v)}
             patch.write_cells(sheet(title), wanted)
         for title, notes in changes.notes.items():
@@ -122,7 +149,7 @@ class XlsxWorkbook(Workbook):
             for n in notes:
                 cell = first_cell(n.row, n.col, merges)
                 wanted[cell] = f"{wanted[cell]}\n{n.text}" if cell in wanted else n.text
-            patch.set_notes(part, wanted)
+            set_notes(patch, part, wanted)
 
     def check_writable(self) -> None:
         """Nothing is written to a file open in an office program or marked read-only."""
