@@ -23,7 +23,7 @@ from automation.schema import Choice, normalize_header
 from automation.settings import Settings
 from automation.tables import SheetTable
 from automation.thaidate import FiscalRound
-from automation.typed_tables import TypedCell, TypedTable, typed_table
+from automation.typed_tables import TypedTable, typed_table
 
 T = TypeVar("T")
 
@@ -70,10 +70,9 @@ def read_answers(settings: Settings, responses: SheetTable, lang: str = "th") ->
     typed = typed_table(responses)
     n = len(typed)
     if "timestamp" in typed.columns:
-        distinct = typed["timestamp"].distinct()  # nearly every timestamp is its own
-        lenient = [cell.lenient for cell in distinct.cells]
-        stamps = _objects(lenient)[distinct.codes]
-        ordinals = np.array([-1 if v is None else v.toordinal() for v in lenient], dtype=np.int64)[distinct.codes]
+        lenient = typed["timestamp"].lenients()  # nearly every timestamp is its own: per row
+        stamps = _objects(lenient)
+        ordinals = np.fromiter((-1 if v is None else v.toordinal() for v in lenient), dtype=np.int64, count=n)
     else:
         stamps, ordinals = np.full(n, None, dtype=object), np.full(n, -1, dtype=np.int64)
     dated = np.flatnonzero(ordinals >= 0)  # a date's ordinal is at least 1
@@ -110,19 +109,19 @@ def _labels(typed: TypedTable, key: str, label: Callable[[Choice | None, str], T
     column = typed[key]
     choices = {c.key: c for c in column.column.choices} if column.column.type == "choice" else {}
 
-    def choice_of(cell: TypedCell) -> Choice | None:
-        return choices.get(cell.parsed.value) if cell.parsed.value is not None else None
+    def choice_of(value: Any) -> Choice | None:
+        return choices.get(value) if value is not None else None
 
-    distinct = column.distinct()
     # The cells' own text, read only for the distinct cells that name no configured choice.
-    need = [i for cell, i in zip(distinct.cells, distinct.first.tolist(), strict=True) if choice_of(cell) is None]
+    firsts = column.per_first_row(lambda i: -1 if choice_of(column.value(i)) is not None else i, np.int64)
+    need = np.unique(firsts[firsts >= 0]).tolist()
     raw = dict(zip(need, typed.raw_at(key, need), strict=True))
 
-    def of(cell: TypedCell, i: int) -> T:
-        choice = choice_of(cell)
+    def of(i: int) -> T:
+        choice = choice_of(column.value(i))
         return label(choice, "") if choice is not None else label(None, _text(raw[i]))
 
-    return column.per_distinct_array(of)
+    return column.per_first_row(of)
 
 
 def _age(typed: TypedTable, responses: SheetTable, lang: str) -> np.ndarray:
@@ -131,10 +130,9 @@ def _age(typed: TypedTable, responses: SheetTable, lang: str) -> np.ndarray:
     if "age" not in typed.columns:
         return _objects([_text(v) or unstated for v in responses.values("age")])
     column = typed["age"]
-    distinct = column.distinct()
-    texts = {i: _text(v) or unstated for i, v in zip(distinct.first.tolist(),
-                                                      responses.values_at("age", distinct.first), strict=True)}
-    return column.per_distinct_array(lambda _cell, i: texts[i])
+    first = np.unique(column.per_first_row(lambda i: i, np.int64)).tolist()
+    texts = {i: _text(v) or unstated for i, v in zip(first, responses.values_at("age", first), strict=True)}
+    return column.per_first_row(texts.__getitem__)
 
 
 def _objects(values: list[Any]) -> np.ndarray:

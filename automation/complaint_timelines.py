@@ -157,8 +157,8 @@ def _complaint_cases(settings: Settings, table: SheetTable, calendar: WorkCalend
     unit_key = column("unit", TypedColumn.choice)
     unit_col = typed["unit"]
     # The unit cell's own text, only for the distinct cells that name no configured unit.
-    distinct = unit_col.distinct()
-    need = [i for i in distinct.first.tolist() if unit_col.choice(i) in ("", "?")]
+    firsts = _per_cell(unit_col, lambda i: i if unit_col.choice(i) in ("", "?") else -1, np.int64)
+    need = np.unique(firsts[firsts >= 0]).tolist()
     unit_text = dict(zip(need, typed.raw_at("unit", need), strict=True))
     unit = _per_cell(unit_col, lambda i: unit_name(unit_col.choice(i), unit_text.get(i)))[keep]
     limits = {key: settings.complaint_limit(key) for key in set(category.tolist())}
@@ -199,7 +199,7 @@ def no_cases() -> Cases:
 
 def _per_cell(column: TypedColumn, value: Callable[[int], Any], dtype: Any = object) -> np.ndarray:
     """value(first row of the cell) for each distinct cell of the column, per row."""
-    return column.per_distinct_array(lambda _cell, i: value(i), dtype)
+    return column.per_first_row(value, dtype)
 
 
 def _ordinal(day: dt.date | None) -> int:

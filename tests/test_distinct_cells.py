@@ -56,6 +56,18 @@ def test_per_distinct_array_equals_the_result_worked_out_row_by_row(picks: list[
     assert ints.dtype == np.int8 and ints.tolist() == [len(str(c.parsed.value)) for c in column.cells]
 
 
+@given(picks=st.lists(st.integers(0, len(POOL) - 1), max_size=60))
+def test_per_first_row_equals_reading_each_cell_s_first_row(picks: list[int]) -> None:
+    column = column_of(picks)
+    first_row: dict[int, int] = {}
+    for i, cell in enumerate(column.cells):
+        first_row.setdefault(id(cell), i)
+    want = [(column.value(first_row[id(cell)]), first_row[id(cell)]) for cell in column.cells]
+    assert column.per_first_row(lambda i: (column.value(i), i)).tolist() == want
+    firsts = column.per_first_row(lambda i: i, np.int64)
+    assert firsts.dtype == np.int64 and firsts.tolist() == [first_row[id(cell)] for cell in column.cells]
+
+
 def test_each_row_gets_the_first_row_of_its_distinct_cell() -> None:
     assert column_of([0, 1, 1]).per_distinct(lambda c, i: i) == [0, 1, 1]
     assert column_of([2, 2, 3]).per_distinct(lambda c, i: i) == [0, 0, 2]
