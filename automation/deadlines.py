@@ -115,6 +115,20 @@ class DeadlineReport:
     def due_soon(self) -> list[DeadlineItem]:
         return [i for i in self._owed if i.status == "due_soon"]
 
+    def with_status(self, status: str) -> list[DeadlineItem]:
+        """The items of one status, oldest due date first: `[i for i in items if i.status == status]`,
+        without making every complaint's item for overdue or due soon."""
+        return [i for i in (self.items if status == "ok" else self._owed) if i.status == status]
+
+    def received_dates(self) -> dict[int, dt.date]:
+        """Each complaint's received date by its sheet row: `{t.row: t.received for t in complaints}`,
+        from the columns (no timeline made)."""
+        if not self.owed_complaints:
+            return {}
+        cases = self.owed_complaints.judged.cases
+        return dict(zip(cases.text["row"].tolist(), timeline_columns(self.owed_complaints.judged, np.arange(
+            len(cases)), ["received"])["received"], strict=True))
+
     def by_unit(self) -> dict[str, list[DeadlineItem]]:
         """What each unit owes (overdue and due soon), oldest due date first; units A-Z."""
         owed: dict[str, list[DeadlineItem]] = {}

@@ -198,7 +198,10 @@ def test_the_deadline_report_gives_what_every_item_made_gives(
     assert list(report.counts().items()) == want["counts"]
     assert list(report.by_unit().items()) == want["by_unit"]
     assert (report.overdue, report.due_soon) == (want["overdue"], want["due_soon"])
+    assert [report.with_status(key) for key in ("overdue", "due_soon")] == [want["overdue"], want["due_soon"]]
+    assert report.received_dates() == {t.row: t.received for t in report.complaints}
     assert report.items == want["items"]
+    assert report.with_status("ok") == [i for i in want["items"] if i.status == "ok"]
     assert report.as_json()["items"] == [i.as_json() for i in want["items"]]
 
 
