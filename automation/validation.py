@@ -12,12 +12,8 @@ parse takes no part in any cross-field rule; a date gets at most one date findin
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 from automation.cells import (
@@ -26,33 +22,26 @@ from automation.cells import (
     Parsed,
     Problem,
     content_problems,
-    date_problem,
-    display_value,
     is_blank,
     parse_cell,
     plain_value,
-    show_date,
-    unhide,
 )
-from automation.findings import Finding, Rule
+from automation.findings import Finding
 from automation.plan import row_id as plan_row_id
-from automation.schema import Column, normalize_header
+from automation.schema import normalize_header
 from automation.stage import RunContext, StageResult
-from automation.tables import ROW, SheetTable
+from automation.tables import SheetTable
 from automation.thaidate import BE_OFFSET, FiscalRound, fiscal_year_of, to_arabic_digits
-from automation.typed_tables import TypedCell, plain_values, typed_table
+from automation.validation_responses import check_responses
 from automation.validation_rules import (
     ClosedDateNotClosed,
     ClosedNeedsDate,
     ClosedNeedsOutcome,
-    DateFuture,
     DateOrder,
     DoneDateNotDone,
     DoneNeedsDate,
     DoneNeedsEvidence,
     DuplicateColumn,
-    DuplicateId,
-    DuplicateResponse,
     DuplicateStep,
     FiscalYearImplausible,
     HeaderVariant,
@@ -60,22 +49,16 @@ from automation.validation_rules import (
     LateMarkedOnTime,
     MissingColumn,
     MissingSheet,
-    NoRatings,
     NumberOutOfPlan,
     OutsideFiscalYear,
-    PlaceholderText,
     RowIdMismatch,
     SheetTitleVariant,
     WrongEra,
 )
+from automation.validation_sheet import RowCheck, SheetCheck, shown_header, today_reference
 
-# Google Forms sometimes records one tap on "send" twice, seconds apart; two people giving
-# identical answers within two minutes at one counter is rare enough to ask staff about.
-DUPLICATE_WINDOW = dt.timedelta(minutes=2)
 FISCAL_YEARS_BACK = 10  # measures sheets keep a few years of plans, not decades
 MAX_PLAN_NUMBER = 99  # row ids give measures and steps two digits; no plan has a 100th measure
-# What people type to fill a cell that wants text they do not have: it says nothing.
-_PLACEHOLDER = re.compile(r"[-–—.…_?/\s]+|ไม่มี|ไม่ระบุ|n\s*/?\s*a|none|null|nil", re.IGNORECASE)
 # "ดำเนินการแล้วเสร็จตามกำหนด": words that say a step was on time, unless a negation or
 # "late" comes just before them ("ไม่ทันตามกำหนด", "ไม่เป็นไปตามกำหนด", "ล่าช้ากว่ากำหนด").
 _ON_TIME = re.compile(r"ทันตามกำหนด|ทันกำหนด|ทันเวลา|ตามกำหนด(?:เวลา)?|ภายในกำหนด|ตรงเวลา|on\s+time", re.IGNORECASE)
@@ -93,252 +76,13 @@ def on_time_words(text: str) -> str | None:
 # ---------------------------------------------------------------- one sheet
 
 
-def shown_header(column: Column, lang: str) -> str:
-    """The header a finding names. A form question has no English header of its own (its
-    English name is the config key, "q1"): staff find it by the question the form wrote."""
-    if column.type == "likert":
-        return column.th
-    return column.header(lang)
-
-
-def _render(value: Any, lang: str) -> Any:
-    if isinstance(value, dict) and "th" in value:
-        return value.get(lang, value["th"])
-    if isinstance(value, dt.date):
-        return show_date(value, lang)
-    return value
-
-
-class RowValues(Mapping[str, Any]):
-    """One row of a sheet read through its column lists: the row's cells as a mapping, with no
-    dict per row (at 100,000s of rows that was a second copy of every cell)."""
-
-    __slots__ = ("_columns", "_index")
-
-    def __init__(self, columns: dict[str, list[Any]], index: int) -> None:
-        self._columns, self._index = columns, index
-
-    def __getitem__(self, key: str) -> Any:
-        return self._columns[key][self._index]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        column = self._columns.get(key)
-        return default if column is None else column[self._index]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._columns
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._columns)
-
-    def __len__(self) -> int:
-        return len(self._columns)
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
-
-
-class RowParsed(RowValues):
-    """The row's typed cells (Parsed), read through the typed table's columns."""
-
-    __slots__ = ()
-
-    def __getitem__(self, key: str) -> Parsed:
-        return self._columns[key][self._index].parsed  # type: ignore[no-any-return]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        column = self._columns.get(key)
-        return default if column is None else column[self._index].parsed
-
-
-_NOTHING_FLAGGED: frozenset[str] = frozenset()
-
-
-@dataclass(slots=True)
-class RowCheck:
-    number: int
-    record: Mapping[str, Any]
-    cells: Mapping[str, Parsed]
-    row_id: str = ""
-    unit: str = ""
-    flagged: set[str] | frozenset[str] = _NOTHING_FLAGGED  # a set of its own once a cell is flagged
-
-    def value(self, key: str) -> Any:
-        """The typed value, even when it carries a warning (an alias still means its choice)."""
-        parsed = self.cells.get(key)
-        return None if parsed is None else parsed.value
-
-    def clean(self, key: str) -> Any:
-        """The typed value only when nothing at all was found in the cell."""
-        return None if key in self.flagged else self.value(key)
-
-
-class SheetCheck:
-    """Checks one sheet and collects its findings."""
-
-    def __init__(self, table: SheetTable, today: dt.date, lang: str) -> None:
-        self.table = table
-        self.layout = table.layout
-        self.today = today
-        self.lang = lang
-        self.found: list[Finding] = []
-        self.rows: list[RowCheck] = []
-
-    def emit(self, problem: Problem, row: RowCheck | None = None, key: str = "", value: Any = None) -> None:
-        col = self.layout.column(key) if key else None
-        params = {k: _render(v, self.lang) for k, v in problem.params.items()}
-        self.found.append(
-            problem.rule.make(
-                sheet=self.layout.title,
-                row=row.number if row else None,
-                column=shown_header(col, self.lang) if col else "",
-                value=display_value(value),
-                lang=self.lang,
-                row_id=row.row_id if row else "",
-                unit=row.unit if row else "",
-                sheet_key=self.layout.key,
-                column_key=key,
-                col_number=self.table.column_number(key) if key else None,
-                severity=problem.severity,
-                **params,
-            )
-        )
-        if row is not None and key:
-            if row.flagged is _NOTHING_FLAGGED:
-                row.flagged = set()
-            row.flagged.add(key)  # type: ignore[union-attr]
-
-    def header(self, key: str) -> str:
-        return shown_header(self.layout.column(key), self.lang)
-
-    def present(self, key: str) -> bool:
-        return key in self.table.match.positions
-
-    def type_cells(self) -> None:
-        """Required, type and content findings for every cell; builds `self.rows`. The cells
-        were typed once, right after reading (automation.typed_tables): here each problem a
-        cell carries becomes its finding, and only the rows with one are looked at closely."""
-        typed = typed_table(self.table)
-        columns = [c for c in self.layout.columns if self.present(c.key)]
-        keys = list(self.table.frame.columns)
-        values = {k: plain_values(self.table.values(k)) for k in keys}
-        cells = {c.key: typed[c.key].cells for c in columns}
-        to_check = self._cells_with_findings(columns, cells)
-        for i, number in enumerate(values[ROW]):
-            row = RowCheck(int(number), RowValues(values, i), RowParsed(cells, i))
-            row.row_id, row.unit = self.row_id(row), self.row_unit(row)
-            for col in to_check.get(i, ()):
-                cell = cells[col.key][i]
-                shown = None if cell.parsed.blank else row.record.get(col.key)
-                for problem in cell.problems:
-                    self.emit(problem, row, col.key, shown)
-            self.rows.append(row)
-
-    @staticmethod
-    def _cells_with_findings(columns: list[Column], cells: dict[str, list[TypedCell]]) -> dict[int, list[Column]]:
-        """Row index -> the columns, in schema order, whose cell gets a finding: most rows have
-        none, and the row loop looks only at these."""
-        out: dict[int, list[Column]] = {}
-        for col in columns:
-            for i, cell in enumerate(cells[col.key]):
-                if cell.problems:
-                    out.setdefault(i, []).append(col)
-        return out
-
-    def row_id(self, row: RowCheck) -> str:
-        if self.layout.key == "responses":
-            stamp = row.value("timestamp")
-            raw = row.record.get("timestamp")
-            if isinstance(stamp, dt.datetime):
-                return stamp.isoformat(sep=" ", timespec="seconds")
-            return "" if raw is None else str(display_value(raw))
-        key = self.layout.id_column
-        return "" if not key or row.value(key) is None else str(display_value(row.value(key)))
-
-    def row_unit(self, row: RowCheck) -> str:
-        if "unit" not in row.cells:
-            return ""
-        value = row.value("unit")
-        raw = row.record.get("unit")
-        return str(value) if value is not None else ("" if raw is None else str(display_value(str(raw).strip())))
-
-    # ------------------------------------------------------------ shared cross-field checks
-
-    def check_dates(self, row: RowCheck, keys: tuple[str, ...], low: dt.date, high: dt.date,
-                    reference: dict[str, str], future: tuple[str, ...]) -> None:
-        """At most one finding per date: implausible or wrong era first, then in the future."""
-        for key in keys:
-            day = row.clean(key)
-            if day is None:
-                continue
-            problem = date_problem(day, low, high, reference)
-            if problem is None and key in future:
-                plain = day.date() if isinstance(day, dt.datetime) else day
-                if plain > self.today:
-                    problem = Problem(DateFuture, {"date": day, "today": self.today})
-            if problem is not None:
-                self.emit(problem, row, key, row.record.get(key))
-
-    def check_duplicate_ids(self, key: str) -> None:
-        first: dict[str, int] = {}
-        for row in self.rows:
-            value = row.value(key)
-            if value is None:
-                continue
-            ident = to_arabic_digits(normalize_header(value))
-            if ident in first:
-                if key not in row.flagged:  # a cell already found wrong is not named twice
-                    self.emit(Problem(DuplicateId, {"first_row": first[ident]}), row, key, row.record.get(key))
-            else:
-                first[ident] = row.number
-
-    def status_label(self, row: RowCheck, key: str = "status", choice_key: str | None = None) -> str:
-        """The label of the row's status (or of `choice_key`) as staff read it in this language."""
-        wanted = row.value(key) if choice_key is None else choice_key
-        return next((c.label(self.lang) for c in self.layout.column(key).choices if c.key == wanted), "")
-
-    def is_empty(self, row: RowCheck, key: str) -> bool:
-        """Nothing in the cell, or only marks nobody sees (a zero-width space is not an outcome)."""
-        parsed = row.cells.get(key)
-        return row.record.get(key) is None or (parsed is not None and parsed.blank)
-
-    def needs(self, row: RowCheck, rule: type[Rule], key: str, status_key: str = "status") -> None:
-        if self.present(key) and self.is_empty(row, key) and key not in row.flagged:
-            self.emit(Problem(rule, {"status": self.status_label(row, status_key)}), row, key, None)
-
-    def needs_text(self, row: RowCheck, key: str, severity: str | None = None,
-                   why: dict[str, str] | None = None) -> None:
-        """A placeholder ("-", ".", "ไม่มี") where real text is wanted, on a cell with nothing else wrong."""
-        if not self.present(key) or key in row.flagged or self.is_empty(row, key):
-            return
-        raw = row.record.get(key)
-        if not isinstance(raw, str) or not _PLACEHOLDER.fullmatch(unhide(raw)[0].strip()):
-            return
-        col = self.layout.column(key)
-        name = col.en.lower() if col.en != "Row ID" else col.en
-        what = {"th": col.th, "en": f"{'an' if name[0] in 'aeiou' else 'a'} {name}"}
-        params = {"what": what, "why": why or {"th": "", "en": ""}}
-        self.emit(Problem(PlaceholderText, params, severity), row, key, raw)  # type: ignore[arg-type]
-
-    def required_texts(self) -> None:
-        """Required text columns (ids, measure, step, subject) holding only a placeholder."""
-        keys = [c.key for c in self.layout.columns if c.required and c.type == "text" and self.present(c.key)]
-        for row in self.rows:
-            for key in keys:
-                self.needs_text(row, key)
-
-
-def _today_reference() -> dict[str, str]:
-    return {"th": "วันนี้", "en": "today"}
-
-
 def check_measures(check: SheetCheck) -> None:
     current = fiscal_year_of(check.today)
     low_fy, high_fy = current - FISCAL_YEARS_BACK, current + 1
     for row in check.rows:
         year = row.clean("fiscal_year")
         window = (check.today, check.today)
-        reference = _today_reference()
+        reference = today_reference()
         if year is not None and not low_fy <= year <= high_fy:
             guess = next((y for y in (year + 543, 2500 + year) if low_fy <= y <= high_fy), None)
             if guess is not None:
@@ -455,7 +199,7 @@ _COMPLAINT_DATES = ("received_date", "ack_date", "closed_date")
 def check_complaints(check: SheetCheck) -> None:
     keys = tuple(k for k in _COMPLAINT_DATES if check.present(k))
     for row in check.rows:
-        check.check_dates(row, keys, check.today, check.today, _today_reference(), future=keys)
+        check.check_dates(row, keys, check.today, check.today, today_reference(), future=keys)
         check_date_order(check, row, keys)
         status = row.value("status")
         if status == "closed":
@@ -541,44 +285,6 @@ def check_date_order(check: SheetCheck, row: RowCheck, keys: tuple[str, ...]) ->
         params = {"date": cell[1], "relation": relation, "other_column": check.header(other[0]),
                   "other_date": other[1], "order": order}
         check.emit(Problem(DateOrder, params), row, cell[0], row.record.get(cell[0]))
-
-
-def check_responses(check: SheetCheck) -> None:
-    ratings = [c.key for c in check.layout.columns if c.type == "likert" and check.present(c.key)]
-    if check.present("timestamp"):
-        now = check.today
-        for row in check.rows:
-            check.check_dates(row, ("timestamp",), now, now, _today_reference(), future=("timestamp",))
-    scored = []
-    for row in check.rows:
-        if ratings and all(row.record.get(k) is None for k in ratings):
-            check.emit(Problem(NoRatings), row, ratings[0], None)
-        else:
-            scored.append(row)
-    check_duplicate_responses(check, scored)
-
-
-@functools.lru_cache(maxsize=65536, typed=True)  # a form has few distinct answers, and 100,000s of rows
-def _answer(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return to_arabic_digits(normalize_header(value))
-
-
-def check_duplicate_responses(check: SheetCheck, rows: list[RowCheck]) -> None:
-    """Identical answers with timestamps at most DUPLICATE_WINDOW apart: a form sent twice."""
-    keys = [c.key for c in check.layout.columns if c.key != "timestamp" and check.present(c.key)]
-    groups: dict[tuple[str, ...], list[RowCheck]] = {}
-    for row in rows:
-        if isinstance(row.clean("timestamp"), dt.datetime):
-            groups.setdefault(tuple(_answer(row.record.get(k)) for k in keys), []).append(row)
-    for group in groups.values():
-        group.sort(key=lambda r: (r.value("timestamp"), r.number))
-        for before, after in pairwise(group):
-            gap = after.value("timestamp") - before.value("timestamp")
-            if gap <= DUPLICATE_WINDOW:
-                params = {"first_row": before.number, "seconds": int(gap.total_seconds())}
-                check.emit(Problem(DuplicateResponse, params), after, "timestamp", after.record.get("timestamp"))
 
 
 _SHEET_CHECKS = {"measures": check_measures, "complaints": check_complaints, "responses": check_responses}
