@@ -184,11 +184,9 @@ def overdue_items(fig: Figures, status: str = "overdue") -> list[Any]:
     """
     if fig.deadlines is None:
         return []
-    received = {t.row: t.received for t in fig.deadlines.complaints}
+    received = fig.deadlines.received_dates()  # from the columns: no timeline per complaint made
     keep = []
-    for item in fig.deadlines.items:
-        if item.status != status:
-            continue
+    for item in fig.deadlines.with_status(status):
         if item.kind == "step" and item.fiscal_year == fig.round.fiscal_year:
             keep.append(item)
         elif item.kind == "complaint" and item.row in received and fig.round.contains(received[item.row]):
