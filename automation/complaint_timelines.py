@@ -310,6 +310,15 @@ def complaint_timelines(
                       lambda: timelines_of(judged(settings, table, today, calendar, dated)))
 
 
+def timelines_received(settings: Settings, table: SheetTable, today: dt.date, start: dt.date, end: dt.date,
+                       calendar: WorkCalendar | None = None, dated: bool = False) -> list[ComplaintTimeline]:  # fmt: skip
+    """complaint_timelines' complaints received from `start` to `end` (both included), in sheet
+    order, made only for those (a page's fiscal year, not the register's five years)."""
+    j = judged(settings, table, today, calendar, dated)
+    received = j.cases.received
+    return timelines_of(j, np.flatnonzero((received >= start.toordinal()) & (received <= end.toordinal())))
+
+
 def timelines_of(j: Judged, which: np.ndarray | None = None) -> list[ComplaintTimeline]:
     """The judged cases (or those at the indices `which`) as ComplaintTimelines, in that order."""
     columns = timeline_columns(j, np.arange(len(j)) if which is None else which, _TIMELINE_FIELDS)

@@ -30,6 +30,7 @@ from automation.complaint_timelines import (
     frozen_record,
     text_value,
     timeline_of,
+    timelines_received,
     unit_name,
 )
 from automation.complaints import CORRUPTION, complaint_statistics
@@ -156,6 +157,9 @@ def test_columns_judge_every_complaint_as_one_by_one_does(
             assert got == want
             assert [dataclasses.asdict(t) for t in got] == [dataclasses.asdict(t) for t in want]
             assert [type(v) for t in got for v in vars(t).values()] == [type(v) for t in want for v in vars(t).values()]
+            start = dt.date(2023, 10, 1)
+            assert timelines_received(s, table, day, start, day, dated=dated) == [
+                t for t in want if start <= t.received <= day]
         for rnd in (FiscalRound(2567, "h1"), FiscalRound(2567, "annual"), FiscalRound(2566, "annual")):
             got_stats = stats_figures(complaint_statistics(s, table, rnd, day), table.layout)
             want_stats = statistics_one_by_one(s, [timeline_of(c, day, calendar, soon, True) for c in cases], rnd,

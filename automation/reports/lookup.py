@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from automation.complaint_timelines import ComplaintTimeline, complaint_timelines
+from automation.complaint_timelines import ComplaintTimeline, timelines_received
 from automation.privacy import mask_pii
 from automation.reports.figures import Numbers
 from automation.settings import Settings
@@ -67,7 +67,7 @@ def complaint_lookup(settings: Settings, tables: Tables, round: FiscalRound, tod
     start = FiscalRound(round.fiscal_year, "annual").start
     listed = settings.complaint_form.public_corruption_status
     rows = []
-    timelines = complaint_timelines(settings, table, today) if table.present else []
+    timelines = timelines_received(settings, table, today, start, today) if table.present else []
     for t in sorted(timelines, key=lambda t: (t.received, str(t.complaint_id))):
         if not start <= t.received <= today:
             continue
