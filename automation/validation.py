@@ -205,9 +205,10 @@ def check_complaints(check: SheetCheck) -> None:
         if status == "closed":
             check.needs(row, ClosedNeedsDate, "closed_date")
             check.needs(row, ClosedNeedsOutcome, "outcome")
-            why = {"th": f" เพราะสถานะเป็น '{check.status_label(row)}'",
-                   "en": f" because the status is '{check.status_label(row)}'"}
-            check.needs_text(row, "outcome", None, why)
+            if check.placeholder_at(row, "outcome"):  # the reason is worded only for a finding
+                why = {"th": f" เพราะสถานะเป็น '{check.status_label(row)}'",
+                       "en": f" because the status is '{check.status_label(row)}'"}
+                check.needs_text(row, "outcome", None, why)
         elif status in ("received", "in_progress"):
             check_open_but_closed(check, row)
     check.required_texts()
@@ -275,6 +276,8 @@ def check_date_order(check: SheetCheck, row: RowCheck, keys: tuple[str, ...]) ->
         for a, b in [p for p in clashes if key in (p[0][0], p[1][0])]:
             blamed.append((b, a, True) if b[0] == key else (a, b, False))
         clashes = [p for p in clashes if key not in (p[0][0], p[1][0])]
+    if not blamed:
+        return
     order = {"th": " ≤ ".join(check.header(k) for k in keys), "en": " ≤ ".join(check.header(k) for k in keys)}
     done: set[str] = set()
     for cell, other, later in blamed:

@@ -56,17 +56,21 @@ class SheetCells:
         self.typed: TypedTable = typed_table(table)
         self.keys = list(table.frame.columns)
         self.read = [c.key for c in table.layout.columns if c.key in table.match.positions]
+        self.read_set = frozenset(self.read)
+        self._columns: dict[str, tuple[list[Any], list[int]]] = {}
 
     def raw_cell(self, key: str, i: int) -> Any:
         if key == ROW:
             return self.typed.rows[i]
-        coded = self.table.coded(key)
-        if coded.cells is not None:
-            value = coded.cells[i]
-        else:
-            code = int(coded.codes[i])
-            value = None if code < 0 else coded.uniques[code]
-        return plain_values([value])[0]
+        column = self._columns.get(key)
+        if column is None:  # the column's distinct cells (plain) and codes, as lists: a row reads two
+            coded = self.table.coded(key)
+            if coded.cells is not None:
+                column = self._columns[key] = (plain_values(coded.cells.tolist()), list(range(len(coded))))
+            else:
+                column = self._columns[key] = ([*plain_values(coded.uniques), None], coded.codes.tolist())
+        values, codes = column
+        return values[codes[i]]
 
 
 class RowCells(Mapping[str, Any]):
@@ -108,15 +112,19 @@ class RowParsed(Mapping[str, Parsed]):
         self._check, self._index = check, index
 
     def __getitem__(self, key: str) -> Parsed:
-        if key not in self._check.read:
+        if key not in self._check.read_set:
             raise KeyError(key)
         return self._check.typed[key].parsed(self._index)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self._check.typed[key].parsed(self._index) if key in self._check.read else default
+        return self._check.typed[key].parsed(self._index) if key in self._check.read_set else default
+
+    def value(self, key: str) -> Any:
+        """The typed value of the row's cell in `key`; None for a column the sheet lacks."""
+        return self._check.typed.columns[key].value(self._index) if key in self._check.read_set else None
 
     def __contains__(self, key: object) -> bool:
-        return key in self._check.read
+        return key in self._check.read_set
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._check.read)
@@ -139,6 +147,8 @@ class RowCheck:
 
     def value(self, key: str) -> Any:
         """The typed value, even when it carries a warning (an alias still means its choice)."""
+        if self.cells.__class__ is RowParsed:  # straight from the typed column: no Parsed made
+            return self.cells.value(key)  # type: ignore[attr-defined]
         parsed = self.cells.get(key)
         return None if parsed is None else parsed.value
 
@@ -296,6 +306,13 @@ class SheetCheck:
     def needs(self, row: RowCheck, rule: type[Rule], key: str, status_key: str = "status") -> None:
         if self.present(key) and self.is_empty(row, key) and key not in row.flagged:
             self.emit(Problem(rule, {"status": self.status_label(row, status_key)}), row, key, None)
+
+    def placeholder_at(self, row: RowCheck, key: str) -> bool:
+        """needs_text would name this cell: a placeholder in a cell with nothing else wrong."""
+        if not self.present(key) or key in row.flagged or self.is_empty(row, key):
+            return False
+        raw = row.record.get(key)
+        return isinstance(raw, str) and bool(_PLACEHOLDER.fullmatch(unhide(raw)[0].strip()))
 
     def needs_text(self, row: RowCheck, key: str, severity: str | None = None,
                    why: dict[str, str] | None = None) -> None:
