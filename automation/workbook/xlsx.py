@@ -66,7 +66,8 @@ class XlsxWorkbook(Workbook):
 
     def _digest(self) -> bytes:
         try:
-            return hashlib.sha256(self.path.read_bytes()).digest()
+            with open(self.path, "rb") as f:  # streamed: a 70 MB workbook is not held to be hashed
+                return hashlib.file_digest(f, "sha256").digest()
         except OSError:
             return b""
 

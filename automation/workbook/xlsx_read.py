@@ -88,13 +88,14 @@ def _dense(book: python_calamine.CalamineWorkbook, name: str, pkg: Package) -> l
         for row in sheet.iter_rows():
             # One pass per cell at C-ish speed: blank '' -> None, whole floats -> int (as the
             # cell shows 3, not 3.0), dates -> datetime (as openpyxl and the Sheets backend give).
-            rows.append(pad + [
+            values = [
                 None if v == "" else
                 keep(v, v) if v.__class__ is _STR else
                 int(v) if v.__class__ is _FLOAT and v.is_integer() and -_EXACT < v < _EXACT else
                 _DATETIME(v.year, v.month, v.day) if v.__class__ is _DATE else v
                 for v in row
-            ])
+            ]
+            rows.append(pad + values if c0 else values)
         return rows
     except python_calamine.CalamineError as exc:
         if isinstance(exc, python_calamine.XmlError):
