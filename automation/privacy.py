@@ -217,13 +217,12 @@ _NOT_LINE_IDS = {"official", "group", "groups", "chat", "account", "app", "appli
 def _words() -> tuple[Any, frozenset[str], frozenset[str], frozenset[str]] | None:
     """(tokenizer dictionary, Thai names, dictionary words, stop words), or None without pythainlp."""
     try:
-        from pythainlp.corpus import thai_stopwords, thai_words
+        from pythainlp.corpus import thai_stopwords
 
         from automation import thaiwords
     except Exception:  # pragma: no cover - pythainlp is a dependency; without it: spaces only
         return None
-    _stripped, names = thaiwords.word_lists()
-    words = frozenset(thai_words())
+    words, names = thaiwords.word_lists()  # pythainlp's thai_words() and Thai names, as read
     stop = frozenset(thai_stopwords() | _DOMAIN_STOP | set(_ALL_TITLES))
     # The segmenting dictionary as a set, not a trie: the same words found, a fifth of the cost.
     return thaiwords.with_names(), names, words, stop
@@ -237,9 +236,9 @@ def _everyday_words() -> frozenset[str]:
     """Frequent Thai words (pythainlp's bundled TNC frequencies): after a weak title (คุณ,
     ผู้ใหญ่บ้าน) such a word is prose, even where the names list has it too (คุณภาพ)."""
     try:
-        from pythainlp.corpus import tnc
+        from automation import thaiwords
 
-        return frozenset(w for w, n in tnc.word_freqs() if n >= EVERYDAY)
+        return thaiwords.frequent_words(EVERYDAY)  # kept in a cache file: the corpus parse is ~0.17 s
     except Exception:  # pragma: no cover - the file ships with pythainlp; without it, no such rule
         return frozenset()
 

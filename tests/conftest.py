@@ -17,6 +17,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 # Where tests leave pictures for a person to look at (rendered report pages, page screenshots):
 # $ITA_TEST_ARTIFACTS, else a folder in the system's temporary folder, never the user's output/.
 TEST_ARTIFACTS = Path(os.environ.get("ITA_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "ita-test-artifacts")
+# thaiwords keeps its built word sets in a cache file: the tests' own folder, not the user's.
+os.environ.setdefault("ITA_CACHE_DIR", str(Path(tempfile.gettempdir()) / "ita-test-cache"))
 # A fixed "today" inside FY 2567's second half: round 1 has closed, the year has not.
 TODAY = dt.date(2024, 4, 20)
 

@@ -68,3 +68,51 @@ def test_the_dictionaries_are_built_once_and_pythainlps_trie_never() -> None:
     segment("คุณสมชายบอกว่า", names=True)
     assert tokenize.word_dict_trie.cache_info().misses == before
     assert thaiwords.with_names.cache_info().misses <= 1
+
+
+def test_the_cache_file_gives_back_what_the_build_makes(tmp_path, monkeypatch) -> None:
+    """A cold run builds and writes the sets; a warm one reads the same sets without building."""
+    from automation import thaiwords_cache
+
+    monkeypatch.setenv("ITA_CACHE_DIR", str(tmp_path))
+    built = thaiwords._build_dictionary()
+    thaiwords.dictionary.cache_clear()
+    thaiwords.frequent_words.cache_clear()
+    try:
+        assert thaiwords.dictionary() == built
+        assert thaiwords.frequent_words(2000) == thaiwords._build_frequent(2000)
+        assert sorted(p.name.split("-")[1] for p in tmp_path.glob("thaiwords-*.marshal")) == ["dictionary", "tnc"]
+        thaiwords.dictionary.cache_clear()
+        thaiwords.frequent_words.cache_clear()
+        monkeypatch.setattr(thaiwords, "_build_dictionary", lambda: (_ for _ in ()).throw(AssertionError("built")))
+        monkeypatch.setattr(thaiwords, "_build_frequent", lambda n: (_ for _ in ()).throw(AssertionError("built")))
+        assert thaiwords.dictionary() == built
+        assert thaiwords.frequent_words(2000) == frozenset(
+            w for w, n in __import__("pythainlp.corpus.tnc", fromlist=["x"]).word_freqs() if n >= 2000)
+        assert thaiwords_cache.load("nothing-stored") is None
+        thaiwords_cache.store("odd", (frozenset({"a", "", "b"}), frozenset(), frozenset({"ข"})))
+        assert thaiwords_cache.load("odd") == (frozenset({"a", "", "b"}), frozenset(), frozenset({"ข"}))
+        thaiwords_cache.store("unkept", (frozenset({"a\nb"}),))
+        thaiwords_cache.store("only-empty", (frozenset({""}),))
+        assert thaiwords_cache.load("unkept") is None and thaiwords_cache.load("only-empty") is None
+    finally:
+        thaiwords.dictionary.cache_clear()
+        thaiwords.frequent_words.cache_clear()
+
+
+def test_a_damaged_or_unwritable_cache_is_only_a_slower_run(tmp_path, monkeypatch) -> None:
+    from automation import thaiwords_cache
+
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("ITA_CACHE_DIR", str(blocked))
+    thaiwords.frequent_words.cache_clear()
+    try:
+        assert thaiwords.frequent_words(5000) == thaiwords._build_frequent(5000)  # cannot write: still right
+        monkeypatch.setenv("ITA_CACHE_DIR", str(tmp_path))
+        thaiwords_cache.store("tnc-5000", (frozenset({"x"}),))
+        next(tmp_path.glob("thaiwords-tnc-5000-*.marshal")).write_bytes(b"\x00garbage")
+        thaiwords.frequent_words.cache_clear()
+        assert thaiwords.frequent_words(5000) == thaiwords._build_frequent(5000)  # damaged: built again
+    finally:
+        thaiwords.frequent_words.cache_clear()
