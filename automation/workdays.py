@@ -2,7 +2,8 @@
 
 A working day is Monday to Friday, not a Thai public or government holiday and not one of
 the office's own days off (`[deadlines] office_days_off` in the settings). Holidays come
-from the `holidays` package, category public + government, which for Thailand already
+from the `holidays` package, category public + government (shipped as a table of its days,
+automation.thai_holidays, so a run does not import the package), which for Thailand already
 includes the substitution days ("ชดเชย…", e.g. Tuesday 16 April 2024 after Songkran fell on
 a weekend) and the one-off days the cabinet adds ("วันหยุดพิเศษ (เพิ่มเติม)", e.g. Friday
 12 April 2024). Each year's holidays are computed once and kept.
@@ -19,8 +20,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import holidays
 import numpy as np
+
+from automation.thai_holidays import thai_holidays
 
 if TYPE_CHECKING:
     from automation.settings import Settings
@@ -45,10 +47,7 @@ class WorkCalendar:
     def _holidays(self, year: int, lang: str = "th") -> dict[dt.date, str]:
         key = (year, _HOLIDAY_LANG.get(lang, "th"))
         if key not in self._years:
-            found = holidays.country_holidays(
-                "TH", categories=("public", "government"), language=key[1], years=year
-            )
-            self._years[key] = dict(found.items())
+            self._years[key] = thai_holidays(year, key[1])
         return self._years[key]
 
     def holiday_name(self, day: dt.date, lang: str = "th") -> str | None:

@@ -115,3 +115,14 @@ def _walked(calendar: WorkCalendar, a: dt.date, b: dt.date) -> int:
 def test_counting_from_running_totals_equals_walking_day_by_day(a: dt.date, b: dt.date) -> None:
     calendar = WorkCalendar(office_days_off=[dt.date(2024, 5, 2), dt.date(2025, 12, 31)])
     assert calendar.working_days_between(a, b) == _walked(calendar, a, b)
+
+
+def test_the_shipped_holiday_table_equals_the_holidays_package_in_every_year_it_holds() -> None:
+    # The run reads the table (importing the package costs a tenth of a second); a year
+    # outside it, or a package upgrade that changes a day or a name, shows here.
+    from automation.thai_holidays import FIRST_YEAR, LANGUAGES, LAST_YEAR, from_package, thai_holidays
+
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        for language in LANGUAGES:
+            assert thai_holidays(year, language) == from_package(year, language), (year, language)
+    assert thai_holidays(LAST_YEAR + 1, "th") == from_package(LAST_YEAR + 1, "th")  # past the table: the package
