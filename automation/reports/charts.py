@@ -22,6 +22,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.ticker import MaxNLocator
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from automation.thaidate import Digits, digits
 
@@ -102,6 +104,7 @@ def thai_font() -> str | None:
     return None
 
 
+_SOFTWARE = f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"  # as savefig writes it
 _DRAWN: dict[tuple, bytes] = {}  # the Word report, its public edition and the page share charts
 
 # Drawn at the size they are used: the Word report places a chart 15 cm wide (the text column),
@@ -202,10 +205,7 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
         elif title:
             ax.set_title(title)
         ax.spines[["top", "right"]].set_visible(False)
-        # tight_layout's measurements, without leaving a layout engine on the figure: with one
-        # there, savefig lays the whole figure out once more before drawing it (a fifth of a
-        # chart's time) to reach the same positions.
-        TightLayoutEngine().execute(fig)
+        _tight_layout(fig)
         return _png(fig)
 
 
@@ -217,7 +217,33 @@ def _figure(width: float, height: float) -> tuple[Figure, Any]:
     return fig, fig.subplots()
 
 
+def _tight_layout(fig: Figure) -> None:
+    """`fig.tight_layout()`'s positions in one measuring pass instead of two.
+
+    tight_layout's default rect (0, 0, 1, 1) makes matplotlib measure the whole figure (every
+    tick label laid out) a second time only to pass the first pass's margins back in: on a
+    one-axes figure the second pass returns them unchanged. So measure once (rect=None) and
+    apply the second pass's arithmetic to the margins (`1 - (1 - right)` need not be `right`
+    in floating point), which gives the very positions, to the last bit, that two passes give.
+    No layout engine is left on the figure: with one there, savefig would lay it out again."""
+    TightLayoutEngine(rect=None).execute(fig)
+    params = fig.subplotpars
+    right, top = 1 - (1 - params.right), 1 - (1 - params.top)  # the rect pass 2 is given
+    fig.subplots_adjust(left=0 + params.left, bottom=0 + params.bottom, right=1 - (1 - right),
+                        top=1 - (1 - top))
+
+
 def _png(fig: Figure) -> bytes:
+    """The figure drawn once on its Agg canvas and encoded here rather than by savefig: the
+    canvas is opaque white, so the PNG is RGB, not RGBA, at zlib level 3 (not 6). The pixels are
+    savefig's own; the file is a tenth smaller and encodes in two thirds of the time (a chart's
+    258 colours rule out a lossless palette). The dpi and Software chunks are savefig's too."""
+    canvas = fig.canvas
+    canvas.draw()
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    info = PngInfo()
+    info.add_text("Software", _SOFTWARE)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    image.convert("RGB").save(buffer, format="png", compress_level=3, pnginfo=info, dpi=(fig.dpi, fig.dpi))
     return buffer.getvalue()
