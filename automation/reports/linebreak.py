@@ -26,14 +26,14 @@ _NO_BREAK_AFTER, _NO_BREAK_BEFORE = frozenset("([{“‘\"'"), frozenset(")]}”
 _BREAK_AFTER = frozenset("/")
 
 
+# Before every character but the first that is not a mark (nor a break mark already there).
+_GLUE_AT = re.compile("(?!^)(?=[^" + "".join(sorted(_COMBINING)) + ZWSP + WJ + "])")
+_WIDTHLESS = dict.fromkeys(map(ord, _COMBINING))  # str.translate drops these
+
+
 def _glued(word: str) -> str:
     """The word with a joiner between its letter clusters (and nothing before a mark)."""
-    out = []
-    for i, ch in enumerate(word):
-        if i and ch not in _COMBINING and ch not in (ZWSP, WJ):
-            out.append(WJ)
-        out.append(ch)
-    return "".join(out)
+    return _GLUE_AT.sub(WJ, word)
 
 
 def _tokens(text: str) -> list[str]:
@@ -44,7 +44,7 @@ def _tokens(text: str) -> list[str]:
 
 def _letters(word: str) -> int:
     """How many letters take width (marks sit on their letter)."""
-    return sum(1 for ch in word if ch not in _COMBINING)
+    return len(word.translate(_WIDTHLESS))
 
 
 @lru_cache(maxsize=8192)
