@@ -496,6 +496,32 @@ def test_without_a_thai_font_charts_fall_back_to_english_labels(recwarn: pytest.
     assert not [w for w in recwarn if "missing from font" in str(w.message)]
 
 
+def test_a_chart_looks_each_font_up_once_and_leaves_the_font_manager_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """matplotlib finds a text's font files each time it measures or draws it; while a chart is
+    drawn the answers come from a memo (counted: one lookup per distinct font properties), and
+    after it the font manager's own method answers again (nothing memoised outlives the chart)."""
+    from matplotlib import font_manager
+
+    import automation.reports.charts as charts
+
+    manager = font_manager.fontManager
+    looked_up: list[tuple] = []
+    real = type(manager)._find_fonts_by_props
+
+    def counted(self: object, prop: object, *args: object, **kwargs: object) -> object:
+        looked_up.append(tuple(prop.__dict__.values()))  # type: ignore[attr-defined]
+        return real(self, prop, *args, **kwargs)
+
+    monkeypatch.setattr(type(manager), "_find_fonts_by_props", counted)
+    monkeypatch.setattr(charts, "_DRAWN", {})
+    chart = Chart("t", "ช่องทาง", ["โทรศัพท์", "เว็บไซต์"], [3, 1], value_format="{:.0f}")
+    assert render_png(chart, "thai").startswith(b"\x89PNG")
+    assert looked_up and len(looked_up) == len(set(looked_up))
+    assert "_find_fonts_by_props" not in vars(manager)
+
+
 # ---------------------------------------------------------------- LibreOffice
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -166,7 +168,7 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
     whole = chart.value_format == "{:.0f}"  # counts: whole-number ticks only
     rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "font.size": label_pt(thai, compact)}
     width, scale = (PHONE_WIDTH_IN, 1.0) if compact else (WIDTH_IN, _SCALE)
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), _fonts_found_once():
         count = max(len(labels), 1)
         if chart.kind == "barh":
             # Bars are evenly spaced, so each slot must hold the tallest (wrapped) label: a Thai
@@ -207,6 +209,35 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
         ax.spines[["top", "right"]].set_visible(False)
         _tight_layout(fig)
         return _png(fig)
+
+
+@contextmanager
+def _fonts_found_once() -> Iterator[None]:
+    """While one chart is drawn, matplotlib's font lookup answered from a memo.
+
+    matplotlib looks a text's font files up each time it measures or draws it (thousands of
+    times for 15 charts), and each lookup reads eleven rcParams to key its own cache: a
+    twentieth of a chart's time. Within one drawing the rcParams are fixed (the chart's
+    rc_context), so a lookup's answer depends on the font properties alone; the memo is keyed
+    by a snapshot of their values (a FontProperties is mutable) and dropped when the drawing
+    ends, so no answer outlives the rcParams it was found under."""
+    manager = font_manager.fontManager
+    find = manager._find_fonts_by_props
+    found: dict[tuple, Any] = {}
+
+    def lookup(prop: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(prop, font_manager.FontProperties):
+            return find(prop, *args, **kwargs)
+        key = tuple(prop.__dict__.values())
+        if key not in found:
+            found[key] = find(prop)
+        return found[key]
+
+    manager._find_fonts_by_props = lookup  # an instance attribute: the class's method stays
+    try:
+        yield
+    finally:
+        del manager._find_fonts_by_props
 
 
 def _figure(width: float, height: float) -> tuple[Figure, Any]:
