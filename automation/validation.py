@@ -267,7 +267,7 @@ def check_date_order(check: SheetCheck, row: RowCheck, keys: tuple[str, ...]) ->
     When one date is out of order with both others, only that date is named; otherwise the
     later of each clashing pair is.
     """
-    dates = [(k, row.clean(k)) for k in keys if row.clean(k) is not None]
+    dates = [(k, day) for k in keys if (day := row.clean(k)) is not None]
     clashes = [(a, b) for i, a in enumerate(dates) for b in dates[i + 1:] if b[1] < a[1]]
     blamed: list[tuple[tuple[str, Any], tuple[str, Any], bool]] = []  # (cell, other, cell-is-later)
     while clashes:

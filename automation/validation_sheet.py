@@ -62,15 +62,19 @@ class SheetCells:
     def raw_cell(self, key: str, i: int) -> Any:
         if key == ROW:
             return self.typed.rows[i]
+        values, codes = self.raw_column(key)
+        return values[codes[i]]
+
+    def raw_column(self, key: str) -> tuple[list[Any], list[int]]:
+        """A column's distinct cells (plain; None last) and each row's code, as lists: a row reads two."""
         column = self._columns.get(key)
-        if column is None:  # the column's distinct cells (plain) and codes, as lists: a row reads two
+        if column is None:
             coded = self.table.coded(key)
             if coded.cells is not None:
                 column = self._columns[key] = (plain_values(coded.cells.tolist()), list(range(len(coded))))
             else:
                 column = self._columns[key] = ([*plain_values(coded.uniques), None], coded.codes.tolist())
-        values, codes = column
-        return values[codes[i]]
+        return column
 
 
 class RowCells(Mapping[str, Any]):
@@ -320,7 +324,7 @@ class SheetCheck:
         if not self.present(key) or key in row.flagged or self.is_empty(row, key):
             return
         raw = row.record.get(key)
-        if not isinstance(raw, str) or not _PLACEHOLDER.fullmatch(unhide(raw)[0].strip()):
+        if not _is_placeholder(raw):
             return
         col = self.layout.column(key)
         name = col.en.lower() if col.en != "Row ID" else col.en
@@ -331,9 +335,21 @@ class SheetCheck:
     def required_texts(self) -> None:
         """Required text columns (ids, measure, step, subject) holding only a placeholder."""
         keys = [c.key for c in self.layout.columns if c.required and c.type == "text" and self.present(c.key)]
-        for row in self.rows:
+        # Only a row holding a placeholder in one of them can be named: the placeholder test runs
+        # once per distinct cell, and needs_text (the definition) only on those rows, in row order.
+        candidates = np.zeros(len(self), dtype=bool)
+        for key in keys:
+            values, codes = self.cells.raw_column(key)
+            hits = np.fromiter((_is_placeholder(v) for v in values), dtype=bool, count=len(values))
+            if hits.any():
+                candidates |= hits[np.asarray(codes, dtype=np.intp)]
+        for row in self.rows_at(np.flatnonzero(candidates)):
             for key in keys:
                 self.needs_text(row, key)
+
+
+def _is_placeholder(raw: Any) -> bool:
+    return isinstance(raw, str) and bool(_PLACEHOLDER.fullmatch(unhide(raw)[0].strip()))
 
 
 def today_reference() -> dict[str, str]:

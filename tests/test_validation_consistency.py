@@ -33,7 +33,7 @@ from automation.thaidate import (
     year_alone,
 )
 from automation.validation import validate_table
-from tests.test_validation_catalogue import CLEAN, SCHEMA, SETTINGS, TODAY, findings_for
+from tests.test_validation_catalogue import CLEAN, SCHEMA, SETTINGS, TODAY, findings_for, grid_for
 
 
 def one_row(sheet: str, changes: dict[str, Any], lang: str = "th") -> list[Any]:
@@ -391,3 +391,25 @@ def test_a_status_with_hidden_marks_is_read_as_what_it_shows(choice: str, data: 
     parsed = parse_cell(column, choice[:where] + mark + choice[where:])
     assert parsed.value == parse_cell(column, choice).value
     assert parsed.problem is not None and parsed.problem.rule.id == "hidden-marks"
+
+
+_TEXTS = st.sampled_from(["-", ".", " - ", "ไม่มี", "N/A", "n a", "none", "\u200b-", "", " ", None, 7, 1.5,
+                          "ขอให้ซ่อมไฟ", "ร67-001", "-x", "ไม่มีไฟ", "ไม่ระบุ\u200b"])
+
+
+@given(st.lists(st.tuples(_TEXTS, _TEXTS), min_size=1, max_size=12))
+def test_required_placeholders_are_found_as_the_per_row_definition_finds_them(cells: list[tuple[Any, Any]]) -> None:
+    # required_texts tests each distinct cell once and visits only rows with a placeholder;
+    # the definition is needs_text on every row and every required text column, in order.
+    from automation.validation_sheet import SheetCheck
+
+    rows = [{**CLEAN["complaints"][0], "complaint_id": ident, "subject": subject} for ident, subject in cells]
+    table = to_table(SCHEMA["complaints"], grid_for("complaints", rows))
+    fast, slow = SheetCheck(table, TODAY, "th"), SheetCheck(table, TODAY, "th")
+    fast.required_texts()
+    keys = [c.key for c in slow.layout.columns if c.required and c.type == "text" and slow.present(c.key)]
+    for row in slow.rows:
+        for key in keys:
+            slow.needs_text(row, key)
+    assert [(f.row, f.column_key, f.message) for f in fast.found] == \
+        [(f.row, f.column_key, f.message) for f in slow.found]
