@@ -140,6 +140,12 @@ def _collector_paused(run: Callable[..., RunSummary]) -> Callable[..., RunSummar
     return paused
 
 
+def _intake_lock(settings: Settings) -> Any:
+    from automation.acknowledge import intake_lock
+
+    return intake_lock(settings)
+
+
 def _import_outputs() -> None:
     """The report modules imported before the run, not inside it: matplotlib's first import
     (through pyparsing) leaves exception cycles that hold the frames that imported it, and a
@@ -165,13 +171,13 @@ def run_once(
     today = today or settings.today()
     lang = settings.run.language
     from automation import intake
-    from automation.acknowledge import intake_lock
 
     taking_in = write and intake.configured(settings)
 
     # With a complaint form, the read that decides which responses are new and the write that
     # appends them are one critical section: two runs at once never append a response twice.
-    with intake_lock(settings) if taking_in else nullcontext():
+    # (acknowledge brings mail and the state database: imported only by a run that takes in.)
+    with _intake_lock(settings) if taking_in else nullcontext():
         with step(_step_words("read", lang, workbook.label)):
             tables = load_tables(workbook, schema)
         ctx = RunContext(settings, schema, tables, today, lang)
