@@ -205,7 +205,10 @@ def _draw(chart: Chart, digit_style: Digits, font: str | None, compact: bool = F
         if title and compact:
             fig.suptitle(title)  # over the whole narrow figure, not only the axes beside the labels
         elif title:
-            ax.set_title(title)
+            # y=1 is where matplotlib's automatic placement puts it (the x axis is at the bottom,
+            # nothing above the axes to clear): said outright, so the placement is not worked
+            # out again at each measure and draw by measuring every y tick label (3 ms a chart).
+            ax.set_title(title, y=1.0)
         ax.spines[["top", "right"]].set_visible(False)
         _tight_layout(fig)
         return _png(fig)
