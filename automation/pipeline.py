@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import gc
 import logging
+import threading
 import time
 import traceback
 from collections import Counter
@@ -186,20 +187,31 @@ def run_once(
         # Type every staff sheet once, right after reading: the stages read these typed columns
         # (kept with each table), none parses a cell again.
         type_tables(tables, [layout.key for layout in schema.staff_sheets])
-        results = [run_stage(stage, ctx) for stage in (stages or default_stages())]
+        checks, drafts = _split_drafts(stages or default_stages())
+        results = [run_stage(stage, ctx) for stage in checks]
         if intake_result is not None:  # listed after the stages (they already counted its rows)
             results.append(intake_result)
         found = [f for r in results for f in r.findings]
         if only_sheet:
             found = [f for f in found if f.sheet_key == only_sheet]
         stamped = stamp(found, tables["findings"].records(), today, schema)
+        writing: Background | None = None
         if write:
             changes = findings_changes(ctx, stamped.findings)
             if taken is not None:
                 changes.append = {schema["complaints"].title: taken.rows} if taken.rows else {}
                 changes.cells += taken.cells
-            with step(_step_words("write", lang)):
-                workbook.apply(changes)
+            # The drafts need nothing the write changes, nor the write anything the drafts
+            # make: the workbook is written while the reports are drafted. On Google Sheets
+            # the client would otherwise sit idle while Google applies the batch (seconds at
+            # a large office); the write's own CPU (JSON, zip compression) shares the rest.
+            writing = Background(lambda: _write(workbook, changes, lang), name="ita-write")
+        try:
+            drafted = [run_stage(stage, ctx) for stage in drafts]
+        finally:
+            if writing is not None:
+                writing.wait()  # a write's error is the run's, raised once the drafts are done
+        results[len(checks):len(checks)] = drafted  # in stage order, the intake's result last
         if taken is not None:
             _acknowledge(ctx, taken)
     return RunSummary(
@@ -213,6 +225,42 @@ def run_once(
         seconds=time.perf_counter() - started,
         written=write,
     )
+
+
+def _split_drafts(stages: list[Stage]) -> tuple[list[Stage], list[Stage]]:
+    """The stages whose findings and figures the write needs, and the trailing ones that only
+    draft files (`drafts_only`: no findings, nothing the summary sheet shows)."""
+    cut = len(stages)
+    while cut and getattr(stages[cut - 1], "drafts_only", False):
+        cut -= 1
+    return stages[:cut], stages[cut:]
+
+
+def _write(workbook: Workbook, changes: Changes, lang: str) -> None:
+    with step(_step_words("write", lang)):
+        workbook.apply(changes)
+
+
+class Background:
+    """One piece of work on its own thread; `wait` joins it and raises what it raised."""
+
+    def __init__(self, work: Callable[[], None], name: str) -> None:
+        self._error: BaseException | None = None
+        self._work = work
+        self._thread = threading.Thread(target=self._run, name=name)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._work()
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 def _take_in(ctx: RunContext) -> tuple[Any, StageResult]:

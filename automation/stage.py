@@ -39,3 +39,10 @@ class StageResult:
 
 
 Stage = Callable[[RunContext], StageResult]
+
+
+def drafts_only(stage: Stage) -> Stage:
+    """Mark a stage that only drafts files (reports, the public page): it returns no findings
+    and no figure the summary sheet shows, so the pipeline writes the workbook while it runs."""
+    stage.drafts_only = True  # type: ignore[attr-defined]
+    return stage

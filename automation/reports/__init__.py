@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from automation.settings import Settings
+from automation.stage import drafts_only
 from automation.tables import Tables
 from automation.thaidate import FiscalRound, round_to_report
 
@@ -84,6 +85,7 @@ def _lookup(settings: Settings, tables: Tables, round: FiscalRound, today: dt.da
     return complaint_lookup(settings, tables, round, today, Numbers(lang, settings.run.digits))
 
 
+@drafts_only
 def stage(ctx: RunContext) -> StageResult:
     """Draft the report that is due (the round just closed, or the one in progress) and the
     one before it, which the summary compares with, plus the public page; re-running
