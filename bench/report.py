@@ -103,7 +103,9 @@ def markdown(data: dict[str, Any]) -> str:
                          f"write {extra.get('write_seconds')} s, stages {stages} s; {extra.get('findings')} findings"
                          + (f"; of the time, the emulator's own work {extra['emulator_seconds']} s, injected "
                             f"latency {extra['injected_latency_seconds']} s, the client's own "
-                            f"{extra.get('client_seconds')} s" if "emulator_seconds" in extra else ""))
+                            f"{extra.get('client_seconds')} s" if "emulator_seconds" in extra else "")
+                         + (f"; CPU time of the process (all threads) {extra['cpu_seconds']} s" if "cpu_seconds" in extra
+                            else ""))
         if r["method"] == "province sweep":
             from automation.pacing import sweep_minutes
 
