@@ -32,6 +32,13 @@ _END64 = struct.Struct("<4sQ2H2L4Q")
 _END64_LOCATOR = struct.Struct("<4sLQL")
 
 
+def _cores() -> int:
+    """The cores this process may run on (macOS has no affinity call: every core)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class ZipWriter:
     """A new zip file at `path`, member by member; `close()` writes its central directory.
     Used as a context manager, a failure leaves a file that is no zip (the caller deletes it)."""
@@ -40,7 +47,7 @@ class ZipWriter:
         self.f: IO[bytes] = open(path, "wb")  # closed by close()
         self.members: list[zipfile.ZipInfo] = []
         self._pool: ThreadPoolExecutor | None = None
-        self._workers = max(1, min(8, len(os.sched_getaffinity(0))))
+        self._workers = max(1, min(8, _cores()))
 
     def __enter__(self) -> ZipWriter:
         return self
