@@ -566,8 +566,11 @@ def test_merges_on_google_sheets_give_the_same_findings_as_the_xlsx_file(
     values = tmp_path / "values.xlsx"  # what an upload to Drive keeps: values, merges, notes
     book = openpyxl.load_workbook(local_file, data_only=True)
     measures = build_schema(office)["measures"].title
+    formulas = openpyxl.load_workbook(local_file)[measures]
     for (row, *_rest), link in zip(book[measures].iter_rows(min_row=2, max_row=6), LINKS, strict=True):
-        row.offset(column=11).value = link  # links pasted as addresses (HYPERLINK's label is another story)
+        typed = formulas.cell(row.row, 12).value  # =HYPERLINK("…", "หลักฐาน"): Sheets shows the label
+        assert link in typed
+        row.offset(column=11).value = typed
     book.save(values)
     with SheetsEmulator() as emulator:
         bot = "ita-bot@office-test.iam.gserviceaccount.com"
@@ -611,3 +614,66 @@ def test_the_emulator_merges_cells_as_google_does(tmp_path: Path) -> None:
         sheet.unmerge_cells("A2:A3")
         assert "merges" not in client.http_client.fetch_sheet_metadata(
             sid, params={"fields": "sheets(properties(title),merges)"})["sheets"][0]
+
+
+# ---------------------------------------------------------------- links shown as a word
+
+LINKED = [  # (what is typed or inserted, the value both backends read)
+    ('=HYPERLINK("https://www.example.go.th/ita/a","หลักฐาน")', "https://www.example.go.th/ita/a"),
+    ('=HYPERLINK("https://www.example.go.th/ita/b")', "https://www.example.go.th/ita/b"),
+    ("inserted", "https://www.example.go.th/ita/c"),  # "หลักฐาน" with a link inserted on the cell
+    ("https://www.example.go.th/ita/d", "https://www.example.go.th/ita/d"),  # an address pasted
+    ("ไม่มีลิงก์", "ไม่มีลิงก์"),  # a word and no link: stays the word (a finding's business)
+]
+
+
+def _linked_workbook(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "หลักฐาน"
+    sheet.append(["ขั้นตอน", "หลักฐาน"])
+    for i, (typed, _value) in enumerate(LINKED, 2):
+        sheet.cell(i, 1, f"ขั้นตอน {i - 1}")
+        if typed == "inserted":
+            sheet.cell(i, 2, "หลักฐาน").hyperlink = "https://www.example.go.th/ita/c"
+        else:
+            sheet.cell(i, 2, typed)
+    book.save(path)
+    return path
+
+
+@needs_office
+def test_hyperlink_formulas_and_inserted_links_read_as_their_address_on_both_backends(tmp_path: Path) -> None:
+    import gspread
+
+    from automation.gsheets_transport import http_client_for, quiet_offline_auth, service_account_credentials
+    from automation.sheets_emulator import SheetsEmulator
+    from automation.workbook.gsheets import GoogleSheetsWorkbook
+
+    [saved] = through_libreoffice([_linked_workbook(tmp_path / "links.xlsx")], tmp_path / "saved")
+    want = [["ขั้นตอน", "หลักฐาน"]] + [[f"ขั้นตอน {i}", value] for i, (_t, value) in enumerate(LINKED, 1)]
+    assert XlsxWorkbook(saved).read(["หลักฐาน"])["หลักฐาน"] == want
+
+    quiet_offline_auth()
+    with SheetsEmulator() as emulator:
+        bot = "ita-bot@office-test.iam.gserviceaccount.com"
+        key = emulator.write_service_account_key(tmp_path / "key.json", bot)
+        client = gspread.Client(service_account_credentials(key), http_client=http_client_for(emulator.url))
+        http = client.http_client
+        # The office's file uploaded to Drive, and the same cells typed in Google Sheets.
+        imported = emulator.import_xlsx(saved, shared_with=[bot])
+        typed = emulator.create_spreadsheet("ITA", {"หลักฐาน": [["ขั้นตอน", "หลักฐาน"]]}, [bot])
+        sheet = client.open_by_key(typed).sheet1
+        sheet.update([[f"ขั้นตอน {i}", "หลักฐาน" if t == "inserted" else t] for i, (t, _v) in enumerate(LINKED, 1)],
+                     "A2", value_input_option="USER_ENTERED")
+        row = next(i for i, (t, _v) in enumerate(LINKED, 1) if t == "inserted")
+        sheet.spreadsheet.batch_update({"requests": [{"repeatCell": {
+            "range": {"sheetId": sheet.id, "startRowIndex": row, "endRowIndex": row + 1,
+                      "startColumnIndex": 1, "endColumnIndex": 2},
+            "cell": {"userEnteredFormat": {"textFormat": {"link": {"uri": "https://www.example.go.th/ita/c"}}}},
+            "fields": "userEnteredFormat.textFormat.link"}}]})
+        assert sheet.cell(2, 2).value == "หลักฐาน"  # Google shows a HYPERLINK's label
+        for sid in (imported, typed):
+            book = GoogleSheetsWorkbook(sid, http)
+            assert book.read(["หลักฐาน"])["หลักฐาน"] == want
+            assert book.api_calls == 2  # the links came with the sheet list: no call of their own

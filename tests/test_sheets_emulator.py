@@ -227,6 +227,29 @@ def test_user_entered_write_creates_a_formula_so_the_check_can_fail(
     assert sheets_emulator.values(sid, THAI_TAB)[1][2] == 1  # "001" typed in becomes 1
 
 
+def test_a_hyperlink_formula_shows_its_label_and_its_address_is_the_cells_hyperlink(
+        sheets_emulator: SheetsEmulator, gspread_client: gspread.Client) -> None:
+    # As Google: the value is the label (the address without one), FORMULA gives the formula,
+    # CellData.hyperlink the address; a link set on the whole cell's text format is one too.
+    sid = _book(sheets_emulator)
+    sheet = gspread_client.open_by_key(sid).worksheet(THAI_TAB)
+    link = '=HYPERLINK("https://example.go.th/a","หลักฐาน")'
+    sheet.update([[link, '=HYPERLINK("https://example.go.th/b")', "ดู"]], "A2", value_input_option="USER_ENTERED")
+    sheet.spreadsheet.batch_update({"requests": [{"updateCells": {
+        "range": {"sheetId": sheet.id, "startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 2,
+                  "endColumnIndex": 3},
+        "rows": [{"values": [{"userEnteredFormat": {"textFormat": {"link": {"uri": "https://example.go.th/c"}}}}]}],
+        "fields": "userEnteredFormat.textFormat.link"}}]})
+    assert sheet.get("A2:C2", value_render_option="UNFORMATTED_VALUE") == [["หลักฐาน", "https://example.go.th/b", "ดู"]]
+    assert sheet.get("A2:C2") == [["หลักฐาน", "https://example.go.th/b", "ดู"]]
+    assert sheet.get("A2", value_render_option="FORMULA") == [[link]]
+    meta = gspread_client.http_client.fetch_sheet_metadata(sid, params={
+        "ranges": f"'{THAI_TAB}'!A2:C2", "fields": "sheets(data(rowData(values(hyperlink,effectiveValue))))"})
+    cells = meta["sheets"][0]["data"][0]["rowData"][0]["values"]
+    assert [c["hyperlink"] for c in cells] == [f"https://example.go.th/{x}" for x in "abc"]
+    assert cells[0]["effectiveValue"] == {"stringValue": "หลักฐาน"}
+
+
 def test_update_past_the_last_row_is_refused_like_google(
         sheets_emulator: SheetsEmulator, gspread_client: gspread.Client) -> None:
     sid = _book(sheets_emulator)

@@ -23,11 +23,13 @@ from automation.sheets_emulator.grid import (
     Spreadsheet,
     apply_field_mask,
     bad_request,
+    cell_hyperlink,
     column_letters,
     extended_value,
     formatted_value,
     grid_limit_error,
     grid_range_box,
+    hyperlink_formula,
     mask_paths,
     mask_wants,
     new_sheet_id,
@@ -133,7 +135,7 @@ def sheet_properties_json(sheet: SheetGrid) -> dict[str, Any]:
 
 
 CELL_PARTS = ("userEnteredValue", "effectiveValue", "formattedValue", "userEnteredFormat",
-              "note", "dataValidation")
+              "hyperlink", "note", "dataValidation")
 VALUE_PARTS = frozenset({"userEnteredValue", "effectiveValue", "formattedValue"})
 
 
@@ -145,8 +147,11 @@ def _cell_json(sheet: SheetGrid, row: int, col: int, parts: set[str]) -> dict[st
                                                           "formattedValue"}:
         number_format = sheet.number_format_at(row, col)
         out["userEnteredValue"] = extended_value(cell.value, cell.formula)
+        link = hyperlink_formula(cell.formula)
         if cell.formula is None:  # Emulator: formulas are not evaluated, so no effectiveValue
             out["effectiveValue"] = extended_value(cell.value)
+        elif link is not None:  # ... except HYPERLINK, which shows its label
+            out["effectiveValue"] = {"stringValue": link[1]}
         out["formattedValue"] = formatted_value(cell, number_format)
     if "userEnteredFormat" in parts:
         user_format = sheet.format_at(row, col)
@@ -154,6 +159,10 @@ def _cell_json(sheet: SheetGrid, row: int, col: int, parts: set[str]) -> dict[st
             user_format["numberFormat"] = cell.number_format
         if user_format:
             out["userEnteredFormat"] = user_format
+    if "hyperlink" in parts and cell is not None and (cell.formula or cell.user_format or sheet.formats):
+        link = cell_hyperlink(cell, sheet.format_at(row, col))
+        if link:
+            out["hyperlink"] = link
     if cell is not None and cell.note:
         out["note"] = cell.note
     if "dataValidation" in parts and (validation := sheet.validation_at(row, col)):
@@ -172,8 +181,10 @@ def grid_data(sheet: SheetGrid, box: GridBox, cell_mask: FieldTree | None = None
     # does not build (and mask away) a CellData for every one of 1,600,000 cells holding a value.
     values = bool(parts & VALUE_PARTS)
     formats = "userEnteredFormat" in parts
+    links = "hyperlink" in parts
     spots = {key for key, cell in sheet.cell_items_in(box)
-             if cell.note or (values and cell.has_value()) or (formats and (cell.user_format or cell.number_format))}
+             if cell.note or (values and cell.has_value()) or (formats and (cell.user_format or cell.number_format))
+             or (links and (cell.formula or cell.user_format))}
     rules = ((sheet.validations if "dataValidation" in parts else [])
              + (sheet.formats if "userEnteredFormat" in parts else []))
     for rule in rules:  # cells with only a format or a validation are cells too

@@ -698,9 +698,35 @@ def format_number(value: float, number_format: dict[str, str]) -> str:
     return f"{prefix}{body}{suffix}"
 
 
+_HYPERLINK = re.compile(
+    r'^=\s*HYPERLINK\(\s*"((?:[^"]|"")*)"\s*(?:[,;]\s*"((?:[^"]|"")*)"\s*)?\)\s*$', re.I)
+
+
+def hyperlink_formula(formula: str | None) -> tuple[str, str] | None:
+    """=HYPERLINK("url"[, "label"]) with literal texts as (url, what the cell shows): the one
+    formula the emulator evaluates, as Google does — the label, or the url without one."""
+    m = _HYPERLINK.match(formula) if formula else None
+    if m is None:
+        return None
+    url = m.group(1).replace('""', '"')
+    label = m.group(2)
+    return url, url if label is None else label.replace('""', '"')
+
+
+def cell_hyperlink(cell: CellData, user_format: dict[str, Any]) -> str | None:
+    """CellData.hyperlink: a HYPERLINK formula's address, or a link set on the whole cell
+    (userEnteredFormat.textFormat.link)."""
+    link = hyperlink_formula(cell.formula)
+    if link is not None:
+        return link[0]
+    uri = ((user_format.get("textFormat") or {}).get("link") or {}).get("uri")
+    return uri if isinstance(uri, str) and uri else None
+
+
 def formatted_value(cell: CellData, number_format: dict[str, str] | None) -> str:
     if cell.formula is not None:
-        return cell.formula  # not evaluated: the formula text stands for its result
+        link = hyperlink_formula(cell.formula)
+        return link[1] if link else cell.formula  # not evaluated: the text stands for its result
     value = cell.value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -717,7 +743,8 @@ def render_value(cell: CellData, number_format: dict[str, str] | None, value_ren
     if value_render == "FORMATTED_VALUE":
         return formatted_value(cell, number_format)
     if cell.formula is not None:
-        return cell.formula
+        link = hyperlink_formula(cell.formula) if value_render != "FORMULA" else None
+        return link[1] if link else cell.formula
     value = cell.value
     is_date = bool(number_format) and number_format.get("type") in ("DATE", "TIME", "DATE_TIME")
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -37,6 +37,7 @@ from automation.sheets_emulator.grid import (
     Spreadsheet,
     apply_field_mask,
     date_serial,
+    hyperlink_formula,
     new_sheet_id,
     new_spreadsheet_id,
     type_input,
@@ -448,7 +449,8 @@ class SheetsEmulator:
     def import_xlsx(self, path: str | Path, shared_with: Iterable[str] = (),
                     title: str | None = None, spreadsheet_id: str | None = None) -> str:
         """Load an .xlsx workbook as a new spreadsheet: values (as RAW text/numbers, dates
-        as serials), cell comments as notes, frozen header rows, list dropdowns and merges."""
+        as serials), HYPERLINK formulas and links inserted on cells, cell comments as notes,
+        frozen header rows, list dropdowns and merges."""
         import openpyxl
 
         book = openpyxl.load_workbook(path)
@@ -461,7 +463,14 @@ class SheetsEmulator:
                 sheet.set_size(max(1000, ws.max_row), max(26, ws.max_column))
                 for row in ws.iter_rows():
                     for cell in row:
-                        _store_plain(sheet, cell.row - 1, cell.column - 1, cell.value)
+                        if hyperlink_formula(cell.value if isinstance(cell.value, str) else None):
+                            sheet.cell(cell.row - 1, cell.column - 1).formula = cell.value
+                        else:  # other formulas stay their text: the emulator evaluates none of them
+                            _store_plain(sheet, cell.row - 1, cell.column - 1, cell.value)
+                        if cell.hyperlink is not None and cell.hyperlink.target:  # a link inserted on the cell
+                            seeded = sheet.cell(cell.row - 1, cell.column - 1)
+                            seeded.user_format = {**(seeded.user_format or {}),
+                                                  "textFormat": {"link": {"uri": cell.hyperlink.target}}}
                         if cell.comment is not None:
                             sheet.cell(cell.row - 1, cell.column - 1).note = cell.comment.text
                 if ws.freeze_panes:

@@ -104,6 +104,17 @@ def match_titles(wanted: list[str], titles: list[str]) -> dict[str, str]:
     return out
 
 
+def put_links(rows: Grid, links: dict[tuple[int, int], str]) -> None:
+    """A link shown as a word ("หลักฐาน") is evidence at its address: the address is the
+    cell's value (1-based cells; a cell showing an address or a non-text keeps it). Both
+    backends read links through this one rule."""
+    for (r, c), url in links.items():
+        if r <= len(rows) and c <= len(rows[r - 1]):
+            shown = rows[r - 1][c - 1]
+            if isinstance(shown, str) and not isinstance(shown, CellError) and "://" not in shown:
+                rows[r - 1][c - 1] = url
+
+
 def fill_merges(rows: Grid, merges: list[tuple[int, int, int, int]]) -> None:
     """A merged range's value belongs to every cell of it (a measure's title merged over its
     steps is each step's measure), within the rows and columns the grid holds. Ranges are

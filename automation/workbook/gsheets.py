@@ -160,6 +160,7 @@ class GoogleSheetsWorkbook(Workbook):
         self._sizes: dict[str, tuple[int, int]] = {}  # title -> (rows, columns) of a grid let go
         self._dates: dict[str, DateCells] = {}  # title -> cells formatted as dates
         self._merges: dict[str, list[tuple[int, int, int, int]]] = {}  # title -> merged ranges, 1-based
+        self._links: dict[str, dict[tuple[int, int], str]] = {}  # title -> {(row, col): link address}
 
     # ------------------------------------------------------------------ set-up
 
@@ -257,9 +258,11 @@ class GoogleSheetsWorkbook(Workbook):
     def _load_metadata(self) -> None:
         # Notes, and which cells are formatted as dates: UNFORMATTED_VALUE gives a date cell
         # as a bare day serial, and only its format says it is a date (as openpyxl reads it).
+        # And links: a =HYPERLINK("url", "หลักฐาน") cell reads as its label, its address is
+        # CellData.hyperlink (as is a link inserted on the cell), in this same call.
         fields = (
             "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),merges,"
-            "data(startRow,startColumn,rowData(values(note,userEnteredFormat(numberFormat(type))))))"
+            "data(startRow,startColumn,rowData(values(note,hyperlink,userEnteredFormat(numberFormat(type))))))"
         )
         meta = self._call("read sheet list", lambda: get_json(
             self.http, SPREADSHEET_URL % self.spreadsheet_id, {"includeGridData": "true", "fields": fields, **BARE}))
@@ -268,6 +271,7 @@ class GoogleSheetsWorkbook(Workbook):
         self._notes = {title: m.notes for title, m in sheets.items()}
         self._dates = {title: m.dates for title, m in sheets.items()}
         self._merges = {title: m.merges for title, m in sheets.items()}
+        self._links = {title: m.links for title, m in sheets.items()}
 
     def _own(self, title: str) -> str:
         """The spreadsheet's own title for one of ours (a near miss: "มาตรการ ", "Form Responses 1")."""
@@ -285,7 +289,8 @@ class GoogleSheetsWorkbook(Workbook):
                   "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS", **BARE}
         answer = self._call("read values", lambda: get_json(
             self.http, SPREADSHEET_VALUES_BATCH_URL % self.spreadsheet_id, params))
-        grids = {own: grid_from_values(block, self._dates.get(own, DateCells()), self._merges.get(own, []))
+        grids = {own: grid_from_values(block, self._dates.get(own, DateCells()), self._merges.get(own, []),
+                                       self._links.get(own))
                  for own, block in zip(present, answer.get("valueRanges", []), strict=False)}
         # The tables only read a grid; the rows a write compares against are the same lists
         # (kept by the spreadsheet's own titles, as apply() addresses them).

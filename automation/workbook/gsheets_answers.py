@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from automation.workbook.base import ERROR_RESULTS, CellError, Grid, fill_merges
+from automation.workbook.base import ERROR_RESULTS, CellError, Grid, fill_merges, put_links
 
 DATE_TYPES = frozenset({"DATE", "DATE_TIME"})  # numberFormat types whose serials mean a day (and time)
 # Serials converted in numpy: from 1900-03-01 (below it openpyxl shifts a day for Excel's
@@ -49,6 +49,7 @@ class SheetMeta:
     notes: dict[tuple[int, int], str]  # (row, col), 1-based -> note
     dates: DateCells
     merges: list[tuple[int, int, int, int]]  # 1-based, inclusive
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col), 1-based -> address
 
 
 def read_metadata(meta: dict[str, Any]) -> dict[str, SheetMeta]:
@@ -62,15 +63,17 @@ def read_metadata(meta: dict[str, Any]) -> dict[str, SheetMeta]:
              m.get("endRowIndex", size.get("rowCount", 1000)), m.get("endColumnIndex", size.get("columnCount", 26)))
             for m in sheet.get("merges", ())
         ]
-        notes, dates = _cells(sheet.get("data", ()))
-        out[props["title"]] = SheetMeta(props, notes, dates, merges)
+        notes, dates, links = _cells(sheet.get("data", ()))
+        out[props["title"]] = SheetMeta(props, notes, dates, merges, links)
     return out
 
 
-def _cells(blocks: Any) -> tuple[dict[tuple[int, int], str], DateCells]:
-    """Notes and date-formatted cells of a sheet's GridData blocks. Most cells of the answer
-    are `{}` (a cell with neither) and most rows hold one date cell: one truth test each."""
+def _cells(blocks: Any) -> tuple[dict[tuple[int, int], str], DateCells, dict[tuple[int, int], str]]:
+    """Notes, date-formatted cells and links (CellData.hyperlink: a =HYPERLINK formula's or a
+    link inserted on the cell) of a sheet's GridData blocks. Most cells of the answer are `{}`
+    (a cell with none of them) and most rows hold one date cell: one truth test each."""
     notes: dict[tuple[int, int], str] = {}
+    links: dict[tuple[int, int], str] = {}
     rows: list[int] = []
     cols: list[int] = []
     for block in blocks:
@@ -85,19 +88,24 @@ def _cells(blocks: Any) -> tuple[dict[tuple[int, int], str], DateCells]:
                 note = cell.get("note")
                 if note:
                     notes[(r + 1, c + 1)] = note
+                link = cell.get("hyperlink")
+                if link:
+                    links[(r + 1, c + 1)] = link
                 user_format = cell.get("userEnteredFormat")
                 if user_format and (user_format.get("numberFormat") or {}).get("type") in DATE_TYPES:
                     rows.append(r)
                     cols.append(c)
-    return notes, DateCells(np.array(rows, np.int64), np.array(cols, np.int64))
+    return notes, DateCells(np.array(rows, np.int64), np.array(cols, np.int64)), links
 
 
 def grid_from_values(block: dict[str, Any], dates: DateCells,
-                     merges: list[tuple[int, int, int, int]] | None = None) -> Grid:
+                     merges: list[tuple[int, int, int, int]] | None = None,
+                     links: dict[tuple[int, int], str] | None = None) -> Grid:
     """One valueRange of the batchGet answer as a grid: the JSON decoder's own row lists, dates
     typed in place and short rows padded in place. No copy of a row or a cell: at 100,000s of
     rows the copies cost more than the decoding. A formula's error result ("#REF!") becomes a
-    CellError; a merged range's value fills every cell of it, as in the .xlsx backend."""
+    CellError; a link shown as a word is its address and a merged range's value fills every
+    cell of it, as in the .xlsx backend."""
     rows: Grid = block.get("values", [])
     dates_from_serials(rows, dates)
     width = max(map(len, rows), default=0)
@@ -106,6 +114,7 @@ def grid_from_values(block: dict[str, Any], dates: DateCells,
             row[:] = [CellError(v) if v.__class__ is str and v in ERROR_RESULTS else v for v in row]
         if len(row) < width:
             row.extend([None] * (width - len(row)))
+    put_links(rows, links or {})
     fill_merges(rows, merges or [])
     return rows
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import python_calamine
 
-from automation.workbook.base import CellError, Grid, fill_merges
+from automation.workbook.base import CellError, Grid, fill_merges, put_links
 from automation.workbook.xlsx_package import (
     NS_MAIN,
     Package,
@@ -113,12 +113,7 @@ def finish(rows: list[list[Any]], scan: SheetScan) -> Grid:
         if len(row) < c:
             row.extend([None] * (c - len(row)))
         row[c - 1] = CellError(text)
-    for (r, c), url in scan.links.items():
-        # A link shown as a word ("หลักฐาน") is evidence at its address: the address is the value.
-        if r <= len(rows) and c <= len(rows[r - 1]):
-            shown = rows[r - 1][c - 1]
-            if isinstance(shown, str) and not isinstance(shown, CellError) and "://" not in shown:
-                rows[r - 1][c - 1] = url
+    put_links(rows, scan.links)
     width = 0
     height = 0
     for i, row in enumerate(rows):
