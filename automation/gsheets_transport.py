@@ -71,6 +71,15 @@ def get_json(http: HTTPClient, endpoint: str, params: dict[str, Any]) -> Any:
     return json.loads(b"".join(response.iter_content(chunk_size=None)))
 
 
+class KeyProblem(ValueError):
+    """A service-account key that cannot be used. str() is the English sentence; `th` says it in
+    Thai and `gloss` in a few English words, for the line a clerk reads."""
+
+    def __init__(self, en: str, th: str, gloss: str) -> None:
+        super().__init__(en)
+        self.th, self.gloss = th, gloss
+
+
 def service_account_credentials(key_file: str | Path | None = None, *,
                                 key_json: str | None = None,
                                 scopes: Sequence[str] = (SHEETS_SCOPE,)
@@ -85,29 +94,36 @@ def service_account_credentials(key_file: str | Path | None = None, *,
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise ValueError(f"cannot read the service-account key file {path}: "
-                             f"{exc.strerror}") from exc
-        source = f"key file {path}"
+            raise KeyProblem(f"cannot read the service-account key file {path}: {exc.strerror}",
+                             f"เปิดอ่านไฟล์กุญแจ {path} ไม่ได้ ({exc.strerror})",
+                             "cannot read the key file") from exc
+        source, source_th = f"key file {path}", "ไฟล์กุญแจ"
     else:
-        text, source = str(key_json), "key JSON"
+        text, source, source_th = str(key_json), "key JSON", "กุญแจ JSON "
     try:
         info = json.loads(text)
     except json.JSONDecodeError as exc:
         # Never echo the text: it holds a private key.
-        raise ValueError(f"the service-account {source} is not valid JSON (line {exc.lineno})"
-                         ) from exc
+        raise KeyProblem(f"the service-account {source} is not valid JSON (line {exc.lineno})",
+                         f"{source_th}ไม่ใช่ JSON ที่ถูกต้อง (บรรทัด {exc.lineno}) อาจถูกตัดหรือแก้ไข",
+                         "not valid JSON") from exc
     if not isinstance(info, dict) or info.get("type") != "service_account":
-        raise ValueError(f"the service-account {source} is not a service-account key "
-                         '("type": "service_account" missing)')
+        raise KeyProblem(f"the service-account {source} is not a service-account key "
+                         '("type": "service_account" missing)',
+                         f'{source_th}ไม่ใช่กุญแจของบัญชีบริการ (ไม่มี "type": "service_account")',
+                         "not a service-account key")
     missing = [k for k in ("client_email", "private_key", "token_uri") if not info.get(k)]
     if missing:
-        raise ValueError(f"the service-account {source} lacks {', '.join(missing)}")
+        raise KeyProblem(f"the service-account {source} lacks {', '.join(missing)}",
+                         f"{source_th}ขาด {', '.join(missing)}", f"lacks {', '.join(missing)}")
     try:
         return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
     except ValueError as exc:
         # cryptography's own text (ASN.1 tags ...) tells an office nothing: say which field.
-        raise ValueError(f"the private_key in the service-account {source} cannot be read "
-                         "(not an unchanged PEM RSA key)") from exc
+        raise KeyProblem(f"the private_key in the service-account {source} cannot be read "
+                         "(not an unchanged PEM RSA key)",
+                         f"อ่าน private_key ใน{source_th}ไม่ได้ (ไม่ใช่กุญแจ PEM RSA ที่ไม่ถูกแก้ไข)",
+                         "private_key cannot be read") from exc
 
 
 class _DropLookupNoise(logging.Filter):

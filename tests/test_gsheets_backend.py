@@ -319,7 +319,7 @@ def test_a_retry_after_beyond_the_deadline_gives_up_at_once(gsettings: Settings,
     book = fast(open_workbook(gsettings), attempts=5, deadline=10)
     book.retry.sleep = waits.append
     emulator.inject_fault("values:batchGet", status=429, retry_after=60, times=1)
-    with pytest.raises(SheetsUnavailable, match=r"after 1 attempts .*HTTP 429 RESOURCE_EXHAUSTED"):
+    with pytest.raises(SheetsUnavailable, match=r"ลอง 1 ครั้ง.*HTTP 429 RESOURCE_EXHAUSTED"):
         run(gsettings, book)
     assert waits == []  # no point sleeping 60 s when the run may only take 10
 
@@ -348,9 +348,9 @@ def test_giving_up_is_a_clear_failure_with_nothing_half_written(
     sid = gsettings.gsheets.spreadsheet_id
     before = emulator.snapshot()
     emulator.inject_fault(":batchUpdate", status=503, times=100)
-    with pytest.raises(SheetsUnavailable, match="after 3 attempts") as info:
+    with pytest.raises(SheetsUnavailable, match="ลอง 3 ครั้ง") as info:
         run(gsettings, fast(open_workbook(gsettings), attempts=3))
-    assert "nothing more was written" in str(info.value)
+    assert "ยังไม่ได้เขียนอะไรเพิ่ม รอบถัดไปจะลองใหม่เอง" in str(info.value)
     assert emulator.snapshot() == before
     assert gsettings.sheets.findings not in emulator.sheet_titles(sid)
 
@@ -463,7 +463,7 @@ def _bad_private_key(emulator: SheetsEmulator, sid: str, key: Path) -> str:
     info = json.loads(key.read_text(encoding="utf-8"))
     info["private_key"] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
     key.write_text(json.dumps(info), encoding="utf-8")
-    return "private_key in the service-account key file"
+    return "อ่าน private_key ในไฟล์กุญแจไม่ได้"
 
 
 def _no_key(emulator: SheetsEmulator, sid: str, key: Path) -> str:
@@ -620,3 +620,17 @@ def test_date_cells_become_what_from_excel_makes_of_each_cell_alone(
     dates_from_serials(rows, cells)
     assert rows == expected
     assert [[type(v) for v in r] for r in rows] == [[type(v) for v in r] for r in expected]
+
+
+def test_a_sheet_deleted_mid_run_is_named_in_thai_and_in_english_on_request(gsettings: Settings) -> None:
+    from automation.workbook import CellWrite
+
+    sid = gsettings.gsheets.spreadsheet_id
+    changes = Changes(cells=[CellWrite("มาตรการ (ลบแล้ว)", 2, 3, "x")])
+    with pytest.raises(WorkbookError) as thai:
+        open_workbook(gsettings).apply(changes)
+    assert str(thai.value) == (f"สเปรดชีต {sid}: ไม่พบแผ่นงาน «มาตรการ (ลบแล้ว)» — มีคนเปลี่ยนชื่อหรือลบแผ่นงานนี้ระหว่างรอบ "
+                               "ตั้งชื่อแผ่นงานกลับเป็น มาตรการ (ลบแล้ว) แล้วสั่งใหม่ (sheet 'มาตรการ (ลบแล้ว)' is missing)")
+    english = gsettings.model_copy(update={"run": gsettings.run.model_copy(update={"language": "en"})})
+    with pytest.raises(WorkbookError, match=f"^spreadsheet {sid}: sheet 'มาตรการ \\(ลบแล้ว\\)' is missing$"):
+        open_workbook(english).apply(changes)

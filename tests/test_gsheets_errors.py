@@ -64,8 +64,9 @@ def test_an_unreachable_api_address_is_one_short_line_without_retry_noise(
     assert main(["validate", "--dry-run", "--config", config]) == 2
     err = capsys.readouterr().err
     (line,) = err.strip().splitlines()  # no WARNING lines before it
-    assert line.startswith("error: Google Sheets did not answer")
-    assert f"cannot connect to 127.0.0.1:{port}" in line and "check [gsheets] api_base_url" in line
+    assert line.startswith("error: Google Sheets ไม่ตอบเมื่ออ่านรายชื่อแผ่นงาน ลอง 3 ครั้ง")
+    assert f"เชื่อมต่อ 127.0.0.1:{port} ไม่ได้" in line and "ตรวจ [gsheets] api_base_url" in line
+    assert "ยังไม่ได้เขียนอะไรเพิ่ม รอบถัดไปจะลองใหม่เอง" in line
     assert "HTTPConnectionPool" not in line and "includeGridData" not in line
     assert len(line) < 300
 
@@ -118,7 +119,7 @@ def test_an_empty_404_is_a_plain_line_about_the_address(
     config = google_config(settings, sid="1AbCdEfGhIjKlMnOp", key=key_file, base_url=empty_404_server)
     assert main(["validate", "--dry-run", "--config", config]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
-    assert "404 (not found) with no explanation" in line and "api_base_url" in line
+    assert "เซิร์ฟเวอร์ตอบ 404 (ไม่พบ) โดยไม่มีคำอธิบาย" in line and 'api_base_url = ""' in line
     assert "-1" not in line and "invalid JSON" not in line
 
 
@@ -167,3 +168,96 @@ def test_library_debug_noise_stays_out_of_verbose(caplog: pytest.LogCaptureFixtu
     finally:
         undo()
     assert not logging.getLogger("automation.pipeline").isEnabledFor(logging.DEBUG)  # as it was
+
+
+# ---------------------------------------------------------------- Thai first, English on request
+
+
+def test_an_unshared_spreadsheet_is_one_thai_line_with_the_address_and_the_share_button(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path, demo_workbook: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Every office's first hour: the sheet is not shared with the service account yet.
+    import subprocess
+    import sys
+
+    sid = emulator.import_xlsx(demo_workbook, shared_with=[], title="ITA อบต.บ้านสวน")
+    config = google_config(settings, sid=sid, key=key_file, base_url=emulator.url)
+    project = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, str(project / "main.py"), "validate", "--dry-run", "--config", config],
+                          capture_output=True, text=True, timeout=120, cwd=project)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        f"error: สเปรดชีต {sid}: บัญชีบริการยังไม่ได้รับสิทธิ์เปิดสเปรดชีตนี้ — เปิดสเปรดชีตใน Google Sheets "
+        f"กดปุ่ม แชร์ (มุมขวาบน) ใส่อีเมล {BOT} เลือกสิทธิ์ ผู้แก้ไข แล้วกด ส่ง จากนั้นสั่งใหม่ "
+        f"(access denied: share it with {BOT} as Editor)\n")
+    assert main(["validate", "--dry-run", "--lang", "en", "--config", config]) == 2  # English on request
+    assert capsys.readouterr().err == (f"error: spreadsheet {sid}: access denied; share it with {BOT} as Editor "
+                                       "(Share button in Google Sheets)\n")
+
+
+def test_no_credentials_and_an_empty_id_are_thai_lines_through_the_cli(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("GOOGLE_SERVICE_ACCOUNT_JSON", raising=False)
+    config = google_config(settings, sid="1AbCdEfGhIjKlMnOp", key=key_file, base_url=emulator.url)
+    text = Path(config).read_text(encoding="utf-8").replace(f'credentials_file = "{key_file}"',
+                                                            '# credentials_file = ""')
+    Path(config).write_text(text, encoding="utf-8")
+    project = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in __import__("os").environ.items() if k != "GOOGLE_SERVICE_ACCOUNT_JSON"}
+    done = subprocess.run([sys.executable, str(project / "main.py"), "validate", "--dry-run", "--config", config],
+                          capture_output=True, text=True, timeout=120, cwd=project, env=env)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"error: {config}: ยังไม่ได้ตั้งกุญแจของบัญชีบริการ Google — ใส่ใต้ [gsheets] เช่น "
+                                  'credentials_file = "/etc/automation/service-account.json"')
+    assert done.stderr.endswith("(no Google credentials)\n") and "Traceback" not in done.stderr
+
+    Path(config).write_text(text.replace('spreadsheet_id = "1AbCdEfGhIjKlMnOp"', 'spreadsheet_id = ""'),
+                            encoding="utf-8")
+    assert main(["validate", "--dry-run", "--config", config]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"error: {config}: [gsheets] spreadsheet_id ยังว่าง — คัดลอกรหัสจากที่อยู่ของชีต")
+    assert 'เช่น spreadsheet_id = "1AbCdEfGhIjKlMnOp"' in line
+
+
+def test_a_broken_key_in_the_environment_names_the_variable_in_thai(
+    settings: Settings, emulator: SheetsEmulator, key_file: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = google_config(settings, sid="1AbCdEfGhIjKlMnOp", key=key_file, base_url=emulator.url)
+    text = Path(config).read_text(encoding="utf-8").replace(f'credentials_file = "{key_file}"',
+                                                            '# credentials_file = ""')
+    Path(config).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("GOOGLE_SERVICE_ACCOUNT_JSON", '{"type": "service_account", "private_key": "SECRET')
+    assert main(["validate", "--dry-run", "--config", config]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: ตัวแปร GOOGLE_SERVICE_ACCOUNT_JSON: กุญแจ JSON ไม่ใช่ JSON ที่ถูกต้อง (บรรทัด 1)")
+    assert "แล้วใส่เนื้อหาทั้งไฟล์ในตัวแปร GOOGLE_SERVICE_ACCOUNT_JSON" in line and "SECRET" not in line
+    assert line.endswith("(GOOGLE_SERVICE_ACCOUNT_JSON: unusable service-account key, not valid JSON)")
+
+
+@pytest.mark.parametrize(("fault", "thai", "english"), [
+    ({"match": "/token", "status": 400}, "ขอสิทธิ์เข้าใช้จาก Google ไม่ได้", "could not get a Google access token"),
+    ({"status": 401}, "Google ไม่รับกุญแจของบัญชีบริการ (401) — ดาวน์โหลดกุญแจ JSON ใหม่",
+     "Google rejected the credentials"),
+    ({"status": 400}, "Google Sheets ไม่ยอมอ่านรายชื่อแผ่นงาน (HTTP 400", "Google Sheets refused 'read sheet list'"),
+])
+def test_google_refusing_the_key_or_the_call_is_thai_first(
+    fault: dict[str, object], thai: str, english: str, settings: Settings, emulator: SheetsEmulator,
+    key_file: Path, demo_workbook: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    sid = emulator.import_xlsx(demo_workbook, shared_with=[BOT], title="ITA อบต.บ้านสวน")
+    config = google_config(settings, sid=sid, key=key_file, base_url=emulator.url)
+    match = fault.pop("match", None)
+    emulator.inject_fault(match, times=99, **fault)  # type: ignore[arg-type]
+    assert main(["validate", "--dry-run", "--config", config]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert thai in line and f"({english}" in line and "Traceback" not in line
+    assert main(["validate", "--dry-run", "--lang", "en", "--config", config]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"error: {english}") and "ไม่" not in line

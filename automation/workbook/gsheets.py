@@ -28,6 +28,7 @@ from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_URL, SPREADSHEET_VALUES_BATCH_URL
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
+import automation.workbook.gsheets_messages as say
 from automation.gsheets_transport import get_json
 from automation.pacing import Pacer, shared_pacer
 from automation.settings import ConfigError
@@ -113,19 +114,19 @@ def _has_google_error(exc: APIError) -> bool:
 _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: Exception, lang: str = "en") -> str:
     """One short phrase: never the whole request URL with its query, nor urllib3's repr."""
     if isinstance(exc, APIError):
         status = _status(exc)
         if not _has_google_error(exc):
-            return f"HTTP {status} with no explanation in the answer"
+            return say.empty_answer(status, lang)
         return f"HTTP {status} {exc.error.get('status', '')} {exc.error.get('message', '')}".strip()
     if isinstance(exc, requests.Timeout):
-        return "no answer in time"
+        return say.no_answer_in_time(lang)
     if isinstance(exc, requests.ConnectionError):
         found = _ERRNO.search(str(exc))
         reason = found.group(1).strip() if found else "connection failed"
-        return f"cannot connect to {_host(exc)} ({reason})"
+        return say.cannot_connect(_host(exc), reason, lang)
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text[:200]}"
 
@@ -146,8 +147,10 @@ class GoogleSheetsWorkbook(Workbook):
         client_email: str = "",
         retry: RetryPolicy | None = None,
         pacer: Pacer | None = None,
+        lang: str = "th",
     ) -> None:
         self.spreadsheet_id = spreadsheet_id
+        self.lang = lang  # of the errors a person reads: Thai unless [run] language / --lang says en
         self.http = http
         self.client_email = client_email
         self.retry = retry or RetryPolicy()
@@ -172,10 +175,7 @@ class GoogleSheetsWorkbook(Workbook):
 
         g = settings.gsheets
         if not g.spreadsheet_id:
-            raise ConfigError(
-                f"{settings.source}: key 'gsheets.spreadsheet_id' is empty; copy the id from the "
-                "sheet's URL (docs.google.com/spreadsheets/d/<ID>/edit)"
-            )
+            raise ConfigError(say.empty_id(settings.source, settings.run.language))
         creds, client_email = service_account(settings)
         http = http_client_for(g.api_base_url or None)(creds)
         http.set_timeout(g.timeout_seconds)
@@ -186,6 +186,7 @@ class GoogleSheetsWorkbook(Workbook):
             retry=RetryPolicy(max_attempts=g.max_attempts, deadline=g.deadline_seconds),
             # Google's quota is per account; the loopback emulator has none to respect.
             pacer=shared_pacer(client_email, 0 if g.api_base_url else g.max_requests_per_minute),
+            lang=settings.run.language,
         )
 
     # ------------------------------------------------------------------ calls
@@ -212,46 +213,30 @@ class GoogleSheetsWorkbook(Workbook):
             attempt += 1
             spent = self.retry.clock() - started
             if attempt >= self.retry.max_attempts or spent + wait > self.retry.deadline:
-                hint = ("; check [gsheets] api_base_url and the network"
-                        if isinstance(last, requests.ConnectionError) else "")
-                raise SheetsUnavailable(
-                    f"Google Sheets did not answer '{what}' after {attempt} attempts in "
-                    f"{spent:.0f} s (last: {_describe(last)}){hint}; nothing more was written — the "
-                    "next run will try again"
-                )
+                raise SheetsUnavailable(say.gave_up(what, attempt, spent, _describe(last, self.lang),
+                                                    isinstance(last, requests.ConnectionError), self.lang))
             # A retry is routine: logged for the service log and --verbose, not as a warning
             # on the terminal (the final line says what happened if every attempt fails).
             log.info("%s failed (%s); retry %d in %.1f s", what, _describe(last), attempt, wait)
             self.retry.sleep(wait)
 
     def _explain(self, exc: Exception, what: str) -> WorkbookError:
-        sid = self.spreadsheet_id
+        sid, lang = self.spreadsheet_id, self.lang
         if isinstance(exc, APIError):
             code = _status(exc)
             if code == 404 and not _has_google_error(exc):
-                return WorkbookError(
-                    f"spreadsheet {sid}: the server answered 404 (not found) with no explanation, "
-                    "so it is probably not the Sheets API; check [gsheets] api_base_url "
-                    "(empty for Google itself) and spreadsheet_id"
-                )
+                return WorkbookError(say.not_sheets_api(sid, lang))
             if code == 403:
-                who = self.client_email or "the service account's e-mail address"
-                return WorkbookError(
-                    f"spreadsheet {sid}: access denied; share it with {who} as Editor "
-                    "(Share button in Google Sheets)"
-                )
+                return WorkbookError(say.not_shared(sid, self.client_email, lang))
             if code == 404:
-                return WorkbookError(
-                    f"spreadsheet {sid} not found; check [gsheets] spreadsheet_id in the settings"
-                )
+                return WorkbookError(say.not_found(sid, lang))
             if code == 401:
-                return WorkbookError("Google rejected the credentials (401); check the service-account key")
-            return WorkbookError(f"Google Sheets refused '{what}': {_describe(exc)}")
+                return WorkbookError(say.rejected_key(lang))
+            return WorkbookError(say.refused(sid, what, _describe(exc, lang), lang))
         name = type(exc).__name__
         if "RefreshError" in name or "TransportError" in name:
-            return WorkbookError(f"could not get a Google access token ({_short_auth_error(exc)}); check the "
-                                 "service-account key and the network")
-        return WorkbookError(f"Google Sheets '{what}' failed: {_describe(exc)}")
+            return WorkbookError(say.no_token(_short_auth_error(exc), lang))
+        return WorkbookError(say.failed(sid, what, _describe(exc, lang), lang))
 
     # ------------------------------------------------------------------ read
 
@@ -316,7 +301,7 @@ class GoogleSheetsWorkbook(Workbook):
                          "values": _padded(grid, old if old is not None else self._sizes.get(title))})
         for w in changes.cells:
             if w.sheet not in self._sheets:
-                raise WorkbookError(f"spreadsheet {self.spreadsheet_id}: sheet '{w.sheet}' is missing")
+                raise WorkbookError(say.sheet_missing(self.spreadsheet_id, w.sheet, self.lang))
             requests_ += self._grow(w.sheet, w.row, w.col)
             data.append({"range": absolute_range_name(w.sheet, rowcol_to_a1(w.row, w.col)),
                          "values": [[_raw(w.value)]]})  # fmt: skip
@@ -333,7 +318,7 @@ class GoogleSheetsWorkbook(Workbook):
             if not rows:
                 continue
             if title not in self._sheets:
-                raise WorkbookError(f"spreadsheet {self.spreadsheet_id}: sheet '{title}' is missing")
+                raise WorkbookError(say.sheet_missing(self.spreadsheet_id, title, self.lang))
             # appendCells rides in the same :batchUpdate: Google finds the last row with data
             # when it applies it (a row a person adds meanwhile is kept), adds grid rows as
             # needed, and applies the whole batch or nothing.
@@ -555,24 +540,22 @@ def service_account(settings: Settings) -> tuple[Any, str]:
     """
     from automation.gsheets_transport import service_account_credentials
 
-    g = settings.gsheets
+    g, lang = settings.gsheets, settings.run.language
+    env: str | None = None
+    path = None
     try:
         if g.credentials_file:
             path = settings.resolve(g.credentials_file)
-            where = f"{settings.source}: key 'gsheets.credentials_file' ({path})"
             if not path.is_file():
-                raise ConfigError(f"{where}: file not found; download the service account's JSON key there")
+                raise ConfigError(say.key_file_missing(settings.source, str(g.credentials_file), path, lang))
             creds = service_account_credentials(path)
         elif os.environ.get(g.credentials_env):
-            where = f"environment variable {g.credentials_env}"
+            env = g.credentials_env
             creds = service_account_credentials(key_json=os.environ[g.credentials_env])
         else:
-            raise ConfigError(
-                f"{settings.source}: no Google credentials; set 'gsheets.credentials_file' to the service "
-                f"account's JSON key, or put the key in the environment variable {g.credentials_env}"
-            )
+            raise ConfigError(say.no_credentials(settings.source, g.credentials_env, lang))
     except ValueError as exc:
-        raise ConfigError(f"{where}: {exc}; download a new JSON key for the service account") from None
+        raise ConfigError(say.bad_key(settings.source, env, path, exc, lang)) from None
     return creds, creds.service_account_email
 
 
