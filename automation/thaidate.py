@@ -299,3 +299,20 @@ def round_to_report(today: dt.date, grace_days: int = 30) -> FiscalRound:
     if (today - h1.end).days <= grace_days:
         return h1
     return FiscalRound(fy, "annual")
+
+
+def latest_round(kind: str, today: dt.date, grace_days: int = 30) -> FiscalRound:
+    """The round of `kind` a coordinator means by --round alone: the most recent one that has
+    closed (its last day is past), whose report is the one being prepared or already sent.
+    Never the round of that kind still running: in December the annual round is the year that
+    ended on 30 September, not the one begun on 1 October with no data yet. The scheduled run's
+    round (round_to_report) agrees whenever it is of that kind and closed, i.e. within the
+    grace days after its end; the scheduled run's draft of a round still running is what the
+    commands give without --round."""
+    due = round_to_report(today, grace_days)
+    if due.kind == kind and due.end < today:
+        return due
+    round = FiscalRound.parse(kind, fiscal_year_of(today))
+    while round.end >= today:
+        round = round.same_round_last_year()
+    return round

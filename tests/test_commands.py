@@ -56,7 +56,8 @@ def test_anything_else_is_a_usage_error(typed: str) -> None:
     ("round_", "year", "expected"),
     [
         (None, None, FiscalRound(2567, "h1")),  # 20 April 2567: round 1 closed 20 days ago
-        ("annual", None, FiscalRound(2567, "annual")),
+        ("annual", None, FiscalRound(2566, "annual")),  # the year that closed, not the one running
+        ("h1", None, FiscalRound(2567, "h1")),  # closed 20 days ago: the round due, too
         (None, 2566, FiscalRound(2566, "h1")),
         ("annual", 2566, FiscalRound(2566, "annual")),
     ],

@@ -297,7 +297,8 @@ def test_report_out_takes_a_folder_as_page_and_qr_do(
     assert (folder / "ita-report-2567-h1.docx").is_file()
     assert main(["report", "--config", str(settings.source), "--today", TODAY, "--round", "annual",
                  "--public", "--out", str(folder)]) == 0  # an existing folder, without the /
-    assert capsys.readouterr().out.strip() == str(folder / "ita-report-2567-annual-public.docx")
+    # --round alone: the most recent annual round that has closed (FY 2566), not the one running
+    assert capsys.readouterr().out.strip() == str(folder / "ita-report-2566-annual-public.docx")
     assert main(["report", "--config", str(settings.source), "--today", TODAY, "--out",
                  str(tmp_path / "report.pdf")]) == 2
     assert "ใส่ชื่อไฟล์ที่ลงท้ายด้วย .docx หรือโฟลเดอร์ที่ลงท้ายด้วย /" in capsys.readouterr().err

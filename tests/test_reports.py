@@ -1015,7 +1015,9 @@ def test_report_pdf_writes_the_pdf_and_says_plainly_when_libreoffice_is_missing(
     assert main(args) == 2
     printed = capsys.readouterr()
     assert printed.out.strip() == str(out) and out.is_file()  # the Word file is still made
-    assert printed.err.count("\n") == 1 and "LibreOffice (soffice) is not installed" in printed.err
+    said, error = printed.err.splitlines()  # which round was drafted, then the one-line error
+    assert said == "ปีงบประมาณ พ.ศ. ๒๕๖๗ รอบ ๖ เดือน ข้อมูล ณ วันที่ ๓๑ มีนาคม ๒๕๖๗"
+    assert "LibreOffice (soffice) is not installed" in error
     assert not out.with_suffix(".pdf").exists()
 
 

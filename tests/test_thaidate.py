@@ -19,6 +19,7 @@ from automation.thaidate import (
     fiscal_year_of,
     format_thai_date,
     from_serial,
+    latest_round,
     parse_date,
     parse_datetime,
     round_to_report,
@@ -224,3 +225,33 @@ def test_the_round_to_report_is_the_one_just_closed_within_the_grace_period() ->
     assert round_to_report(dt.date(2024, 5, 20), 30) == FiscalRound(2567, "annual")
     assert round_to_report(dt.date(2024, 10, 15), 30) == FiscalRound(2567, "annual")
     assert round_to_report(dt.date(2024, 11, 15), 30) == FiscalRound(2568, "h1")
+
+
+# What --round alone means on the 15th of every month of FY 2570 (Oct 2026 - Sep 2027): the most
+# recent round of that kind that has closed. The old reading (today's fiscal year) gave the
+# annual round of 2570 all year and round 1 of 2570 before it had closed.
+@pytest.mark.parametrize(("month", "annual", "h1"), [
+    ((2026, 10), 2569, 2569), ((2026, 11), 2569, 2569), ((2026, 12), 2569, 2569),
+    ((2027, 1), 2569, 2569), ((2027, 2), 2569, 2569), ((2027, 3), 2569, 2569),
+    ((2027, 4), 2569, 2570), ((2027, 5), 2569, 2570), ((2027, 6), 2569, 2570),
+    ((2027, 7), 2569, 2570), ((2027, 8), 2569, 2570), ((2027, 9), 2569, 2570),
+])
+def test_round_alone_is_the_most_recent_of_its_kind_that_has_closed(
+    month: tuple[int, int], annual: int, h1: int
+) -> None:
+    for day in (1, 15, calendar.monthrange(*month)[1]):
+        today = dt.date(*month, day)
+        assert latest_round("annual", today) == FiscalRound(annual, "annual"), today
+        assert latest_round("h1", today) == FiscalRound(h1 if today > dt.date(2027, 3, 31) else 2569, "h1"), today
+
+
+@given(days, st.integers(0, 120), st.sampled_from(["h1", "annual"]))
+def test_round_alone_agrees_with_the_scheduled_run_when_it_drafts_a_closed_round(
+    today: dt.date, grace: int, kind: str
+) -> None:
+    chosen = latest_round(kind, today, grace)
+    assert chosen.kind == kind and chosen.end < today <= chosen.same_round_last_year().end.replace(
+        year=chosen.end.year + 1)  # closed, and the next one of its kind has not
+    due = round_to_report(today, grace)
+    if due.kind == kind and due.end < today:
+        assert chosen == due

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from automation.settings import Settings
 from automation.tables import Tables
-from automation.thaidate import FiscalRound, be_year, fiscal_year_of, round_to_report, to_arabic_digits
+from automation.thaidate import FiscalRound, be_year, latest_round, round_to_report, to_arabic_digits
 from automation.workbook import WorkbookError
 
 # How the README and every message name the program: the wrapper at the repository's root
@@ -98,21 +98,38 @@ def usage_mistake(prog: str, message: str) -> str:
 def round_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--round", choices=["h1", "annual"],
                    help="h1 = the 6-month round (1 Oct-31 Mar), annual = the whole fiscal year "
-                        "(default: the round whose report is due)")  # fmt: skip
+                        "(default: the round whose report is due; --round alone: the most recent "
+                        "round of that kind that has closed)")  # fmt: skip
     p.add_argument("--fiscal-year", type=fiscal_year_argument, metavar="N",
                    help="fiscal year, BE (2567) or CE (2024) (default: the round due)")
 
 
 def chosen_round(args: argparse.Namespace, settings: Settings) -> FiscalRound:
-    """--round/--fiscal-year; what is missing comes from the round whose report is due."""
+    """--round/--fiscal-year. Neither: the round whose report is due (the scheduled run's).
+    --round alone: the most recent round of that kind that has closed (thaidate.latest_round),
+    not the one of today's fiscal year, which in December or in October has no data yet.
+    --fiscal-year alone: the due round's kind in that year."""
     today = settings.today()
-    due = round_to_report(today, settings.deadlines.report_grace_days)
-    if args.round is None and args.fiscal_year is None:
-        return due
-    year = args.fiscal_year
-    if year is None:
-        year = due.fiscal_year if args.round is None else fiscal_year_of(today)
-    return FiscalRound.parse(args.round or due.kind, year)
+    grace = settings.deadlines.report_grace_days
+    due = round_to_report(today, grace)
+    if args.fiscal_year is None:
+        return due if args.round is None else latest_round(args.round, today, grace)
+    return FiscalRound.parse(args.round or due.kind, args.fiscal_year)
+
+
+def say_round(settings: Settings, round_: FiscalRound) -> None:
+    """Which round a command drafts and the day its figures stand on (the round's last day once
+    it has closed, as the report states it), one line on stderr: stdout keeps the path alone."""
+    from automation.reports.figures import report_day
+    from automation.thaidate import format_date
+
+    as_of = report_day(settings, round_, settings.today())
+    lang = settings.run.language
+    style = "arabic" if lang == "en" else settings.run.digits
+    label = round_.label(lang, style)  # type: ignore[arg-type]
+    day = format_date(as_of, lang, style)  # type: ignore[arg-type]
+    print(f"{label}, figures as of {day}" if lang == "en" else f"{label} ข้อมูล ณ วันที่ {day}",
+          file=sys.stderr)
 
 
 def read_tables(settings: Settings) -> Tables:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.cli import arguments, command
-from automation.commands import chosen_round, read_tables, round_arguments, warn_empty_round
+from automation.commands import chosen_round, read_tables, round_arguments, say_round, warn_empty_round
 from automation.progress import step
 from automation.settings import ConfigError, Settings
 from automation.thaidate import FiscalRound
@@ -67,6 +67,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
     tables = read_tables(settings)
     _warn_if_nothing(settings, tables, round_)
+    say_round(settings, round_)
     with step("drafting the report" if settings.run.language == "en" else "ร่างรายงาน"):
         path = build_report(settings, tables, round_, settings.today(), out=out, public=args.public,
                             lang=settings.run.language)
@@ -106,6 +107,7 @@ def cmd_page(args: argparse.Namespace, settings: Settings) -> int:
     tables = read_tables(settings)
     round_ = chosen_round(args, settings)
     _warn_if_nothing(settings, tables, round_)
+    say_round(settings, round_)
     with step("building the public page" if settings.run.language == "en" else "สร้างหน้าเผยแพร่"):
         path = build_public_page(settings, tables, round_, settings.today(),
                                  out_dir=args.out, lang=settings.run.language)
