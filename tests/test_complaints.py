@@ -163,3 +163,41 @@ def test_complaints_command(settings: Settings, demo_workbook: Path, capsys: pyt
     assert data["total"] == sum(row["count"] for row in data["by_channel"]) > 0
     assert main(["complaints", "--config", str(settings.source), "--today", "2024-04-20"]) == 0
     assert "ปีงบประมาณ พ.ศ. ๒๕๖๗ รอบ ๖ เดือน" in capsys.readouterr().out  # [run] digits = "thai"
+
+
+@pytest.mark.parametrize(("argv", "round_"), [
+    (["--round", "h1", "--fiscal-year", "2567"], FiscalRound(2567, "h1")),
+    (["--round", "annual"], FiscalRound(2567, "annual")),  # on 2 Dec 2024: the year that closed
+])
+def test_complaints_of_a_named_round_are_the_reports_figures(
+    settings: Settings, demo_workbook: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+    round_: FiscalRound,
+) -> None:
+    """Drafted months after the round closed, `complaints --round` states what the report states
+    (as of the round's last day); without --round it is today's standing, and says so."""
+    from automation.reports.figures import gather_figures
+    from automation.schema import build_schema
+    from automation.tables import load_tables
+    from automation.workbook import open_workbook
+
+    today = dt.date(2024, 12, 2)
+    base = ["complaints", "--config", str(settings.source), "--today", today.isoformat()]
+    assert main([*base, *argv, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    tables = load_tables(open_workbook(settings), build_schema(settings))
+    report = gather_figures(settings, tables, round_, today).complaints
+    assert report is not None and printed == json.loads(json.dumps(report.as_json()))
+    assert printed["today"] == round_.end.isoformat()
+    assert main([*base, *argv]) == 0
+    assert f"ณ วันที่ {show_date_th(round_.end)}" in capsys.readouterr().out
+    assert main([*base, "--lang", "en", *argv]) == 0
+    assert f"(as of {round_.end.isoformat()})" in capsys.readouterr().out
+    assert main(base) == 0  # the round due, as it stands today
+    assert f"ณ วันที่ {show_date_th(today)}" in capsys.readouterr().out
+
+
+def show_date_th(day: dt.date) -> str:
+    from automation.cells import show_date
+    from automation.thaidate import to_thai_digits
+
+    return to_thai_digits(show_date(day, "th"))

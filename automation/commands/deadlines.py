@@ -101,11 +101,16 @@ def _complaints_args(p: argparse.ArgumentParser) -> None:
 @arguments(_complaints_args)
 def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
     from automation.complaints import complaint_statistics
+    from automation.reports.figures import report_day
 
-    today = settings.today()
     lang = settings.run.language
     round_ = chosen_round(args, settings)
-    stats = complaint_statistics(settings, read_tables(settings)["complaints"], round_, today, lang)
+    # Without --round/--fiscal-year: today's standing of the round due (what the scheduled run
+    # counts). A round named on the command line: as of its last day once it has closed, the
+    # figures its report states (automation.reports.figures.report_day), drafted when it may.
+    named = args.round is not None or args.fiscal_year is not None
+    as_of = report_day(settings, round_, settings.today()) if named else settings.today()
+    stats = complaint_statistics(settings, read_tables(settings)["complaints"], round_, as_of, lang)
     warn_empty_round(settings, round_, complaints=stats.total)
     if args.json:
         print_json(stats.as_json())
@@ -130,13 +135,15 @@ def _stats_text(stats: ComplaintStats, lang: str, style: str = "arabic") -> str:
     def days(value: float | None) -> str:
         return "-" if value is None else f"{n(f'{value:.1f}')} {unit}"
 
+    from automation.cells import show_date
+
     if en:
         span = f"{stats.round.start.isoformat()} – {stats.round.end.isoformat()}"
     else:
-        from automation.cells import show_date
-
         span = n(f"{show_date(stats.round.start, lang)} – {show_date(stats.round.end, lang)}")
-    lines = [stats.round.label(lang, style), span]
+    as_of = (f"as of {stats.today.isoformat()}" if en else
+             n(f"ณ วันที่ {show_date(stats.today, lang)}"))  # the day the figures stand on
+    lines = [stats.round.label(lang, style), f"{span} ({as_of})"]
     if en:
         lines.append(f"total {stats.total}: closed {stats.closed} (late {stats.closed_late}), open {stats.open}, "
                      f"overdue {stats.overdue}; time to close mean {days(stats.mean_days_to_close)}, "
