@@ -677,3 +677,58 @@ def test_hyperlink_formulas_and_inserted_links_read_as_their_address_on_both_bac
             book = GoogleSheetsWorkbook(sid, http)
             assert book.read(["หลักฐาน"])["หลักฐาน"] == want
             assert book.api_calls == 2  # the links came with the sheet list: no call of their own
+
+
+# ---------------------------------------------------------------- docProps/app.xml's sheet list
+
+def _excel_app(sheets: list[str]) -> bytes:
+    """app.xml as Excel writes it: worksheets, then a named range (Excel's print area)."""
+    listed = "".join(f"<vt:lpstr>{t}</vt:lpstr>" for t in sheets)
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Properties xmlns="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.'
+        'org/officeDocument/2006/docPropsVTypes"><Application>Microsoft Excel</Application><DocSecurity>0'
+        '</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size="4" baseType="variant">'
+        f"<vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>{len(sheets)}</vt:i4>"
+        "</vt:variant><vt:variant><vt:lpstr>Named Ranges</vt:lpstr></vt:variant><vt:variant><vt:i4>1</vt:i4>"
+        f'</vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size="{len(sheets) + 1}" '
+        f'baseType="lpstr">{listed}<vt:lpstr>{sheets[0]}!Print_Area</vt:lpstr></vt:vector></TitlesOfParts>'
+        "<Company></Company><AppVersion>16.0300</AppVersion></Properties>"
+    ).encode()
+
+
+@needs_office
+def test_a_sheet_the_run_adds_joins_app_xmls_sheet_list_and_nothing_else_changes(
+    saved_books: dict[str, Path], office: Settings, tmp_path: Path
+) -> None:
+    saved = saved_books["extras"]
+    untouched = parts(saved)
+    assert b"TitlesOfParts" not in untouched["docProps/app.xml"]  # LibreOffice keeps no list
+    with Package(saved) as pkg:
+        titles = [s.title for s in pkg.sheets]
+    excel = tmp_path / "excel.xlsx"  # the same workbook as Excel would describe it
+    with zipfile.ZipFile(saved) as z, zipfile.ZipFile(excel, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            out.writestr(info, _excel_app(titles) if info.filename == "docProps/app.xml" else z.read(info))
+    path = put(excel, office)
+    before = parts(path)
+    run_once(office)  # a full run: the findings and summary sheets are added
+    after = parts(path)
+    with Package(path) as pkg:
+        now = [s.title for s in pkg.sheets]
+        notes_parts = {t for s in pkg.sheets for _k, t in pkg.rels(s.part).values()}
+    assert now[:len(titles)] == titles and len(now) == len(titles) + 2
+    assert after["docProps/app.xml"] == _excel_app(now)  # byte for byte, but for the list
+    changed = {name for name in before if before[name] != after.get(name)}
+    assert changed <= SERVICE_PARTS | notes_parts | {"docProps/app.xml"}, changed
+    # A second run adds no sheet: app.xml as the first run left it.
+    run_once(office)
+    assert parts(path)["docProps/app.xml"] == after["docProps/app.xml"]
+    schema = build_schema(office)
+    assert openpyxl.load_workbook(path)[schema["findings"].title]["A1"].value == "ระดับ"
+    again = through_libreoffice([path], tmp_path / "reopened")[0]
+    assert schema["summary"].title in openpyxl.load_workbook(again).sheetnames
+    # ... and a LibreOffice-saved workbook, which keeps no list, keeps its app.xml as it was.
+    path = put(saved, office)
+    run_once(office)
+    assert parts(path)["docProps/app.xml"] == untouched["docProps/app.xml"]

@@ -239,3 +239,31 @@ def test_a_note_on_a_sheet_whose_cells_the_run_also_writes_lands_after_the_cells
             assert after.index(b"</sheetData>") < after.index(drawing) < after.rindex(b"<extLst>")
     sheet = openpyxl.load_workbook(demo_workbook)[title]
     assert sheet["B2"].comment.text == NOTE_MARK + "ช่องทางผิด" and sheet["L3"].value == "x"
+
+
+def _app(heads: list[tuple[str, int]], titles: list[str], size: int | None = None) -> bytes:
+    pairs = "".join(f"<vt:variant><vt:lpstr>{h}</vt:lpstr></vt:variant><vt:variant><vt:i4>{n}</vt:i4></vt:variant>"
+                    for h, n in heads)
+    listed = "".join(f"<vt:lpstr>{t}</vt:lpstr>" for t in titles)
+    return ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><HeadingPairs>'
+            f'<vt:vector size="{2 * len(heads)}" baseType="variant">{pairs}</vt:vector></HeadingPairs>'
+            f'<TitlesOfParts><vt:vector size="{len(titles) if size is None else size}" baseType="lpstr">'
+            f"{listed}</vt:vector></TitlesOfParts></Properties>").encode()
+
+
+def test_app_xml_gains_the_added_sheet_after_the_worksheets_whatever_their_headings_name() -> None:
+    from automation.workbook.xlsx_app import with_sheet
+
+    sheets = ["มาตรการ", "R&D"]
+    thai = _app([("แผ่นงาน", 2), ("ช่วงที่มีชื่อ", 1)], ["มาตรการ", "R&amp;D", "มาตรการ!Print_Area"])
+    assert with_sheet(thai, "ผล & สรุป", sheets) == _app(
+        [("แผ่นงาน", 3), ("ช่วงที่มีชื่อ", 1)], ["มาตรการ", "R&amp;D", "ผล &amp; สรุป", "มาตรการ!Print_Area"])
+    # Left alone: no list (LibreOffice, openpyxl), the title listed already, counts that do
+    # not add up, no kind listing the workbook's sheets.
+    assert with_sheet(b'<Properties xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+                      b'docPropsVTypes"><Application>LibreOffice</Application></Properties>', "x", sheets) is None
+    assert with_sheet(_app([("Worksheets", 1)], ["มาตรการ"]), "มาตรการ", sheets) is None
+    assert with_sheet(_app([("Worksheets", 3)], ["มาตรการ", "R&amp;D"]), "x", sheets) is None
+    assert with_sheet(_app([("Worksheets", 2)], ["มาตรการ", "R&amp;D"], size=5), "x", sheets) is None
+    assert with_sheet(_app([("Charts", 1)], ["กราฟ"]), "x", sheets) is None

@@ -7,7 +7,8 @@ the zip is copied as it was, except the ones the service owns:
 - its own cell notes (automation.workbook.xlsx_notes);
 - the cells it writes (plan- and service-owned columns, appended rows): just those `<c>`
   elements of the sheet's XML are replaced or inserted;
-- styles.xml only gains a style it needs (automation.workbook.xlsx_styles).
+- styles.xml only gains a style it needs (automation.workbook.xlsx_styles);
+- docProps/app.xml's sheet list gains a sheet it adds (automation.workbook.xlsx_app).
 The new file is written by automation.workbook.xlsx_zip: an untouched part is copied as the
 compressed bytes it is.
 """
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.workbook.base import WorkbookError
+from automation.workbook.xlsx_app import app_part, with_sheet
 from automation.workbook.xlsx_package import (
     NS_MAIN,
     NS_PKG_REL,
@@ -162,6 +164,9 @@ class Patch:
         else:
             book = re.sub(r"<sheets\s*/>", "<sheets>" + element + "</sheets>", book, count=1)
         self.put("xl/workbook.xml", book.encode("utf-8"))
+        app = app_part(self.pkg)
+        if app is not None and (listed := with_sheet(self.data(app), title, [s.title for s in self.pkg.sheets])):
+            self.put(app, listed)  # the sheet list file managers show
         sheet = SheetPart(title, part, rel_id)
         self.pkg.sheets.append(sheet)
         return sheet
