@@ -24,11 +24,11 @@ from typing import Any
 from automation.findings import Finding, cell_notes, findings_grid, stamp
 from automation.progress import step
 from automation.schema import build_schema
-from automation.settings import Settings
+from automation.settings import ConfigError, Settings
 from automation.stage import RunContext, Stage, StageResult
 from automation.tables import load_tables
 from automation.typed_tables import type_tables
-from automation.workbook import Changes, Workbook, open_workbook
+from automation.workbook import Changes, Workbook, WorkbookError, open_workbook
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def run_stage(stage: Stage, ctx: RunContext) -> StageResult:
         with step(_step_words(name, ctx.lang)):
             result = stage(ctx)
     except Exception as exc:
-        log.error("stage %s failed: %s\n%s", name, exc, traceback.format_exc())
+        _log_part_failed(name, exc, ctx.lang)
         result = StageResult(name, error=f"{type(exc).__name__}: {exc}")
     result.seconds = time.perf_counter() - started
     return result
@@ -277,7 +277,7 @@ def _take_in(ctx: RunContext) -> tuple[Any, StageResult]:
         taken = intake.take_in(ctx.settings, ctx.tables["complaints"], forms, known=known,
                                acknowledged=acknowledged, lang=ctx.lang)
     except Exception as exc:  # like any stage: one failing part never costs staff the others
-        log.error("intake failed: %s\n%s", exc, traceback.format_exc())
+        _log_part_failed("intake", exc, ctx.lang)
         return None, StageResult("intake", error=f"{type(exc).__name__}: {exc}",
                                  seconds=time.perf_counter() - began)
     ctx.tables.sheets["complaints"] = intake.with_appended(ctx.tables["complaints"], taken)
@@ -308,7 +308,24 @@ STEP_WORDS = {
     "complaints": ("สถิติเรื่องร้องเรียน", "complaint statistics"),
     "reports": ("ร่างรายงานและหน้าเผยแพร่", "drafting the reports and the public page"),
     "write": ("บันทึกผลการตรวจสอบลงสมุดงาน", "writing the findings into the workbook"),
+    "intake": ("รับเรื่องร้องเรียนจากแบบฟอร์ม", "taking in complaints from the forms"),
 }
+
+
+def _log_part_failed(name: str, exc: Exception, lang: str) -> None:
+    """One part of a run failed and the others went on: its first log line says so in the run's
+    language (Thai with a short gloss); a known problem (the workbook, a setting) is its own
+    line, anything else is a bug and the traceback follows for whoever looks after the service."""
+    known = isinstance(exc, (ConfigError, WorkbookError))
+    said = " ".join((str(exc) if known else f"{type(exc).__name__}: {exc}").split())
+    what = _step_words(name, lang)
+    if lang == "en":
+        line = f"stage {name} failed: {said}; the rest of the run went on"
+    else:
+        after = "" if known else " ถ้าเกิดซ้ำให้ส่งบันทึกส่วนนี้ให้ผู้ดูแลระบบ"
+        line = (f"ขั้นตอน «{what}» ({name}) ไม่สำเร็จ: {said} — ขั้นตอนอื่นของรอบนี้ทำต่อจนเสร็จ{after} "
+                f"(stage {name} failed; the rest of the run went on)")
+    log.error("%s%s", line, "" if known else "\n" + traceback.format_exc().rstrip())
 
 
 def _step_words(name: str, lang: str, label: str = "") -> str:

@@ -4,6 +4,7 @@ through the loopback emulator): findings written, staff data untouched."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,3 +217,35 @@ def test_the_summary_counts_google_api_calls_in_the_digits_the_office_writes(
     arabic = settings.model_copy(update={"run": settings.run.model_copy(update={"digits": "arabic"})})
     assert "เรียกใช้ Google Sheets API: 4 ครั้ง" in summary_text(summary, "th", arabic)
     assert "Google Sheets API calls: 4" in summary_text(summary, "en", settings)
+
+
+def test_a_failing_part_is_logged_first_in_thai_and_a_bug_keeps_its_traceback(
+    office: Office, caplog: pytest.LogCaptureFixture
+) -> None:
+    from automation.workbook import WorkbookError
+
+    def broken(ctx: RunContext) -> StageResult:
+        raise RuntimeError("boom")
+
+    broken.__module__ = "automation.stages.deadlines"
+
+    def known(ctx: RunContext) -> StageResult:
+        raise WorkbookError("แผ่นงาน «มาตรการ» ว่าง")
+
+    known.__module__ = "automation.stages.complaints"
+    with caplog.at_level(logging.ERROR, logger="automation.pipeline"):
+        summary = run_once(office.settings, stages=[broken, known])
+    assert [s.error for s in summary.stages][:2] == ["RuntimeError: boom", "WorkbookError: แผ่นงาน «มาตรการ» ว่าง"]
+    bug, problem = [r.getMessage() for r in caplog.records if r.name == "automation.pipeline"]
+    first, *rest = bug.splitlines()
+    assert first == ("ขั้นตอน «คำนวณกำหนดเวลา» (deadlines) ไม่สำเร็จ: RuntimeError: boom — ขั้นตอนอื่นของรอบนี้ทำต่อจนเสร็จ "
+                     "ถ้าเกิดซ้ำให้ส่งบันทึกส่วนนี้ให้ผู้ดูแลระบบ (stage deadlines failed; the rest of the run went on)")
+    assert rest[0].startswith("Traceback") and rest[-1] == "RuntimeError: boom"  # for the developer
+    assert problem == ("ขั้นตอน «สถิติเรื่องร้องเรียน» (complaints) ไม่สำเร็จ: แผ่นงาน «มาตรการ» ว่าง — "
+                       "ขั้นตอนอื่นของรอบนี้ทำต่อจนเสร็จ (stage complaints failed; the rest of the run went on)")
+    caplog.clear()
+    english = office.settings.model_copy(update={"run": office.settings.run.model_copy(update={"language": "en"})})
+    with caplog.at_level(logging.ERROR, logger="automation.pipeline"):
+        run_once(english, stages=[broken])
+    (record,) = [r for r in caplog.records if r.name == "automation.pipeline"]
+    assert record.getMessage().splitlines()[0] == "stage deadlines failed: RuntimeError: boom; the rest of the run went on"
