@@ -495,3 +495,39 @@ def test_the_run_reads_the_private_values_once_and_masks_each_text_once(
     assert len(summary.outputs) == 3
     assert "complaints" in read and len(read) == len(set(read))  # each sheet with private columns
     assert masked and len(masked) == len(set(masked))
+
+
+def test_a_part_missing_from_the_drafts_is_one_thai_warning(
+    published: Published, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import automation.complaints
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(automation.complaints, "complaint_statistics", broken)
+    with caplog.at_level("WARNING", logger="automation.reports"):
+        summary = run_once(published.settings, stages=[reports.stage], write=False)
+    assert not summary.stages[0].error  # the drafts were made without that part
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "automation.reports"]
+    assert line == ("ร่างรายงานแล้วแต่ขาดบางส่วน: complaints (RuntimeError: boom) — ส่วนเหล่านี้คำนวณไม่ได้ในรอบนี้ "
+                    "(สาเหตุในวงเล็บ) ส่วนอื่นของรายงานครบ ถ้าเกิดซ้ำให้ส่งบันทึกนี้ให้ผู้ดูแลระบบ "
+                    "(report drafted without some parts)")
+
+
+def test_a_broken_page_template_is_one_thai_line(published: Published, tmp_path: Path) -> None:
+    from automation.reports.page import render_page
+    from automation.settings import ConfigError
+
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "public.html").write_text("<p>{% if x %}</p>\n{{ y", encoding="utf-8")
+    settings = published.settings.model_copy(
+        update={"report": published.settings.report.model_copy(update={"template_dir": tmp_path / "t"})})
+    with pytest.raises(ConfigError) as thai:
+        render_page(settings, {"public": True, "lang": "th"}, tmp_path / "out")
+    said = str(thai.value)
+    assert said.startswith(f"{tmp_path / 't' / 'public.html'}: แม่แบบหน้าเผยแพร่บรรทัด 2 อ่านไม่ได้ (")
+    assert said.endswith("— แก้แท็ก {{ }} หรือ {% %} ในบรรทัดนั้นให้ครบ หรือคัดลอกไฟล์เดิมจากโฟลเดอร์ templates "
+                         "ของโปรแกรม (the page template cannot be read)") and "\n" not in said
+    with pytest.raises(ConfigError, match=r"public\.html: line 2: "):
+        render_page(settings, {"public": True, "lang": "en"}, tmp_path / "out")

@@ -421,10 +421,41 @@ def test_a_broken_template_tag_is_one_line_naming_the_file(drafts: Drafts, tmp_p
     settings = drafts.settings.model_copy(
         update={"report": drafts.settings.report.model_copy(update={"template_dir": tmp_path / "t"})}
     )
-    with pytest.raises(ConfigError, match=r"report\.docx: the template's tags cannot be read") as err:
+    with pytest.raises(ConfigError, match=r"report\.docx: อ่านแท็กในแม่แบบไม่ได้ \(") as err:
         build_report(settings, drafts.tables, H1, TODAY, out=tmp_path / "x.docx")
     assert "\n" not in str(err.value)
+    assert "มีแท็กปิดคู่กัน เช่น {% if sat.available %} … {% endif %} (the template's tags cannot be read)" in str(err.value)
     assert not (tmp_path / "x.docx").exists()
+    (tmp_path / "t" / "report.docx").rename(tmp_path / "t" / "report-en.docx")
+    with pytest.raises(ConfigError, match=r"report-en\.docx: the template's tags cannot be read \(") as err:
+        build_report(settings, drafts.tables, H1, TODAY, out=tmp_path / "x.docx", lang="en")
+    assert "แท็ก" not in str(err.value)
+
+
+def test_a_missing_template_says_in_thai_what_is_used_or_how_to_make_it(
+    drafts: Drafts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from automation.reports import docx as report_docx
+
+    empty = tmp_path / "templates"
+    empty.mkdir()
+    settings = drafts.settings.model_copy(
+        update={"report": drafts.settings.report.model_copy(update={"template_dir": empty})})
+    with caplog.at_level("WARNING", logger="automation.reports.docx"):
+        assert report_docx.template_path(settings, "th") == report_docx.SHIPPED_TEMPLATES / "report.docx"
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "automation.reports.docx"]
+    assert warning == (f"{empty / 'report.docx'}: ไม่พบแม่แบบในโฟลเดอร์ [report] template_dir — ใช้แม่แบบที่มากับโปรแกรม "
+                       f"{report_docx.SHIPPED_TEMPLATES / 'report.docx'} แทน ถ้าต้องการแม่แบบของหน่วยงานเอง "
+                       f"ให้วางไฟล์ report.docx ไว้ในโฟลเดอร์ {empty} (template not found; using the shipped one)")
+    monkeypatch.setattr(report_docx, "SHIPPED_TEMPLATES", tmp_path / "none")  # nothing to fall back on
+    with pytest.raises(ConfigError) as thai:
+        report_docx.template_path(settings, "th")
+    assert str(thai.value) == (f"{empty / 'report.docx'}: ไม่พบแม่แบบรายงาน — สร้างแม่แบบใหม่ด้วย "
+                               ".venv/bin/python scripts/make_templates.py หรือตั้ง [report] template_dir "
+                               'ให้ชี้ไปที่โฟลเดอร์แม่แบบ เช่น template_dir = "../templates" (report template not found)')
+    with pytest.raises(ConfigError, match=r"report-en\.docx: report template not found; run"):
+        report_docx.template_path(settings, "en")
+
 
 
 def test_the_script_regenerates_the_shipped_templates(tmp_path: Path) -> None:
@@ -1017,8 +1048,12 @@ def test_report_pdf_writes_the_pdf_and_says_plainly_when_libreoffice_is_missing(
     assert printed.out.strip() == str(out) and out.is_file()  # the Word file is still made
     said, error = printed.err.splitlines()  # which round was drafted, then the one-line error
     assert said == "ปีงบประมาณ พ.ศ. ๒๕๖๗ รอบ ๖ เดือน ข้อมูล ณ วันที่ ๓๑ มีนาคม ๒๕๖๗"
-    assert "LibreOffice (soffice) is not installed" in error
+    assert error == (f"error: r.pdf: ยังไม่ได้ทำไฟล์ PDF: เครื่องนี้ไม่มี LibreOffice (soffice) — ไฟล์ Word {out} "
+                     "พร้อมใช้แล้ว ถ้าต้องการ PDF ให้ติดตั้ง LibreOffice (Debian/Ubuntu: sudo apt-get install "
+                     "libreoffice-writer-nogui; Windows: ดาวน์โหลดจาก libreoffice.org) แล้วสั่งใหม่ (no PDF written)")
     assert not out.with_suffix(".pdf").exists()
+    assert main([*args, "--lang", "en"]) == 2  # English on request
+    assert "error: r.pdf: no PDF written: LibreOffice (soffice) is not installed" in capsys.readouterr().err
 
 
 THAI_TEXT = st.text(alphabet=st.sampled_from(list("กขคงจชซญดตถทนบปผพฟมยรลวศสหอฮะัาำิีึืุูเแโใไ่้๊๋็์ๆ๐๑๒ /().,-ISO9")),
@@ -1087,3 +1122,18 @@ def test_a_templates_parts_are_compiled_once_per_process(drafts: Drafts, tmp_pat
     compiled = dict(report_docx._COMPILED)
     build_report(drafts.settings, drafts.tables, H1, TODAY, out=tmp_path / "b.docx")
     assert report_docx._COMPILED == compiled  # the same Template objects: nothing compiled again
+
+
+def test_no_thai_font_for_charts_is_one_thai_warning_with_the_install_command(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from automation.reports import charts
+
+    monkeypatch.setattr(charts, "THAI_FONTS", ())
+    monkeypatch.setattr(charts.font_manager, "findSystemFonts", lambda: [])
+    with caplog.at_level("WARNING", logger="automation.reports.charts"):
+        assert charts.thai_font.__wrapped__() is None  # the cached answer of this process is left alone
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "automation.reports.charts"]
+    assert line == ("ไม่พบฟอนต์ภาษาไทยสำหรับกราฟ — กราฟรอบนี้ใช้ป้ายภาษาอังกฤษ ติดตั้งฟอนต์ด้วย "
+                    "bash scripts/install-thai-font.sh (หรือ sudo apt-get install fonts-thai-tlwg) แล้วสั่งใหม่ "
+                    "(no Thai font found for charts; drawn with English labels)")

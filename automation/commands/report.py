@@ -75,7 +75,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     if args.pdf or settings.report.pdf:
         from automation.reports.pdf import write_pdf
 
-        print(write_pdf(path))  # no LibreOffice: one line saying so, exit 2; the .docx stays
+        print(write_pdf(path, lang=settings.run.language))  # no LibreOffice: one line saying so, exit 2; the .docx stays
     return 0
 
 

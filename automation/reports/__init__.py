@@ -107,7 +107,13 @@ def stage(ctx: RunContext) -> StageResult:
                              privacy=privacy)
     outputs.append(str(page))
     if figures.missing:
-        log.warning("report drafted without: %s", "; ".join(f"{k} ({v})" for k, v in figures.missing.items()))
+        parts = "; ".join(f"{k} ({v})" for k, v in figures.missing.items())
+        if ctx.lang == "en":
+            log.warning("report drafted without: %s", parts)
+        else:
+            log.warning("ร่างรายงานแล้วแต่ขาดบางส่วน: %s — ส่วนเหล่านี้คำนวณไม่ได้ในรอบนี้ (สาเหตุในวงเล็บ) "
+                        "ส่วนอื่นของรายงานครบ ถ้าเกิดซ้ำให้ส่งบันทึกนี้ให้ผู้ดูแลระบบ (report drafted without some parts)",
+                        parts)
     return StageResult(
         "reports",
         figures={"round": f"{due.fiscal_year}-{due.kind}", "reports": len(outputs) - 1,

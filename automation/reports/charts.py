@@ -100,8 +100,9 @@ def thai_font() -> str | None:
         if name in installed:
             return name
     log.warning(
-        "no Thai font found for charts (install fonts-thai-tlwg or fonts-noto-core); "
-        "charts are drawn with English labels"
+        "ไม่พบฟอนต์ภาษาไทยสำหรับกราฟ — กราฟรอบนี้ใช้ป้ายภาษาอังกฤษ ติดตั้งฟอนต์ด้วย "
+        "bash scripts/install-thai-font.sh (หรือ sudo apt-get install fonts-thai-tlwg) แล้วสั่งใหม่ "
+        "(no Thai font found for charts; drawn with English labels)"
     )
     return None
 

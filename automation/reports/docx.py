@@ -60,7 +60,12 @@ def template_file(settings: Settings, name: str) -> Path:
     if not path.is_file() and shipped.is_file():
         if path not in _WARNED:  # once per process, not once per report
             _WARNED.add(path)
-            log.warning("%s not found; using the shipped template %s", path, shipped)
+            if settings.run.language == "en":
+                log.warning("%s not found; using the shipped template %s", path, shipped)
+            else:
+                log.warning("%s: ไม่พบแม่แบบในโฟลเดอร์ [report] template_dir — ใช้แม่แบบที่มากับโปรแกรม %s แทน "
+                            "ถ้าต้องการแม่แบบของหน่วยงานเอง ให้วางไฟล์ %s ไว้ในโฟลเดอร์ %s "
+                            "(template not found; using the shipped one)", path, shipped, name, path.parent)
         return shipped
     return path
 
@@ -70,7 +75,10 @@ def template_path(settings: Settings, lang: str) -> Path:
     if not path.is_file():
         raise ConfigError(
             f"{path}: report template not found; run `.venv/bin/python scripts/make_templates.py` "
-            "or set [report] template_dir"
+            "or set [report] template_dir" if lang == "en" else
+            f"{path}: ไม่พบแม่แบบรายงาน — สร้างแม่แบบใหม่ด้วย .venv/bin/python scripts/make_templates.py "
+            'หรือตั้ง [report] template_dir ให้ชี้ไปที่โฟลเดอร์แม่แบบ เช่น template_dir = "../templates" '
+            "(report template not found)"
         )
     return path
 
@@ -264,9 +272,13 @@ def render_docx(settings: Settings, context: dict[str, Any], out: Path, template
     try:
         tpl.render(filled, _JINJA, autoescape=True)
     except jinja2.TemplateError as exc:
-        where = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""
-        raise ConfigError(f"{template}: the template's tags cannot be read ({exc}{where}); "
-                          "check that every {{ }} and {% %} tag is whole") from None
+        line = getattr(exc, "lineno", None)
+        if context.get("lang") == "en":
+            raise ConfigError(f"{template}: the template's tags cannot be read ({exc}{f' line {line}' if line else ''}); "
+                              "check that every {{ }} and {% %} tag is whole") from None
+        raise ConfigError(f"{template}: อ่านแท็กในแม่แบบไม่ได้ ({exc}{f' บรรทัด {line}' if line else ''}) — "
+                          "เปิดแม่แบบใน Word ตรวจว่าแท็ก {{ }} และ {% %} ทุกอันพิมพ์ครบ มีแท็กปิดคู่กัน "
+                          "เช่น {% if sat.available %} … {% endif %} (the template's tags cannot be read)") from None
     set_properties(tpl.docx.core_properties, context)
     mark_line_breaks(tpl.docx)
     place_page_numbers(tpl.docx, settings.report.page_numbers, digit_style)

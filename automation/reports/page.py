@@ -108,9 +108,15 @@ def render_page(settings: Settings, context: dict[str, Any], out_dir: Path) -> P
         template = env.get_template(PAGE_TEMPLATE)
     except jinja2.TemplateNotFound:
         raise ConfigError(f"{template_dir / PAGE_TEMPLATE}: page template not found; "
-                          "copy it from the project's templates folder") from None
+                          "copy it from the project's templates folder" if lang == "en" else
+                          f"{template_dir / PAGE_TEMPLATE}: ไม่พบแม่แบบหน้าเผยแพร่ — คัดลอกไฟล์ {PAGE_TEMPLATE} "
+                          f"จากโฟลเดอร์ templates ของโปรแกรมมาวางที่ {template_dir} (page template not found)"
+                          ) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise ConfigError(f"{template_dir / PAGE_TEMPLATE}: line {exc.lineno}: {exc.message}") from None
+        raise ConfigError(f"{template_dir / PAGE_TEMPLATE}: line {exc.lineno}: {exc.message}" if lang == "en" else
+                          f"{template_dir / PAGE_TEMPLATE}: แม่แบบหน้าเผยแพร่บรรทัด {exc.lineno} อ่านไม่ได้ "
+                          f"({exc.message}) — แก้แท็ก {{{{ }}}} หรือ {{% %}} ในบรรทัดนั้นให้ครบ หรือคัดลอกไฟล์เดิม"
+                          "จากโฟลเดอร์ templates ของโปรแกรม (the page template cannot be read)") from None
     out_dir.mkdir(parents=True, exist_ok=True)
 
     def picture(chart: Chart) -> dict[str, str] | str:
