@@ -78,10 +78,10 @@ def not_shared(sid: str, client_email: str, lang: str) -> str:
         who = client_email or "the service account's e-mail address (client_email in the JSON key)"
         return (f"spreadsheet {sid}: access denied; share it with {who} as Editor "
                 "(Share button in Google Sheets)")
-    who = client_email or "อีเมลของบัญชีบริการ (client_email ในไฟล์กุญแจ JSON)"
+    who = f"อีเมล {client_email}" if client_email else "อีเมลของบัญชีบริการ (ค่า client_email ในไฟล์กุญแจ JSON)"
     gloss = client_email or "the service account"
     return (f"สเปรดชีต {sid}: บัญชีบริการยังไม่ได้รับสิทธิ์เปิดสเปรดชีตนี้ — เปิดสเปรดชีตใน Google Sheets "
-            f"กดปุ่ม แชร์ (มุมขวาบน) ใส่อีเมล {who} เลือกสิทธิ์ ผู้แก้ไข แล้วกด ส่ง จากนั้นสั่งใหม่ "
+            f"กดปุ่ม แชร์ (มุมขวาบน) ใส่{who} เลือกสิทธิ์ ผู้แก้ไข แล้วกด ส่ง จากนั้นสั่งใหม่ "
             f"(access denied: share it with {gloss} as Editor)")
 
 
