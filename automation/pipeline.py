@@ -126,11 +126,15 @@ def _collector_paused(run: Callable[..., RunSummary]) -> Callable[..., RunSummar
 
     @functools.wraps(run)
     def paused(*args: Any, **kwargs: Any) -> RunSummary:
-        if kwargs.get("stages") is None:
-            _import_outputs()
         was_on = gc.isenabled()  # a run inside a run (or another thread's) leaves it as it found it
         gc.disable()
         try:
+            if kwargs.get("stages") is None:
+                # Off for the first run's imports too: the ~150,000 objects matplotlib and the
+                # report modules make, none of them garbage, cost a full collection of the
+                # whole heap (~0.05 s) while they are made; what garbage they leave is young
+                # and goes in the young collection below.
+                _import_outputs()
             return run(*args, **kwargs)
         finally:
             if was_on:
