@@ -158,8 +158,6 @@ class RowCheck:
     number: int
     record: Mapping[str, Any]
     cells: Mapping[str, Parsed]
-    row_id: str = ""
-    unit: str = ""
     flagged: set[str] | frozenset[str] = _NOTHING_FLAGGED  # a set of its own once a cell is flagged
 
     def value(self, key: str) -> Any:
@@ -196,8 +194,9 @@ class SheetCheck:
         """Row i (0-based, in sheet order) as the checks read it; made on first use."""
         row = self._rows.get(i)
         if row is None:
+            # Its id and unit are worked out only for a finding (emit): a row read and found
+            # sound (most of 100,000s) never needs them.
             row = self._rows[i] = RowCheck(self.typed.rows[i], RowCells(self.cells, i), RowParsed(self.cells, i))
-            row.row_id, row.unit = self.row_id(row), self.row_unit(row)
         return row
 
     @property
@@ -227,8 +226,8 @@ class SheetCheck:
                 column=shown_header(col, self.lang) if col else "",
                 value=display_value(value),
                 lang=self.lang,
-                row_id=row.row_id if row else "",
-                unit=row.unit if row else "",
+                row_id=self.row_id(row) if row else "",
+                unit=self.row_unit(row) if row else "",
                 sheet_key=self.layout.key,
                 column_key=key,
                 col_number=self.table.column_number(key) if key else None,
