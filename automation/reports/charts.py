@@ -21,37 +21,13 @@ from typing import Any, Literal
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from automation.thaidate import Digits, digits
-
-
-def _figure_module_without_3d() -> Any:
-    """matplotlib.figure, imported without the 3-D axes: matplotlib.projections imports
-    mpl_toolkits.mplot3d only to offer projection="3d", which no chart here uses, and it is a
-    sixth of matplotlib's import (~0.03 s a run). Told the toolkit is not there, matplotlib
-    leaves 3-D out (and says so in a warning, silenced here); the toolkit stays importable."""
-    import sys
-    import warnings
-
-    if "matplotlib.figure" in sys.modules or "mpl_toolkits.mplot3d" in sys.modules:
-        import matplotlib.figure
-
-        return matplotlib.figure
-    sys.modules["mpl_toolkits.mplot3d"] = None  # type: ignore[assignment]
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "Unable to import Axes3D")
-            import matplotlib.figure
-    finally:
-        del sys.modules["mpl_toolkits.mplot3d"]
-    return matplotlib.figure
-
-
-Figure = _figure_module_without_3d().Figure
 
 log = logging.getLogger(__name__)
 
