@@ -67,6 +67,11 @@ _HANDLE = re.compile(r"@[^(!|]*")
 _THAI_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # vowels above/below, tone marks
 _SARA_AM_APART = "\u0e4d\u0e32"  # ํ + า: looks exactly like ำ (U+0E33) but is two characters
 _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # reorder what staff see
+# What could make text a problem or a blank: invisible marks, control and bidi characters.
+# Text with none of them is typed by strip() alone (automation.typed_cells' quick path).
+SUSPECT_CHARS = re.compile("|".join(p.pattern for p in (HIDDEN_MARKS, _CONTROL, _BIDI)))
+FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet reads a cell starting so as a formula
+LAST_CE_YEAR = 2400  # a later year in a date cell is a BE year: no office date is after CE 2400
 # What each hidden mark is, in words a clerk can act on (U+ codes alone mean nothing to them).
 _MARK_NAMES = {
     0x00AD: ("ขีดแบ่งคำที่ซ่อนอยู่", "soft hyphen"),
@@ -262,8 +267,8 @@ def _parse_date(column: Column, value: Any) -> Parsed:
         return Parsed(problem=Problem(_DATE_ERRORS.get(exc.reason, DateFormat)))
     except (ValueError, OverflowError, TypeError):
         return Parsed(problem=Problem(DateFormat))
-    if day.year > 2400:  # a BE year in a real date cell: no office date is after CE 2400
-        if day.year - 543 > 2400:  # 31/12/9999 is a placeholder, not an era mix-up
+    if day.year > LAST_CE_YEAR:  # a BE year in a real date cell
+        if day.year - 543 > LAST_CE_YEAR:  # 31/12/9999 is a placeholder, not an era mix-up
             reference = {"th": "วันนี้", "en": "today"}
             if isinstance(value, str):  # text keeps its typed year: "31/12/9999", not CE 9456
                 typed: Any = unhide(value.strip())[0]
@@ -469,7 +474,7 @@ def content_problems(value: Any) -> list[Problem]:
         return []
     found = []
     start = value.lstrip()
-    if start[:1] in ("=", "+", "-", "@") and not (
+    if start[:1] in FORMULA_START and not (
         _PHONE_OR_NUMBER.fullmatch(start) or _DASHES.fullmatch(start) or _HANDLE.fullmatch(start)
     ):
         found.append(Problem(FormulaLike, {"char": start[0]}))

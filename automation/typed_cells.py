@@ -12,14 +12,14 @@ hypothesis tests hold every path to `type_cell`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from automation.cells import (
-    _BIDI,
-    _CONTROL,
+    FORMULA_START,
+    LAST_CE_YEAR,
     MAX_CELL_CHARS,
+    SUSPECT_CHARS,
     Parsed,
     Problem,
     content_problems,
@@ -28,16 +28,11 @@ from automation.cells import (
     shift_year,
 )
 from automation.schema import Column
-from automation.thaidate import HIDDEN_MARKS, DateParseError, parse_date, parse_datetime
+from automation.thaidate import DateParseError, parse_date, parse_datetime
 from automation.validation_rules import DateImplausible, RequiredCell, WrongEra
 
 # Cell types plain_value hands back unchanged: most cells skip the call.
 _AS_IS = frozenset({str, int, bool, float, dt.datetime, dt.date, dt.time, type(None)})
-# Whatever could make text a problem or a blank: invisible marks, control and bidi characters
-# (automation.cells' own classes, joined). Text without any is typed by strip() alone.
-_SUSPECT = re.compile("|".join(p.pattern for p in (HIDDEN_MARKS, _CONTROL, _BIDI)))
-_FORMULA_START = ("=", "+", "-", "@")
-_LAST_CE_YEAR = 2400  # a later year in a date cell is a BE year (automation.cells)
 
 
 def plain_values(values: list[Any]) -> list[Any]:
@@ -119,13 +114,13 @@ _SLOW = object()  # a distinct cell the quick path leaves to type_cell
 
 def _timestamps(values: list[Any]) -> list[Any]:
     # parse_datetime hands a datetime back as it is; a BE year (> 2400) is a problem.
-    return [v if v.__class__ is dt.datetime and v.year <= _LAST_CE_YEAR else _SLOW for v in values]
+    return [v if v.__class__ is dt.datetime and v.year <= LAST_CE_YEAR else _SLOW for v in values]
 
 
 def _dates(values: list[Any]) -> list[Any]:
     # parse_date: a datetime's date, a date as it is; a BE year (> 2400) is a problem.
     return [(v.date() if v.__class__ is dt.datetime else v)
-            if (v.__class__ is dt.datetime or v.__class__ is dt.date) and v.year <= _LAST_CE_YEAR else _SLOW
+            if (v.__class__ is dt.datetime or v.__class__ is dt.date) and v.year <= LAST_CE_YEAR else _SLOW
             for v in values]
 
 
@@ -134,9 +129,9 @@ def _texts(values: list[Any]) -> list[Any]:
     # character, a formula-like start or too many characters; blank text goes to type_cell.
     out = []
     for v in values:
-        if v.__class__ is str and len(v) <= MAX_CELL_CHARS and _SUSPECT.search(v) is None:
+        if v.__class__ is str and len(v) <= MAX_CELL_CHARS and SUSPECT_CHARS.search(v) is None:
             shown = v.strip()
-            if shown and shown[0] not in _FORMULA_START:
+            if shown and shown[0] not in FORMULA_START:
                 out.append(shown)
                 continue
         out.append(_SLOW)
